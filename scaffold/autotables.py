@@ -1,0 +1,230 @@
+"""The Auto mapping tables of the installed transformers, read statically.
+
+transformers keeps its model-type -> class-name tables (``CONFIG_MAPPING_NAMES``,
+``MODEL_FOR_CAUSAL_LM_MAPPING_NAMES``, ``TOKENIZER_MAPPING_NAMES``, ...) as literals in the
+``models/auto`` modules, some merged at import time with ``.update(...)`` or chosen by availability checks.
+Importing those modules imports torch, so we evaluate the literal parts of their syntax trees instead:
+``OrderedDict([...])`` and dict literals, ``X.update(...)``, ``OrderedDict(**a, **b)``, the availability
+branch of ``a if is_x_available() else b`` (we assume everything is available) and the non-TYPE_CHECKING
+branch of ``if TYPE_CHECKING: ... else: ...``. Anything else is ignored, never guessed.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from scaffold.source import InstalledTransformers
+
+# The auto modules, in the order transformers imports them (later ones read tables of earlier ones).
+AUTO_MODULES = (
+    "auto_mappings",
+    "configuration_auto",
+    "tokenization_auto",
+    "feature_extraction_auto",
+    "image_processing_auto",
+    "video_processing_auto",
+    "processing_auto",
+    "modeling_auto",
+)
+
+# Non-model Auto classes: the table each reads (why: their classes are looked up by these, not by
+# `_model_mapping` attributes, so they cannot be read off the class bodies like the model Auto classes).
+PREPROCESSOR_AUTO_CLASSES = (
+    ("AutoTokenizer", "TOKENIZER_MAPPING_NAMES"),
+    ("AutoImageProcessor", "IMAGE_PROCESSOR_MAPPING_NAMES"),
+    ("AutoVideoProcessor", "VIDEO_PROCESSOR_MAPPING_NAMES"),
+    ("AutoFeatureExtractor", "FEATURE_EXTRACTOR_MAPPING_NAMES"),
+    ("AutoProcessor", "PROCESSOR_MAPPING_NAMES"),
+)
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class AutoTables:
+    """Every ``*_MAPPING_NAMES`` table (name -> {model_type: value}) and which Auto class reads which."""
+
+    tables: Mapping[str, Mapping[str, Any]]
+    auto_class_tables: tuple[tuple[str, str], ...]  # (Auto class name, table name), transformers' order
+    module_names: Mapping[str, str]  # SPECIAL_MODEL_TYPE_TO_MODULE_NAME
+
+    @property
+    def config_names(self) -> Mapping[str, str]:
+        return self.tables["CONFIG_MAPPING_NAMES"]
+
+    def module_of(self, model_type: str) -> str:
+        """The ``transformers.models`` sub-package of a model type, as transformers computes it."""
+        return self.module_names.get(model_type, model_type.replace("-", "_"))
+
+    def entries_for(self, model_type: str) -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
+        """(Auto class, ((backend, class name), ...)) for every Auto class whose table maps ``model_type``."""
+        for auto_class, table in self.auto_class_tables:
+            value = self.tables.get(table, {}).get(model_type)
+            names = class_names_of(value)
+            if names:
+                yield auto_class, names
+
+
+def class_names_of(value: Any) -> tuple[tuple[str, str], ...]:
+    """A table value as (backend, class name) pairs; backend is "" except for per-backend dicts.
+
+    ``"X"`` -> (("", "X"),); ``("X", "Y")`` -> (("", "X"), ("", "Y")); ``{"pil": "Y"}`` -> (("pil", "Y"),).
+    """
+    if isinstance(value, str):
+        return (("", value),)
+    if isinstance(value, (tuple, list)):
+        return tuple(("", v) for v in value if isinstance(v, str))
+    if isinstance(value, dict):
+        return tuple((k, v) for k, v in sorted(value.items()) if isinstance(v, str))
+    return ()
+
+
+def read_auto_tables(installed: InstalledTransformers) -> AutoTables:
+    """Evaluate the literal tables of every auto module of the installed transformers."""
+    scope: dict[str, Any] = {}
+    auto_classes: list[tuple[str, str]] = []
+    for module in AUTO_MODULES:
+        source = installed.read_module(f"transformers.models.auto.{module}")
+        if source is None:
+            continue
+        tree = ast.parse(source)
+        _TableEvaluator(scope).run(tree.body)
+        auto_classes.extend(_model_auto_classes(tree, scope))
+    auto_classes.extend(PREPROCESSOR_AUTO_CLASSES)
+    tables = {k: MappingProxyType(dict(v)) for k, v in scope.items() if k.endswith("MAPPING_NAMES")}
+    return AutoTables(
+        tables=MappingProxyType(tables),
+        auto_class_tables=tuple(auto_classes),
+        module_names=MappingProxyType(dict(scope.get("SPECIAL_MODEL_TYPE_TO_MODULE_NAME", {}))),
+    )
+
+
+def _model_auto_classes(tree: ast.Module, scope: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """``class AutoModelForX(...): _model_mapping = MAPPING`` with ``MAPPING = _LazyAutoMapping(C, NAMES)``."""
+    lazy = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.value.args) == 2:
+            table = node.value.args[1]
+            if isinstance(table, ast.Name) and table.id in scope:
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        lazy[target.id] = table.id
+    for node in tree.body:
+        if not (isinstance(node, ast.ClassDef) and node.name.startswith("Auto")):
+            continue
+        for stmt in node.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "_model_mapping" for t in stmt.targets)
+                and isinstance(stmt.value, ast.Name)
+                and stmt.value.id in lazy
+            ):
+                yield node.name, lazy[stmt.value.id]
+
+
+class _TableEvaluator:
+    """Runs the literal assignments of a module body into ``scope``; skips everything it cannot evaluate."""
+
+    def __init__(self, scope: dict[str, Any]) -> None:
+        self.scope = scope
+
+    def run(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.statement(stmt)
+
+    def statement(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, ast.If):
+            self.run(stmt.orelse if _is_type_checking(stmt.test) else stmt.body)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            value = self.value(stmt.value)
+            if value is not _MISSING:
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self.scope[target.id] = value
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            self.update_call(stmt.value)
+
+    def update_call(self, call: ast.Call) -> None:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "update" and isinstance(func.value, ast.Name)):
+            return
+        target = self.scope.get(func.value.id)
+        if isinstance(target, dict) and call.args:
+            extra = self.value(call.args[0])
+            if isinstance(extra, dict):
+                target.update(extra)
+
+    def value(self, node: ast.expr) -> Any:
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, (ast.Tuple, ast.List)):
+            items = [self.value(e) for e in node.elts]
+            return _MISSING if _MISSING in items else (tuple(items) if isinstance(node, ast.Tuple) else items)
+        if isinstance(node, ast.Dict):
+            return self.dict_literal(node)
+        if isinstance(node, ast.IfExp):
+            return self.value(node.body)
+        if isinstance(node, ast.Name):
+            found = self.scope.get(node.id, _MISSING)
+            return dict(found) if isinstance(found, dict) else found
+        if isinstance(node, ast.Call):
+            return self.dict_call(node)
+        return _MISSING
+
+    def dict_literal(self, node: ast.Dict) -> Any:
+        result: dict[Any, Any] = {}
+        for key, value in zip(node.keys, node.values):
+            evaluated = self.value(value)
+            if key is None and isinstance(evaluated, dict):
+                result.update(evaluated)
+            elif key is not None and evaluated is not _MISSING:
+                result[self.value(key)] = evaluated
+        return result
+
+    def dict_call(self, node: ast.Call) -> Any:
+        """``OrderedDict(...)``, ``OrderedDict[...](...)``, ``dict(...)`` with pairs and ``**`` mappings."""
+        func = node.func.value if isinstance(node.func, ast.Subscript) else node.func
+        if not (isinstance(func, ast.Name) and func.id in ("OrderedDict", "dict")):
+            return _MISSING
+        result: dict[Any, Any] = {}
+        for arg in node.args:
+            result.update(self.pairs(arg))
+        for keyword in node.keywords:
+            extra = self.value(keyword.value)
+            if keyword.arg is None and isinstance(extra, dict):
+                result.update(extra)
+            elif keyword.arg is not None and extra is not _MISSING:
+                result[keyword.arg] = extra
+        return result
+
+    def pairs(self, node: ast.expr) -> dict[Any, Any]:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            result = {}
+            for element in node.elts:
+                if isinstance(element, ast.Starred):
+                    result.update(self.pairs_from_items(element.value))
+                    continue
+                pair = self.value(element)
+                if isinstance(pair, tuple) and len(pair) == 2:
+                    result[pair[0]] = pair[1]
+            return result
+        value = self.value(node)
+        return value if isinstance(value, dict) else {}
+
+    def pairs_from_items(self, node: ast.expr) -> dict[Any, Any]:
+        """``*list(TABLE.items())`` inside a pair list."""
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Call):
+            inner = node.args[0].func
+            if isinstance(inner, ast.Attribute) and inner.attr == "items":
+                table = self.value(inner.value)
+                return table if isinstance(table, dict) else {}
+        return {}
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return isinstance(test, ast.Name) and test.id == "TYPE_CHECKING"

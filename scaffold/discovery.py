@@ -1,0 +1,209 @@
+"""Discovery: what a transformers model type is made of, read from the installed package.
+
+``discover("vision-encoder-decoder")`` returns a frozen ``SourceModel``: the model's spellings, its source
+files with the classes each exports, and every Auto class that maps it. It is the only pipeline step that
+reads transformers (as files, never by importing it: that would pull in torch and take seconds).
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffold.autotables import AutoTables, read_auto_tables
+from scaffold.errors import SourceNotFoundError, UnknownModelTypeError
+from scaffold.files import FileKind
+from scaffold.names import ModelNames
+from scaffold.source import InstalledTransformers, installed_transformers
+
+# File name prefixes of the model files we clone, longest first so `image_processing_pil_` wins over
+# `image_processing_` (why: both prefixes match `image_processing_pil_x.py`).
+FILE_PREFIXES = (
+    ("image_processing_pil_", FileKind.IMAGE_PROCESSING_PIL),
+    ("image_processing_", FileKind.IMAGE_PROCESSING),
+    ("video_processing_", FileKind.VIDEO_PROCESSING),
+    ("feature_extraction_", FileKind.FEATURE_EXTRACTION),
+    ("configuration_", FileKind.CONFIGURATION),
+    ("tokenization_", FileKind.TOKENIZATION),
+    ("processing_", FileKind.PROCESSING),
+    ("modeling_", FileKind.MODELING),
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of the source model and the names its ``__all__`` exports."""
+
+    kind: FileKind
+    module: str  # dotted: transformers.models.llama.modeling_llama
+    exported: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AutoEntry:
+    """One Auto class that maps the source model type (or a sibling type of the same module)."""
+
+    auto_class: str  # AutoModelForCausalLM
+    model_type: str  # the source model type the table maps (llama, or blip_2_qformer for a sub-config)
+    class_name: str  # LlamaForCausalLM
+    backend: str  # "pil" / "torchvision" for per-backend image and video processors, else ""
+    owned: bool  # defined in the source model's own files (cloned) rather than borrowed from another model
+
+
+@dataclass(frozen=True)
+class SourceModel:
+    """Everything the pipeline needs to know about the model being cloned."""
+
+    names: ModelNames  # model_type as given by transformers, module stem, class prefix
+    package: str  # transformers.models.llama
+    config_class: str
+    config_types: tuple[tuple[str, str], ...]  # (model type, config class) of every config in these files
+    files: tuple[SourceFile, ...]
+    auto_entries: tuple[AutoEntry, ...]
+    transformers_version: str
+
+    @property
+    def exported(self) -> tuple[str, ...]:
+        return tuple(name for f in self.files for name in f.exported)
+
+    def file_of(self, class_name: str) -> SourceFile | None:
+        return next((f for f in self.files if class_name in f.exported), None)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The installed transformers and its Auto tables, read once per run."""
+
+    installed: InstalledTransformers
+    tables: AutoTables
+
+    @classmethod
+    def load(cls) -> Catalogue:
+        installed = installed_transformers()
+        return cls(installed=installed, tables=read_auto_tables(installed))
+
+    def model_types(self) -> tuple[str, ...]:
+        return tuple(sorted(self.tables.config_names))
+
+    def resolve(self, like: str) -> str:
+        """Accept `-` or `_` spellings; unknown types get a 'did you mean' error."""
+        known = self.tables.config_names
+        for candidate in (like, like.replace("_", "-"), like.replace("-", "_")):
+            if candidate in known:
+                return candidate
+        close = difflib.get_close_matches(like, list(known), n=1, cutoff=0.6)
+        hint = f" Did you mean '{close[0]}'?" if close else " Run 'scaffold list' to see them."
+        raise UnknownModelTypeError(f"No model type '{like}' in transformers {self.installed.version}.{hint}")
+
+    def is_known_type(self, name: str) -> bool:
+        known = self.tables.config_names
+        return any(c in known for c in (name, name.replace("_", "-"), name.replace("-", "_")))
+
+
+def discover(like: str, catalogue: Catalogue | None = None) -> SourceModel:
+    """Read the model type ``like`` from the installed transformers."""
+    catalogue = catalogue or Catalogue.load()
+    model_type = catalogue.resolve(like)
+    config_class = catalogue.tables.config_names[model_type]
+    package = f"transformers.models.{catalogue.tables.module_of(model_type)}"
+    package_dir = catalogue.installed.path_of(package)
+    if package_dir is None:
+        raise SourceNotFoundError(f"transformers has no package {package} for model type '{model_type}'.")
+    files = _model_files(package_dir.parent, package, config_class)
+    exported = {name for f in files for name in f.exported}
+    config_types = _config_types(catalogue.tables, model_type, exported)
+    entries = _auto_entries(catalogue.tables, tuple(t for t, _ in config_types) or (model_type,), exported)
+    return SourceModel(
+        names=ModelNames.for_source(model_type, _stem(files, config_class), _class_prefix(files, config_class)),
+        package=package,
+        config_class=config_class,
+        config_types=config_types,
+        files=files,
+        auto_entries=entries,
+        transformers_version=catalogue.installed.version,
+    )
+
+
+def _config_types(tables: AutoTables, model_type: str, exported: set[str]) -> tuple[tuple[str, str], ...]:
+    """(model type, config class) for each config class these files define, one type per class.
+
+    Aliases (``gpt-sw3`` also maps to ``GPT2Config``) are dropped: the cloned type wins, then the type whose
+    module is the source's own.
+    """
+    module = tables.module_of(model_type)
+    chosen: dict[str, str] = {}
+    for t, c in sorted(tables.config_names.items()):
+        if c not in exported or tables.module_of(t) != module and t != model_type:
+            continue
+        if c not in chosen or t == model_type:
+            chosen[c] = t
+    chosen[tables.config_names[model_type]] = model_type
+    return tuple(sorted((t, c) for c, t in chosen.items()))
+
+
+def _model_files(package_dir: Path, package: str, config_class: str) -> tuple[SourceFile, ...]:
+    """The files sharing the config file's stem (``configuration_data2vec_audio`` -> ``*_data2vec_audio``)."""
+    parsed = {p.stem: _exports(p) for p in sorted(package_dir.glob("*.py"))}
+    config_stem = next(
+        (stem for stem, (_, defined) in parsed.items() if stem.startswith("configuration_") and config_class in defined),
+        None,
+    )
+    if config_stem is None:
+        raise SourceNotFoundError(f"No configuration file in {package} defines {config_class}.")
+    stem = config_stem.removeprefix("configuration_")
+    files = []
+    for module, (exported, _) in parsed.items():
+        kind = _kind_of(module, stem)
+        if kind is not None and exported:
+            files.append(SourceFile(kind=kind, module=f"{package}.{module}", exported=exported))
+    return tuple(sorted(files, key=lambda f: (list(FileKind).index(f.kind), f.module)))
+
+
+def _kind_of(module: str, stem: str) -> FileKind | None:
+    for prefix, kind in FILE_PREFIXES:
+        if module == f"{prefix}{stem}":
+            return kind
+    return None
+
+
+def _exports(path: Path) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(``__all__`` of the file, names of the classes it defines)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    exported: tuple[str, ...] = ()
+    defined = frozenset(n.name for n in tree.body if isinstance(n, ast.ClassDef))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            if isinstance(node.value, (ast.List, ast.Tuple)):
+                exported = tuple(e.value for e in node.value.elts if isinstance(e, ast.Constant))
+    return tuple(name for name in exported if name in defined), defined
+
+
+def _auto_entries(tables: AutoTables, model_types: tuple[str, ...], exported: set[str]) -> tuple[AutoEntry, ...]:
+    entries = []
+    for model_type in model_types:
+        for auto_class, class_names in tables.entries_for(model_type):
+            for backend, class_name in class_names:
+                entries.append(AutoEntry(auto_class, model_type, class_name, backend, class_name in exported))
+    return tuple(entries)
+
+
+def _stem(files: tuple[SourceFile, ...], config_class: str) -> str:
+    config_file = next(f for f in files if f.kind is FileKind.CONFIGURATION and config_class in f.exported)
+    return config_file.module.rsplit(".", 1)[1].removeprefix("configuration_")
+
+
+def _class_prefix(files: tuple[SourceFile, ...], config_class: str) -> str:
+    """The camel prefix the exported classes share (``Blip2Config``, ``Blip2QFormerConfig`` -> ``Blip2``)."""
+    configs = [n for f in files if f.kind is FileKind.CONFIGURATION for n in f.exported if n.endswith("Config")]
+    prefix = config_class.removesuffix("Config")
+    for name in configs:
+        while prefix and not (name.startswith(prefix) and _boundary(name, len(prefix))):
+            prefix = prefix[:-1]
+    return prefix or config_class.removesuffix("Config")
+
+
+def _boundary(name: str, index: int) -> bool:
+    """True when ``name[:index]`` ends a camel word: next char upper-case or end of name."""
+    return index == len(name) or name[index].isupper()
