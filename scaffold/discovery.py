@@ -62,6 +62,7 @@ class SourceModel:
     config_types: tuple[tuple[str, str], ...]  # (model type, config class) of every config in these files
     files: tuple[SourceFile, ...]
     auto_entries: tuple[AutoEntry, ...]
+    base_model_prefixes: tuple[str, ...]  # values of `base_model_prefix` in the modeling file(s)
     transformers_version: str
 
     @property
@@ -122,6 +123,7 @@ def discover(like: str, catalogue: Catalogue | None = None) -> SourceModel:
         config_types=config_types,
         files=files,
         auto_entries=entries,
+        base_model_prefixes=_base_model_prefixes(catalogue.installed, files),
         transformers_version=catalogue.installed.version,
     )
 
@@ -207,3 +209,16 @@ def _class_prefix(files: tuple[SourceFile, ...], config_class: str) -> str:
 def _boundary(name: str, index: int) -> bool:
     """True when ``name[:index]`` ends a camel word: next char upper-case or end of name."""
     return index == len(name) or name[index].isupper()
+
+
+def _base_model_prefixes(installed: InstalledTransformers, files: tuple[SourceFile, ...]) -> tuple[str, ...]:
+    """Every ``base_model_prefix = "..."`` class attribute of the modeling files, sorted."""
+    found = set()
+    for f in files:
+        if f.kind is not FileKind.MODELING:
+            continue
+        for node in ast.walk(ast.parse(installed.read_module(f.module) or "")):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+                if any(isinstance(t, ast.Name) and t.id == "base_model_prefix" for t in node.targets):
+                    found.add(node.value.value)
+    return tuple(sorted(v for v in found if isinstance(v, str)))

@@ -1,0 +1,155 @@
+"""The command line: a thin Typer layer over the pipeline. The only place that catches ScaffoldError."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from scaffold.errors import CheckFailedError, GeneratedTestsFailedError, ScaffoldError
+from scaffold.files import FileStatus
+from scaffold.writer import WriteReport
+
+app = typer.Typer(
+    help="Bootstrap new model integrations for Hugging Face transformers from the installed transformers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def reports_errors(command: F) -> F:
+    """Turn a ScaffoldError into one red line on stderr and its exit code; let bugs keep their traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        try:
+            command(*args, **kwargs)
+        except ScaffoldError as exc:
+            typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command("new-model")
+@reports_errors
+def new_model(
+    like: Annotated[str, typer.Option(help="Model type to clone, as transformers names it (llama, vision-encoder-decoder).")],
+    name: Annotated[str, typer.Option(help="The new model type, kebab or snake case (my-llama).")],
+    out: Annotated[Path | None, typer.Option(help="Output directory [default: ./<name in snake case>].")] = None,
+    class_prefix: Annotated[str | None, typer.Option(help="Class prefix [default: derived from --name].")] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing output directory.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Show what would be written; write nothing.")] = False,
+    no_tests: Annotated[bool, typer.Option("--no-tests", help="Do not run the generated tests.")] = False,
+) -> None:
+    """Clone a transformers model into a standalone, registered package, then run its tests."""
+    from scaffold.project import NewModelRequest, plan_new_model
+    from scaffold.writer import write_new_tree
+
+    started = time.perf_counter()
+    plan = plan_new_model(NewModelRequest(like=like, name=name, out=out, class_prefix=class_prefix))
+    report = write_new_tree(plan, force=force, dry_run=dry_run)
+    _print_report(report, dry_run=dry_run)
+    typer.echo(f"{'planned' if dry_run else 'generated'} {len(plan.files)} files in {time.perf_counter() - started:.2f}s")
+    if dry_run or no_tests:
+        return
+    _run_tests(plan.root)
+
+
+@app.command("list")
+@reports_errors
+def list_models(
+    pattern: Annotated[str, typer.Argument(help="Only model types containing this text.")] = "",
+) -> None:
+    """List the model types that can be cloned, with the files and classes each would produce."""
+    from scaffold.discovery import Catalogue, discover
+
+    catalogue = Catalogue.load()
+    for model_type in catalogue.model_types():
+        if pattern not in model_type:
+            continue
+        try:
+            source = discover(model_type, catalogue)
+        except ScaffoldError as exc:
+            typer.echo(f"{model_type}: cannot be cloned ({exc})")
+            continue
+        files = ", ".join(f"{f.kind.value} ({len(f.exported)})" for f in source.files)
+        typer.echo(f"{model_type}: {source.package} - {files}")
+
+
+@app.command()
+@reports_errors
+def convert(
+    modular_file: Annotated[Path, typer.Argument(help="A modular_<name>.py file.")],
+    dry_run: Annotated[bool, typer.Option(help="Show what would change; write nothing.")] = False,
+) -> None:
+    """Expand a modular_<name>.py into standalone configuration/modeling/processing files next to it."""
+    from scaffold.modular_project import plan_modular_file
+    from scaffold.writer import write_changed
+
+    report = write_changed(plan_modular_file(modular_file), dry_run=dry_run)
+    _print_report(report, dry_run=dry_run)
+
+
+@app.command()
+@reports_errors
+def check(
+    directory: Annotated[Path, typer.Argument(help="A project folder (searched for modular_*.py files).")] = Path("."),
+    fix: Annotated[bool, typer.Option(help="Rewrite the generated files that differ.")] = False,
+) -> None:
+    """Fail with a diff when a file generated from a modular file was edited by hand or is stale."""
+    from scaffold.modular_project import find_modular_files, plan_modular_file
+    from scaffold.writer import write_changed
+
+    stale = []
+    for modular in find_modular_files(directory):
+        report = write_changed(plan_modular_file(modular), dry_run=not fix)
+        for outcome in report.changed:
+            stale.append(outcome)
+            typer.echo(outcome.diff or f"missing: {report.root / outcome.path}")
+    if stale and not fix:
+        raise CheckFailedError(f"{len(stale)} generated file(s) differ from their modular file; run 'scaffold check --fix'.")
+    typer.echo(f"{'fixed' if fix and stale else 'checked'}: {len(stale)} file(s) {'rewritten' if fix else 'stale'}")
+
+
+@app.command("test")
+@reports_errors
+def test_project(
+    directory: Annotated[Path, typer.Argument(help="A project made by 'scaffold new-model'.")] = Path("."),
+) -> None:
+    """Run a generated project's tests and print a summary; the exit code reflects them."""
+    _run_tests(directory)
+
+
+def _run_tests(project: Path) -> None:
+    from scaffold.testrun import run_project_tests
+
+    typer.echo(f"running the tests of {project} ...")
+    report = run_project_tests(project)
+    if not report.passed:
+        typer.echo(report.output[-6000:])
+        raise GeneratedTestsFailedError(f"tests of {project}: {report.summary}")
+    typer.echo(f"tests: {report.summary}")
+
+
+def _print_report(report: WriteReport, *, dry_run: bool) -> None:
+    verb = {FileStatus.CREATE: "create", FileStatus.OVERWRITE: "overwrite", FileStatus.IDENTICAL: "identical"}
+    for outcome in report.outcomes:
+        prefix = "would " if dry_run and outcome.status is not FileStatus.IDENTICAL else ""
+        typer.echo(f"  {prefix}{verb.get(outcome.status, outcome.status.value)} {report.root / outcome.path}")
+
+
+def main() -> None:
+    app(prog_name="scaffold")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""The new-model pipeline from names to a Plan: discovery -> clone -> modular -> convert -> templates -> format.
+
+Pure but for discovery (which reads the installed transformers): nothing here writes or prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from scaffold import __version__
+from scaffold.clone import Clone, plan_clone
+from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
+from scaffold.discovery import Catalogue, SourceModel, discover
+from scaffold.errors import InvalidNameError
+from scaffold.files import FileKind, GeneratedFile
+from scaffold.formatting import format_file
+from scaffold.names import ModelNames, camel_from_snake
+from scaffold.profiles import profile_for
+from scaffold.source import SourceResolver
+from scaffold.templates import render
+from scaffold.writer import Plan
+
+# Keyword arguments of the per-backend register calls (why: AutoImageProcessor/AutoVideoProcessor take a
+# {backend: class} dict, every other Auto class takes one class).
+PER_BACKEND_ARGUMENT = {
+    "AutoImageProcessor": "image_processor_classes",
+    "AutoVideoProcessor": "video_processor_classes",
+}
+
+
+@dataclass(frozen=True)
+class NewModelRequest:
+    like: str
+    name: str
+    out: Path | None = None
+    class_prefix: str | None = None
+
+
+def plan_new_model(request: NewModelRequest, catalogue: Catalogue | None = None) -> Plan:
+    """Everything `scaffold new-model` writes, as a Plan rooted at the output directory."""
+    catalogue = catalogue or Catalogue.load()
+    names = ModelNames.from_name(request.name, request.class_prefix)
+    if catalogue.is_known_type(names.model_type):
+        raise InvalidNameError(
+            f"'{names.model_type}' is already a transformers model type; choose another --name."
+        )
+    source = discover(request.like, catalogue)
+    clone = plan_clone(source, names)
+    files = build_files(clone, catalogue.installed)
+    root = request.out if request.out is not None else Path.cwd() / names.snake
+    return Plan(root=root, files=tuple(format_file(f) for f in files))
+
+
+def build_files(clone: Clone, resolver: SourceResolver) -> tuple[GeneratedFile, ...]:
+    names = clone.names
+    package = PurePosixPath(names.snake)
+    modular = render_modular(clone)
+    converted = convert_modular(
+        modular,
+        modular_path=f"{names.snake}/modular_{names.snake}.py",
+        resolver=resolver,
+        options=ConvertOptions(import_style=ImportStyle.OUT_OF_TREE),
+    )
+    model_files = tuple(
+        GeneratedFile(path=package / f.path.name, content=f.content, kind=f.kind) for f in converted.files
+    )
+    context = _context(clone, tuple(f.path.name for f in model_files))
+    return (
+        GeneratedFile(PurePosixPath("pyproject.toml"), render("project/pyproject.toml.j2", **context), FileKind.PROJECT),
+        GeneratedFile(PurePosixPath("README.md"), render("project/README.md.j2", **context), FileKind.PROJECT),
+        GeneratedFile(package / "__init__.py", render("project/package_init.py.j2", **context), FileKind.PACKAGE_INIT),
+        GeneratedFile(package / f"modular_{names.snake}.py", modular, FileKind.MODULAR),
+        *model_files,
+        GeneratedFile(
+            PurePosixPath("tests") / f"test_modeling_{names.snake}.py",
+            render("project/test_modeling.py.j2", **context),
+            FileKind.TEST,
+        ),
+    )
+
+
+def render_modular(clone: Clone) -> str:
+    """The modular file: one subclass per exported source class, imports grouped by source module."""
+    imports: dict[str, list[str]] = {}
+    for cls in clone.classes:
+        imports.setdefault(cls.source_module, []).append(cls.source)
+    return render(
+        "project/modular.py.j2",
+        names=clone.names,
+        source=clone.source,
+        scaffold_version=__version__,
+        imports=[(module, sorted(found)) for module, found in imports.items()],
+        classes=clone.classes,
+        overrides=profile_for(clone.source.names.model_type).overrides,
+    )
+
+
+def _context(clone: Clone, model_files: tuple[str, ...]) -> dict[str, object]:
+    names, source = clone.names, clone.source
+    local = set(clone.exported)
+    registered = {name for reg in clone.registrations for _, name in reg.classes}
+    auto_classes = sorted({"AutoConfig", *(reg.auto_class for reg in clone.registrations)})
+    local_imports = [
+        (f"{cls_kind.value}_{names.snake}", [c.new for c in clone.classes_of(cls_kind)])
+        for cls_kind in FileKind
+        if clone.classes_of(cls_kind)
+    ]
+    return {
+        "names": names,
+        "source": source,
+        "clone": clone,
+        "scaffold_version": __version__,
+        "default_camel": camel_from_snake(names.snake),
+        "model_files": model_files,
+        "transformers_imports": sorted(set(auto_classes) | (registered - local)),
+        "local_imports": local_imports,
+        "per_backend": PER_BACKEND_ARGUMENT,
+        "auto_classes": auto_classes,
+        "test": clone.test,
+        "test_family": clone.test.family,
+        "test_imports": sorted({clone.test.config_class, *(new for _, new, _ in clone.test.heads)}),
+        "key_renames": _key_renames(source, names),
+    }
+
+
+def _key_renames(source: SourceModel, names: ModelNames) -> tuple[tuple[str, str], ...]:
+    """State-dict key prefixes that the rename changes (``bert.`` -> ``my_bert.``), for the parity test."""
+    from scaffold.convert.rename import RenameMap, Spellings, rename_identifier
+
+    rename_map = RenameMap(pairs=((Spellings.from_names(source.names), Spellings.from_names(names)),))
+    renames = []
+    for prefix in source.base_model_prefixes:
+        new = rename_identifier(prefix, rename_map)
+        if new != prefix:
+            renames.append((f"{prefix}.", f"{new}."))
+    return tuple(renames)
