@@ -1,0 +1,78 @@
+"""Discovery reads the installed transformers statically; checked against transformers' own tables."""
+
+import subprocess
+import sys
+
+import pytest
+
+from scaffold.discovery import Catalogue, discover
+from scaffold.errors import UnknownModelTypeError
+from scaffold.files import FileKind
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return Catalogue.load()
+
+
+def test_static_tables_match_imported_tables(catalogue):
+    """Every table we evaluate equals transformers' runtime table, except documented procedural additions."""
+    import transformers.models.auto.image_processing_auto as ia
+    import transformers.models.auto.modeling_auto as ma
+    import transformers.models.auto.processing_auto as pa
+    from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
+
+    assert dict(catalogue.tables.config_names) == dict(CONFIG_MAPPING_NAMES)
+    compared = 0
+    for module in (ma, ia, pa):
+        for name, table in catalogue.tables.tables.items():
+            real = getattr(module, name, None)
+            if real is not None and name != "TOKENIZER_MAPPING_NAMES":
+                assert dict(table) == dict(real), name
+                compared += 1
+    assert compared >= 50
+
+
+def test_discovery_does_not_import_torch():
+    code = "import sys; from scaffold.discovery import discover; discover('llama'); print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_llama(catalogue):
+    source = discover("llama", catalogue)
+    assert source.names.camel == "Llama" and source.names.snake == "llama"
+    kinds = {f.kind for f in source.files}
+    assert kinds == {FileKind.CONFIGURATION, FileKind.MODELING, FileKind.TOKENIZATION}
+    autos = {(e.auto_class, e.class_name) for e in source.auto_entries}
+    assert ("AutoModelForCausalLM", "LlamaForCausalLM") in autos
+    assert ("AutoModel", "LlamaModel") in autos
+    assert source.base_model_prefixes == ("model", "transformer")
+
+
+@pytest.mark.parametrize("spelling", ["vision-encoder-decoder", "vision_encoder_decoder"])
+def test_dash_or_underscore(catalogue, spelling):
+    assert discover(spelling, catalogue).names.model_type == "vision-encoder-decoder"
+
+
+def test_blip2_sub_configs_and_borrowed_tokenizer(catalogue):
+    source = discover("blip-2", catalogue)
+    assert source.names.camel == "Blip2"
+    assert ("blip_2_qformer", "Blip2QFormerConfig") in source.config_types
+    borrowed = {e.class_name for e in source.auto_entries if not e.owned}
+    assert "GPT2Tokenizer" in borrowed
+
+
+def test_alias_types_are_not_sub_configs(catalogue):
+    assert discover("gpt2", catalogue).config_types == (("gpt2", "GPT2Config"),)
+
+
+def test_file_stem_differs_from_package(catalogue):
+    source = discover("data2vec-audio", catalogue)
+    assert source.names.snake == "data2vec_audio"
+    assert all(f.module.endswith("_data2vec_audio") for f in source.files)
+
+
+def test_unknown_type_suggests(catalogue):
+    with pytest.raises(UnknownModelTypeError, match="Did you mean 'llama'"):
+        discover("lama", catalogue)
