@@ -1,0 +1,175 @@
+"""Placing definitions into generated files: which nodes each file needs, in which order, with which imports.
+
+This is the graph part of the converter, on plain data: a namespace of definitions (name -> node and the names
+it uses), the dependency closure of each emitted class, and an explicit sort key per emitted node.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from scaffold.convert.definitions import DefKind, Definition, definition_time_names, names_used
+from scaffold.convert.imports import ImportRecord
+from scaffold.convert.routing import kind_for_name
+from scaffold.files import FileKind
+
+# Top-level variables placed first in a file, in this order (they are used everywhere).
+VARIABLES_FIRST = ("logger", "_CHECKPOINT_FOR_DOC", "_CONFIG_FOR_DOC")
+# Modular assignments matching these always replace the parent's value (docs and checkpoints).
+ASSIGNMENTS_FROM_MODULAR = (r"_CHECKPOINT", r"_EXPECTED", r"_FOR_DOC", r"_HIDDEN_STATES_START_POSITION")
+# ... and these only when the modular value is not None.
+ASSIGNMENTS_FROM_MODULAR_IF_SET = (r"_DOCSTRING",)
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """The definitions visible when resolving a node's dependencies, and where each one comes from.
+
+    ``original`` holds the names defined in the namespace's own module (sorted by ``order``); the others were
+    merged in from elsewhere and sort by ``merged_order``.
+    """
+
+    definitions: Mapping[str, Definition]
+    original: frozenset[str]
+    merged_order: Mapping[str, tuple[int, int]]
+
+    def deps_of(self, names: Iterable[str], exclude: str = "") -> set[str]:
+        """The names among ``names`` that this namespace defines."""
+        return {n for n in names if n in self.definitions and n != exclude}
+
+    def closure_of_objects(self, start: set[str]) -> set[str]:
+        """``start`` plus everything the functions and assignments in it need, recursively."""
+        result = set(start)
+        queue = sorted(n for n in start if self.definitions[n].kind is not DefKind.CLASS)
+        while queue:
+            current = self.definitions[queue.pop()]
+            for dep in sorted(self.deps_of(current.uses, current.name) - result):
+                result.add(dep)
+                if self.definitions[dep].kind is not DefKind.CLASS:
+                    queue.append(dep)
+        return result
+
+    def class_deps(self, name: str) -> set[str]:
+        """The augmented dependencies of an original class of this namespace."""
+        found = self.definitions[name]
+        return self.closure_of_objects(self.deps_of(found.uses, name))
+
+    def sort_key(self, name: str) -> tuple[int, int, int]:
+        """Original definitions first by position, then merged ones by their own position."""
+        if name in self.original:
+            return (0, self.definitions[name].order, 0)
+        return (1, *self.merged_order.get(name, (0, 0)))
+
+
+@dataclass
+class FileDraft:
+    """The body of one generated file while it is being filled (internal to ``assemble``)."""
+
+    kind: FileKind
+    entries: dict[str, tuple[int, cst.BaseStatement]] = field(default_factory=dict)
+    counter: int = 0
+    extra_imports: list[ImportRecord] = field(default_factory=list)
+
+    def put(self, name: str, node: cst.BaseStatement) -> None:
+        """Add ``name``, or replace its node in place (it was needed at its first position)."""
+        if name in VARIABLES_FIRST:
+            self.entries[name] = (-1000 + VARIABLES_FIRST.index(name), node)
+            return
+        if name in self.entries:
+            self.entries[name] = (self.entries[name][0], node)
+            return
+        self.entries[name] = (self.counter, node)
+        self.counter += 1
+
+    def body(self) -> list[cst.BaseStatement]:
+        """The nodes in their final order: by position, each moved after what it needs when it runs."""
+        order = sorted(self.entries, key=lambda name: self.entries[name][0])
+        needs = {name: definition_time_names(self.entries[name][1]) for name in order}
+        placed: list[str] = []
+        done: set[str] = set()
+
+        def place(name: str, visiting: frozenset[str]) -> None:
+            if name in done:
+                return
+            for dep in order:
+                if dep in needs[name] and dep not in visiting and dep != name:
+                    place(dep, visiting | {name})
+            done.add(name)
+            placed.append(name)
+
+        for name in order:
+            place(name, frozenset({name}))
+        return [self.entries[name][1] for name in placed]
+
+
+def split_cross_kind(deps: set[str], ns: Namespace, kind: FileKind, new_snake: str) -> tuple[set[str], list[ImportRecord]]:
+    """Classes that belong to another generated file are imported from it instead of copied."""
+    kept, imports = set(deps), []
+    for name in sorted(deps):
+        other = kind_for_name(name)
+        if ns.definitions[name].kind is DefKind.CLASS and other is not kind:
+            kept.discard(name)
+            imports.append(ImportRecord("." + other.filename(new_snake)[:-3], name))
+    return kept, imports
+
+
+def bfs_classes(ns: Namespace, start: set[str], done: Iterable[str]) -> list[str]:
+    """All dependencies reachable from ``start`` through the namespace's original classes, minus ``done``."""
+    checked = set(done)
+    queue = sorted(start, key=ns.sort_key)
+    found: list[str] = []
+    while queue:
+        current = queue.pop(0)
+        if current in checked:
+            continue
+        checked.add(current)
+        found.append(current)
+        if current in ns.original and ns.definitions[current].kind is DefKind.CLASS:
+            queue.extend(sorted(ns.class_deps(current) - checked, key=ns.sort_key))
+    return found
+
+
+def relative_order(ns: Namespace, missing: Iterable[str]) -> list[str]:
+    """Order dependencies: each original class after its own dependencies, then whatever remains."""
+    remaining = set(missing)
+    ordered: list[str] = []
+    classes = sorted(
+        (n for n in remaining if n in ns.original and ns.definitions[n].kind is DefKind.CLASS), key=ns.sort_key
+    )
+    for name in classes:
+        for dep in sorted(ns.class_deps(name) & remaining, key=ns.sort_key):
+            remaining.discard(dep)
+            ordered.append(dep)
+        if name in remaining:
+            remaining.discard(name)
+            ordered.append(name)
+    ordered.extend(sorted(remaining, key=ns.sort_key))
+    return ordered
+
+
+def needed_imports(body: list[cst.BaseStatement], defined: Iterable[str], records: Iterable[ImportRecord]) -> list[ImportRecord]:
+    """The records whose bound name the body uses and does not define itself; first record per name wins."""
+    used: set[str] = set()
+    for node in body:
+        used |= names_used(node)
+    taken = set(defined)
+    kept: list[ImportRecord] = []
+    for record in records:
+        if record.bound in used and record.bound not in taken:
+            kept.append(record)
+            taken.add(record.bound)
+    return kept
+
+
+def keeps_modular_assignment(name: str, node: cst.BaseStatement, parent_has_it: bool) -> bool:
+    """Whether a modular assignment replaces the parent module's one of the same name."""
+    if not parent_has_it or any(re.search(p, name) for p in ASSIGNMENTS_FROM_MODULAR):
+        return True
+    if any(re.search(p, name) for p in ASSIGNMENTS_FROM_MODULAR_IF_SET):
+        value = node.body[0].value  # type: ignore[attr-defined]
+        return not (isinstance(value, cst.Name) and value.value == "None")
+    return False

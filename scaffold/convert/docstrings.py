@@ -1,0 +1,69 @@
+"""Docstring facts used when a child class or method is merged into its parent: detection and merging."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+import libcst.matchers as m
+
+DOCSTRING = m.SimpleStatementLine(
+    body=[m.Expr(value=m.SimpleString(value=m.MatchIfTrue(lambda v: re.search(r'"""[\s\S]*"""', v) is not None)))]
+)
+
+
+def is_docstring(stmt: cst.CSTNode) -> bool:
+    """True for a statement that is a triple-double-quoted string expression."""
+    return m.matches(stmt, DOCSTRING)
+
+
+def docstring_value(stmt: cst.CSTNode) -> str:
+    """The raw string token of a docstring statement (quotes and prefix included)."""
+    return stmt.body[0].value.value  # type: ignore[attr-defined]
+
+
+def with_docstring_value(stmt: cst.SimpleStatementLine, value: str) -> cst.SimpleStatementLine:
+    """The same docstring statement holding another string token."""
+    return stmt.with_changes(body=[cst.Expr(value=cst.SimpleString(value=value))])
+
+
+def _indent_after_quotes(doc: str) -> int:
+    found = re.search(r'(?:"""|\'\'\'|```)\n(\s+)', doc)
+    return len(found.group(1)) if found else 0
+
+
+def is_complete(doc: str) -> bool:
+    """A child docstring is complete (replaces the parent's) when it documents its own arguments."""
+    body = doc.split('"""', 1)[1]
+    if re.search(r"\n\s*Args:\n", body):
+        return True
+    returns = re.search(r"\n([^\S\n]*)Returns:\n", body)
+    if returns is None:
+        return False
+    indent = returns.group(1)
+    stripped = body.strip("\n")
+    return stripped.startswith(indent + "    ") or stripped.startswith(indent + "\t")
+
+
+def merge(parent_doc: str, child_doc: str) -> str:
+    """The docstring of a merged definition: the child's when complete, else the parent's extended by it.
+
+    A partial child docstring with one code example replaces the parent's example; other partial text is
+    appended to the parent's docstring unless the parent already contains it.
+    """
+    if is_complete(child_doc):
+        return child_doc
+    parts = parent_doc.split("```")
+    if "```" in child_doc and len(parts) > 1:
+        new_parts = child_doc.lstrip('r"').split("```")
+        if len(new_parts) != 3:
+            return child_doc
+        level = _indent_after_quotes(parent_doc)
+        return "".join(
+            [parts[0].rstrip(" \n") + new_parts[0], f"\n{level * ' '}```", new_parts[1], "```", parts[2]]
+        )
+    if child_doc in parent_doc:
+        return child_doc
+    if re.search(r"\n\s*.*\(.*\)\:\n\s*\w", child_doc):
+        child_doc = child_doc.replace("\n    ", "\n        ")
+    return parent_doc.rstrip('"') + "\n" + child_doc.lstrip('r"\n')

@@ -1,0 +1,138 @@
+"""Flatten a modular class onto its model-specific parent: the parent's body, with the child's edits merged.
+
+``merge_class`` is pure: it takes the child's class node (from the modular file) and the parent's class node
+(from the already renamed source module) and returns the standalone class.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.helpers import get_full_name_for_node
+
+from scaffold.convert import docstrings
+from scaffold.convert.naming import common_suffix
+from scaffold.convert.unroll import UnrollSuperCallsTransformer, code_of
+
+_ATTRIBUTE_ERROR = m.Call(func=m.Name("AttributeError"))
+
+
+def _key(stmt: cst.CSTNode) -> str:
+    """A class-body member's identity: a method's name, else its source."""
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        return stmt.name.value
+    return code_of(stmt)
+
+
+def _assign_key(stmt: cst.CSTNode) -> str | None:
+    """The target source of a class-level ``x = ...`` or ``x: T = ...``."""
+    if m.matches(stmt, m.SimpleStatementLine(body=[m.Assign()])):
+        return code_of(stmt.body[0].targets[0].target)  # type: ignore[attr-defined]
+    if m.matches(stmt, m.SimpleStatementLine(body=[m.AnnAssign()])):
+        return code_of(stmt.body[0].target)  # type: ignore[attr-defined]
+    return None
+
+
+def _removes_attribute(stmt: cst.CSTNode) -> bool:
+    """``x = AttributeError()`` in a child class removes ``x``."""
+    return m.matches(stmt, m.SimpleStatementLine(body=[m.Assign(value=_ATTRIBUTE_ERROR)]))
+
+
+def _removes_method(method: cst.FunctionDef) -> bool:
+    """A child method whose body only raises an ``...Error(...)`` removes the parent's method."""
+    body = method.body.body if isinstance(method.body, cst.IndentedBlock) else method.body.body
+    first = body[0] if body else None
+    if not m.matches(first, m.SimpleStatementLine(body=[m.Raise(exc=m.Call())])):
+        return False
+    name = get_full_name_for_node(first.body[0].exc.func) or ""  # type: ignore[union-attr]
+    return name.endswith("Error") and len(body) == 1
+
+
+def _merged_params(child: cst.FunctionDef, parent: cst.FunctionDef) -> cst.Parameters:
+    """``**super_kwargs`` in the child stands for the parent's signature, extended by the child's parameters."""
+    star = child.params.star_kwarg
+    if star is None or star.name.value != "super_kwargs":
+        return child.params
+    by_name = {p.name.value: p for p in parent.params.params}
+    by_name.update({p.name.value: p for p in child.params.params[1:]})
+    return child.params.with_changes(params=list(by_name.values()), star_kwarg=parent.params.star_kwarg)
+
+
+def _override(parent: cst.FunctionDef, child: cst.FunctionDef) -> cst.FunctionDef:
+    """The parent's method with the child's body; decorators and return annotation follow the child if set."""
+    return parent.with_changes(
+        body=child.body,
+        params=_merged_params(child, parent),
+        decorators=child.decorators or parent.decorators,
+        returns=child.returns or parent.returns,
+    )
+
+
+def _switched_bases(parent: cst.ClassDef, extra_bases: list[str]) -> list[cst.Arg]:
+    """A parent's base is replaced by a child's extra base sharing a CamelCase suffix with it."""
+    bases = []
+    for base in parent.bases:
+        if isinstance(base.value, cst.Name):
+            for extra in extra_bases:
+                suffix = common_suffix(base.value.value, extra)
+                if suffix and suffix[0].isupper():
+                    base = base.with_changes(value=base.value.with_changes(value=extra))
+                    break
+        bases.append(base)
+    return bases
+
+
+def _merged_body(child: cst.ClassDef, parent: cst.ClassDef) -> list[cst.BaseStatement]:
+    child_members = {_key(s): s for s in child.body.body}
+    removed = {_assign_key(s) for s in child.body.body if _removes_attribute(s)}
+    doc: list[cst.BaseStatement] = []
+    assigns: dict[str, cst.BaseStatement] = {}
+    rest: list[cst.BaseStatement] = []
+    for stmt in parent.body.body:
+        override = child_members.get(_key(stmt))
+        if isinstance(stmt, cst.FunctionDef) and isinstance(override, cst.FunctionDef):
+            if _removes_method(override):
+                continue
+            stmt = _override(stmt, override)
+        if (target := _assign_key(stmt)) is not None:
+            assigns[target] = stmt
+        elif docstrings.is_docstring(stmt):
+            doc = [stmt]
+        else:
+            rest.append(stmt)
+    parent_keys = {_key(s) for s in parent.body.body}
+    for stmt in child.body.body:
+        if docstrings.is_docstring(stmt):
+            doc = [_merged_doc(doc, stmt)]
+        elif isinstance(stmt, cst.FunctionDef) and stmt.name.value not in parent_keys:
+            rest.append(stmt)
+        elif (target := _assign_key(stmt)) is not None:
+            assigns[target] = stmt
+    kept = [s for key, s in assigns.items() if key not in removed]
+    return doc + kept + rest
+
+
+def _merged_doc(parent_doc: list[cst.BaseStatement], child_doc: cst.BaseStatement) -> cst.BaseStatement:
+    if not parent_doc:
+        return cst.SimpleStatementLine(body=[cst.Expr(cst.SimpleString(docstrings.docstring_value(child_doc)))])
+    merged = docstrings.merge(docstrings.docstring_value(parent_doc[0]), docstrings.docstring_value(child_doc))
+    return docstrings.with_docstring_value(parent_doc[0], merged)  # type: ignore[arg-type]
+
+
+def merge_class(child: cst.ClassDef, parent: cst.ClassDef, parent_base: str) -> cst.ClassDef:
+    """The standalone class: ``parent`` renamed to the child's name, the child's members merged in.
+
+    ``parent_base`` is how the child names its model-specific base (``LlamaModel``).
+    """
+    child_bases = [get_full_name_for_node(b.value) or "" for b in child.bases]
+    extra = [b for b in child_bases if b != parent_base]
+    parent_methods = {s.name.value: s for s in parent.body.body if isinstance(s, cst.FunctionDef)}
+    child_methods = frozenset(s.name.value for s in child.body.body if isinstance(s, cst.FunctionDef))
+    merged = parent.with_changes(
+        name=child.name,
+        bases=_switched_bases(parent, extra),
+        body=parent.body.with_changes(body=_merged_body(child, parent)),
+        decorators=child.decorators or parent.decorators,
+    )
+    unroll = UnrollSuperCallsTransformer(parent_methods, child_methods, frozenset(child_bases))
+    return merged.with_changes(body=merged.body.visit(unroll))

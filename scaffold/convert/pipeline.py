@@ -1,0 +1,305 @@
+"""``convert_modular``: a modular file's text in, the generated files' texts out. Pure apart from the resolver."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from scaffold.convert.assemble import (
+    FileDraft,
+    Namespace,
+    bfs_classes,
+    keeps_modular_assignment,
+    needed_imports,
+    relative_order,
+    split_cross_kind,
+)
+from scaffold.convert.definitions import DefKind, Definition, ModuleIndex, index_module, names_used
+from scaffold.convert.flatten import merge_class
+from scaffold.convert.imports import ImportRecord, render_imports
+from scaffold.convert.options import ConversionResult, ConvertOptions
+from scaffold.convert.rename import rename_identifier
+from scaffold.convert.routing import kind_for_module, kind_for_name
+from scaffold.convert.sources import (
+    ParsedSource,
+    SourceModule,
+    infer_source_names,
+    load_source,
+    model_specific,
+    parse_source,
+    sibling_stem,
+)
+from scaffold.errors import ModularError
+from scaffold.files import FileKind, GeneratedFile
+from scaffold.source import SourceResolver
+
+
+@dataclass(frozen=True)
+class ModularFile:
+    """The parsed modular file: its index, its parents (imported name -> module) and its other imports."""
+
+    path: str
+    snake: str
+    tree: cst.Module
+    index: ModuleIndex
+    parents: Mapping[str, str]
+    imports: tuple[ImportRecord, ...]
+
+
+def convert_modular(
+    modular_source: str, *, modular_path: str, resolver: SourceResolver, options: ConvertOptions = ConvertOptions()
+) -> ConversionResult:
+    """Expand a ``modular_<name>.py`` into the standalone files transformers' converter would produce."""
+    modular = read_modular(modular_source, modular_path, options)
+    sources = load_sources(modular, resolver, options)
+    drafts = build_drafts(modular, sources)
+    files = tuple(
+        render_file(draft, modular, sources, options)
+        for draft in sorted(drafts.values(), key=lambda d: d.kind.filename(modular.snake))
+        if draft.entries
+    )
+    return ConversionResult(files=files)
+
+
+def snake_of(modular_path: str) -> str:
+    """``my_llama/modular_my_llama.py`` -> ``my_llama``."""
+    stem = PurePosixPath(modular_path.replace("\\", "/")).stem
+    return stem[len("modular_") :] if stem.startswith("modular_") else stem
+
+
+def read_modular(text: str, path: str, options: ConvertOptions) -> ModularFile:
+    """Parse and index the modular file; split its imports into parents and plain imports."""
+    try:
+        tree = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        raise ModularError(f"syntax error: {error.message}", path=path, line=error.raw_line) from None
+    index = index_module(tree, options.package)
+    parents: dict[str, str] = {}
+    plain: list[ImportRecord] = []
+    for record in index.imports:
+        if model_specific(record.module) and record.guard is None:
+            parents[record.bound] = record.module
+        elif record.module.startswith("..") or (record.module.startswith(".") and sibling_stem(record.module, None) is None):
+            raise ModularError(
+                f"cannot resolve the relative import 'from {record.module} import {record.name}'; import transformers "
+                "absolutely or give the package of the modular file",
+                path=path,
+                line=_line_of_import(tree, record.name),
+            )
+        else:
+            sibling = sibling_stem(record.module, options.package)
+            plain.append(record if sibling is None else ImportRecord("." + sibling, record.name, record.alias))
+    return ModularFile(path, snake_of(path), tree, index, parents, tuple(plain))
+
+
+def _line_of(tree: cst.Module, node: cst.CSTNode) -> int | None:
+    positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+    return positions[node].start.line if node in positions else None
+
+
+def _line_of_import(tree: cst.Module, name: str) -> int | None:
+    for stmt in tree.body:
+        if isinstance(stmt, cst.SimpleStatementLine) and name in cst.Module(body=[stmt]).code:
+            return _line_of(tree, stmt)
+    return None
+
+
+def model_bases(modular: ModularFile, node: cst.ClassDef) -> list[str]:
+    """The bases of a modular class that name a model-specific parent; more than one is an error."""
+    bases = [get_full_name_for_node(b.value) or "" for b in node.bases]
+    found = [b for b in bases if b in modular.parents]
+    if len(found) > 1:
+        raise ModularError(
+            f"class {node.name.value} has more than one model-specific base ({', '.join(found)}); keep one",
+            path=modular.path,
+            line=_line_of(modular.tree, node),
+        )
+    return found
+
+
+def load_sources(modular: ModularFile, resolver: SourceResolver, options: ConvertOptions) -> dict[str, SourceModule]:
+    """Read and rename every parent module, and check each parent class exists."""
+    pairs = []
+    for definition in modular.index.definitions.values():
+        if definition.kind is DefKind.CLASS:
+            pairs.extend((definition.name, base) for base in model_bases(modular, definition.node))  # type: ignore[arg-type]
+    parsed: dict[str, ParsedSource] = {}
+    for module in dict.fromkeys(modular.parents.values()):
+        text = resolver.read_module(module)
+        if text is None:
+            raise ModularError(
+                f"unknown parent module '{module}': it is not in the installed transformers",
+                path=modular.path,
+                line=_line_of_import(modular.tree, module.rpartition(".")[2]),
+            )
+        parsed[module] = parse_source(module, text)
+    hints = {module: p.camel_hint for module, p in parsed.items()}
+    names = infer_source_names(modular.parents, pairs, modular.snake, hints)
+    sources = {
+        module: load_source(names[module], parsed[module], options.rename_policy, modular.snake) for module in parsed
+    }
+    return sources
+
+
+def build_drafts(modular: ModularFile, sources: Mapping[str, SourceModule]) -> dict[FileKind, FileDraft]:
+    """Fill one draft per file kind, class by class in the modular file's order, then ``__all__``."""
+    drafts: dict[FileKind, FileDraft] = {}
+    imported = imported_objects(modular, sources)
+    spaces = {module: source_namespace(modular, source, imported) for module, source in sources.items()}
+    own = modular_namespace(modular, imported)
+    for definition in sorted(modular.index.definitions.values(), key=lambda d: d.order):
+        if definition.kind is not DefKind.CLASS:
+            continue
+        kind = kind_for_name(definition.name)
+        draft = drafts.setdefault(kind, FileDraft(kind))
+        add_class(modular, sources, spaces, own, imported_by_kind(sources, kind), draft, definition)
+    for kind, names in exports_by_kind(modular).items():
+        drafts.setdefault(kind, FileDraft(kind)).put("__all__", _all_statement(names))
+    return drafts
+
+
+def imported_by_kind(sources: Mapping[str, SourceModule], kind: FileKind) -> frozenset[str]:
+    """Names the parent files of ``kind`` import from their siblings: imports in that file, never copies."""
+    found: set[str] = set()
+    for module, source in sources.items():
+        if kind_for_module(module.rpartition(".")[2]) is kind:
+            found |= source.sibling_names
+    return frozenset(found)
+
+
+def imported_objects(modular: ModularFile, sources: Mapping[str, SourceModule]) -> dict[str, tuple[str, Definition]]:
+    """Functions and assignments the modular file imports from parents, with what they need, by module."""
+    found: dict[str, tuple[str, Definition]] = {}
+    for name, module in modular.parents.items():
+        index = sources[module].index
+        definition = index.get(name)
+        if definition is None or definition.kind is DefKind.CLASS or name in modular.index.definitions:
+            continue
+        ns = Namespace(index.definitions, frozenset(index.definitions), {})
+        for dep in sorted(ns.closure_of_objects({name})):
+            if dep not in modular.index.definitions and dep not in found:
+                found[dep] = (module, index.definitions[dep])
+    return found
+
+
+def source_namespace(
+    modular: ModularFile, source: SourceModule, imported: Mapping[str, tuple[str, Definition]]
+) -> Namespace:
+    """A parent module's definitions, with the modular file's functions, assignments and new classes merged."""
+    definitions = dict(source.index.definitions)
+    merged_order: dict[str, tuple[int, int]] = {}
+    for name, (module, definition) in imported.items():
+        if module != source.module:
+            definitions[name] = definition
+            merged_order[name] = (0, definition.order)
+    for name, definition in modular.index.definitions.items():
+        has = name in source.index.definitions
+        if definition.kind is DefKind.FUNCTION or (
+            definition.kind is DefKind.ASSIGNMENT and keeps_modular_assignment(name, definition.node, has)
+        ):
+            definitions[name] = definition
+        elif definition.kind is DefKind.CLASS and not has and name not in source.sibling_names:
+            definitions[name] = definition
+        else:
+            continue
+        merged_order.setdefault(name, (1, definition.order))
+    for name in source.sibling_names:
+        definitions.pop(name, None)
+    return Namespace(definitions, frozenset(source.index.definitions), merged_order)
+
+
+def modular_namespace(modular: ModularFile, imported: Mapping[str, tuple[str, Definition]]) -> Namespace:
+    """The modular file's own definitions plus the functions and assignments it imports from parents."""
+    definitions = dict(modular.index.definitions)
+    files = list(dict.fromkeys(modular.parents.values()))
+    merged = {name: (files.index(module), d.order) for name, (module, d) in imported.items()}
+    definitions.update({name: d for name, (_, d) in imported.items()})
+    return Namespace(definitions, frozenset(modular.index.definitions), merged)
+
+
+def add_class(
+    modular: ModularFile,
+    sources: Mapping[str, SourceModule],
+    spaces: Mapping[str, Namespace],
+    own: Namespace,
+    siblings: frozenset[str],
+    draft: FileDraft,
+    definition: Definition,
+) -> None:
+    """Put one modular class (flattened when it has a model-specific parent) and what it needs in ``draft``."""
+    node: cst.ClassDef = definition.node  # type: ignore[assignment]
+    bases = model_bases(modular, node)
+    if bases:
+        module = modular.parents[bases[0]]
+        ns = spaces[module]
+        node = flatten(modular, sources[module], node, bases[0])
+        direct = ns.closure_of_objects(ns.deps_of(names_used(node) - siblings, node.name.value))
+        direct, extra = split_cross_kind(direct, ns, draft.kind, modular.snake)
+        missing = bfs_classes(ns, direct, draft.entries)
+    else:
+        ns = own
+        direct = ns.closure_of_objects(ns.deps_of(names_used(node) - siblings, node.name.value))
+        direct, extra = split_cross_kind(direct, ns, draft.kind, modular.snake)
+        missing = [n for n in direct if n not in draft.entries]
+    draft.extra_imports.extend(extra)
+    for name in relative_order(ns, missing):
+        draft.put(name, ns.definitions[name].node)
+    draft.put(node.name.value, node)
+
+
+def flatten(modular: ModularFile, source: SourceModule, node: cst.ClassDef, base: str) -> cst.ClassDef:
+    """Merge a modular class into its (renamed) parent class."""
+    renamed = rename_identifier(base, source.rename_map)
+    parent = source.index.get(renamed)
+    if parent is None or parent.kind is not DefKind.CLASS:
+        raise ModularError(
+            f"unknown parent class '{base}': {source.module} does not define it",
+            path=modular.path,
+            line=_line_of(modular.tree, node),
+        )
+    return merge_class(node, parent.node, base)  # type: ignore[arg-type]
+
+
+def exports_by_kind(modular: ModularFile) -> dict[FileKind, list[str]]:
+    """The modular ``__all__`` split by the file each name goes to (empty when it has none)."""
+    split: dict[FileKind, list[str]] = {}
+    for name in modular.index.exports or ():
+        split.setdefault(kind_for_name(name), []).append(name)
+    return split
+
+
+def _all_statement(names: list[str]) -> cst.SimpleStatementLine:
+    return cst.parse_statement("__all__ = [" + ", ".join(f'"{n}"' for n in names) + "]")  # type: ignore[return-value]
+
+
+def default_header(modular_path: str) -> str:
+    """The comment block on top of every generated file when the caller gives none."""
+    return (
+        f"# This file was generated from {modular_path} by `scaffold convert`.\n"
+        "# Do not edit it by hand: edit the modular file and convert it again.\n"
+    )
+
+
+def render_file(
+    draft: FileDraft, modular: ModularFile, sources: Mapping[str, SourceModule], options: ConvertOptions
+) -> GeneratedFile:
+    """The text of one generated file: header, the imports its body needs, then the body."""
+    body = draft.body()
+    records = list(modular.imports) + draft.extra_imports
+    for source in sources.values():
+        records.extend(source.imports)
+    imports = needed_imports(body, draft.entries, _unique(records))
+    imports = [r for r in imports if r.module != "." + draft.kind.filename(modular.snake)[:-3]]
+    new_package = options.package or f"transformers.models.{modular.snake}"
+    code = cst.Module(body=[*render_imports(imports, options.import_style, new_package), *body]).code
+    header = options.header if options.header is not None else default_header(modular.path)
+    return GeneratedFile(path=PurePosixPath(draft.kind.filename(modular.snake)), content=header + code, kind=draft.kind)
+
+
+def _unique(records: list[ImportRecord]) -> list[ImportRecord]:
+    return list(dict.fromkeys(records))

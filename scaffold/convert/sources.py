@@ -1,0 +1,146 @@
+"""Finding the modular file's model-specific parents, reading them, and renaming them to the new model."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import libcst as cst
+
+from scaffold.convert.definitions import DefKind, ModuleIndex, index_module
+from scaffold.convert.imports import ImportRecord
+from scaffold.convert.naming import SourceNames, camel_prefixes, default_camel, pick_prefix, shared_prefix
+from scaffold.convert.rename import RenameMap, RenamePolicy, Spellings, rename_identifier, rename_node
+from scaffold.convert.routing import SUFFIX_KINDS, kind_for_module, model_of_module
+
+# Modules under transformers.models that are shared machinery, not a model to inherit from.
+NOT_MODEL_PACKAGES = frozenset({"auto"})
+
+
+def model_specific(module: str) -> bool:
+    """``transformers.models.llama.modeling_llama`` is model-specific; ``transformers.models.auto...`` is not."""
+    parts = module.split(".")
+    if len(parts) != 4 or parts[:2] != ["transformers", "models"] or parts[2] in NOT_MODEL_PACKAGES:
+        return False
+    return kind_for_module(parts[3]) is not None
+
+
+def sibling_stem(record_module: str, package: str | None) -> str | None:
+    """The file stem when ``record_module`` is a model-code file in ``package`` (or written ``.<stem>``)."""
+    if record_module.startswith(".") and record_module.count(".") == 1:
+        stem = record_module[1:]
+    elif package and record_module.rpartition(".")[0] == package:
+        stem = record_module.rpartition(".")[2]
+    else:
+        return None
+    return stem if kind_for_module(stem) is not None else None
+
+
+@dataclass(frozen=True)
+class SourceModule:
+    """A parent module read from transformers and renamed: its index and (renamed) import records."""
+
+    names: SourceNames
+    index: ModuleIndex
+    imports: tuple[ImportRecord, ...]
+    sibling_names: frozenset[str]  # names it imports from its own model's other files (imports, not deps)
+    rename_map: RenameMap
+
+    @property
+    def module(self) -> str:
+        return self.names.module
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    """A parent module as read, before renaming: its tree, its index and its model's CamelCase prefix."""
+
+    module: str
+    tree: cst.Module
+    index: ModuleIndex
+    camel_hint: str
+
+
+def parse_source(module: str, text: str) -> ParsedSource:
+    """Parse a parent module and guess its model prefix from the classes it exports."""
+    tree = cst.parse_module(text)
+    index = index_module(tree, module.rpartition(".")[0])
+    classes = [n for n, d in index.definitions.items() if d.kind is DefKind.CLASS]
+    exported = [n for n in index.exports or () if n in classes] or classes
+    return ParsedSource(module, tree, index, shared_prefix(exported, tuple(s for s, _ in SUFFIX_KINDS)))
+
+
+def infer_source_names(
+    parents: Mapping[str, str],
+    class_bases: list[tuple[str, str]],
+    new_snake: str,
+    hints: Mapping[str, str],
+) -> dict[str, SourceNames]:
+    """Per source module, the old -> new prefixes, voted by the ``Child(Parent)`` pairs that use it.
+
+    ``parents`` maps an imported name to its module; ``class_bases`` lists ``(child, model-specific base)``;
+    ``hints`` gives each module's own CamelCase prefix.
+    """
+    votes: dict[str, Counter[tuple[str, str]]] = {module: Counter() for module in dict.fromkeys(parents.values())}
+    for child, base in class_bases:
+        pair = camel_prefixes(child, base, hints.get(parents[base], ""))
+        if pair is not None:
+            votes[parents[base]][pair] += 1
+    default_new = default_camel(new_snake)
+    result = {}
+    for module, counter in votes.items():
+        old_snake = module.split(".")[2]
+        fallback = (hints.get(module) or default_camel(old_snake), default_new)
+        chosen = pick_prefix(counter, default_new) or fallback
+        result[module] = SourceNames(module, chosen[0], old_snake, chosen[1], _snake_for(chosen[1], default_new, new_snake))
+    return result
+
+
+def _snake_for(new_camel: str, default_new: str, new_snake: str) -> str:
+    """The snake spelling of a new prefix: the file's own name for the default prefix, else derived."""
+    if new_camel == default_new:
+        return new_snake
+    out = []
+    for index, char in enumerate(new_camel):
+        if char.isupper() and index and not new_camel[index - 1].isupper():
+            out.append("_")
+        out.append(char.lower())
+    return "".join(out)
+
+
+def rename_map_for(names: SourceNames, keep: frozenset[str], policy: RenamePolicy) -> RenameMap:
+    """The rename map of one source module."""
+    old = Spellings.infer(names.old_camel, names.old_snake)
+    new = Spellings.infer(names.new_camel, names.new_snake)
+    return RenameMap(pairs=((old, new),), keep=keep, policy=policy)
+
+
+def load_source(names: SourceNames, parsed: ParsedSource, policy: RenamePolicy, file_snake: str) -> SourceModule:
+    """Rename one parent module; its sibling imports now point at the new model's files."""
+    package = names.module.rpartition(".")[0]
+    original, raw = parsed.tree, parsed.index
+    keep = frozenset(r.bound for r in raw.imports if sibling_stem(r.module, package) is None)
+    rename_map = rename_map_for(names, keep, policy)
+    body = [s for s in original.body if _is_definition_like(s)]
+    renamed = rename_node(original.with_changes(body=body), rename_map)
+    index = index_module(renamed, package)  # type: ignore[arg-type]
+    imports = tuple(_renamed_record(r, package, names.old_snake, file_snake, rename_map) for r in raw.imports)
+    siblings = frozenset(r.bound for r in imports if r.module.startswith("."))
+    return SourceModule(names, replace(index, imports=imports), imports, siblings, rename_map)
+
+
+def _is_definition_like(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, (cst.ClassDef, cst.FunctionDef, cst.SimpleStatementLine))
+
+
+def _renamed_record(
+    record: ImportRecord, package: str, old_snake: str, file_snake: str, rename_map: RenameMap
+) -> ImportRecord:
+    stem = sibling_stem(record.module, package)
+    if stem is None:
+        return record
+    model = model_of_module(stem)
+    new_stem = stem[: len(stem) - len(model)] + file_snake if model == old_snake else stem
+    alias = rename_identifier(record.alias, rename_map) if record.alias else None
+    return replace(record, module="." + new_stem, name=rename_identifier(record.name, rename_map), alias=alias)

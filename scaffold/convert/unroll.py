@@ -1,0 +1,192 @@
+"""The libcst transformers that turn a child's calls to its parent into code of the merged class."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.helpers import get_full_name_for_node
+
+from scaffold.convert import docstrings
+
+_EMPTY = cst.Module(body=[])
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """Source text of a node."""
+    return _EMPTY.code_for_node(node)
+
+
+def comment_less(node: cst.CSTNode) -> str:
+    """Source text of a node without comments or trailing spaces, to compare statements."""
+    text = re.sub(r"#.*", "", code_of(node)).strip()
+    return re.sub(r" *\n", "\n", text).strip()
+
+
+def super_call(name: str) -> m.Call:
+    """Matches ``super().<name>(...)``."""
+    return m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name(name)))
+
+
+def is_super_call_statement(stmt: cst.CSTNode, name: str) -> bool:
+    """``super().name(...)`` or ``return super().name(...)`` as a whole statement."""
+    call = super_call(name)
+    return m.matches(stmt, m.SimpleStatementLine(body=[m.Expr(call) | m.Return(call)]))
+
+
+class ReplaceParentMethodCallsTransformer(cst.CSTTransformer):
+    """Calls through the parent class name become ``super()`` calls, since the parent is flattened away.
+
+    Before: ``x = LlamaAttention.forward(self, hidden_states)``
+    After:  ``x = super().forward(hidden_states)``
+    Before: ``LlamaMLP().act(y)``
+    After:  ``super().act(y)``
+    """
+
+    def __init__(self, bases: frozenset[str]) -> None:
+        super().__init__()
+        self.bases = bases
+
+    def _names_base(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Call):
+            node = node.func
+        return isinstance(node, (cst.Name, cst.Attribute)) and get_full_name_for_node(node) in self.bases
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        if isinstance(func, cst.Attribute) and self._names_base(func.value):
+            if original_node.args and m.matches(original_node.args[0].value, m.Name("self")):
+                return updated_node.with_changes(args=updated_node.args[1:])
+        return updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        if self._names_base(original_node.value):
+            return updated_node.with_changes(value=cst.Call(func=cst.Name("super")))
+        return updated_node
+
+
+class UnrollSuperCallsTransformer(cst.CSTTransformer):
+    """In methods the child overrides, ``super().method()`` is replaced by the parent's body of that method.
+
+    Before (parent ``__init__``: ``self.a = 1; self.b = 2``; child):
+        def __init__(self):
+            super().__init__()
+            del self.b
+            self.c = 3
+    After:
+        def __init__(self):
+            self.a = 1
+            self.c = 3
+    """
+
+    def __init__(
+        self,
+        parent_methods: Mapping[str, cst.FunctionDef],
+        child_methods: frozenset[str],
+        bases: frozenset[str],
+    ) -> None:
+        super().__init__()
+        self.parent_methods = parent_methods
+        self.child_methods = child_methods
+        self.replace_calls = ReplaceParentMethodCallsTransformer(bases)
+        self.depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return False  # methods are rewritten whole in leave_FunctionDef
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        self.depth -= 1
+        name = updated_node.name.value
+        if self.depth != 0 or name not in self.child_methods or not isinstance(updated_node.body, cst.IndentedBlock):
+            return updated_node
+        return updated_node.with_changes(body=updated_node.body.with_changes(body=self._body_of(updated_node)))
+
+    def _body_of(self, method: cst.FunctionDef) -> list[cst.BaseStatement]:
+        name = method.name.value
+        parent = self.parent_methods.get(name)
+        parent_body = list(parent.body.body) if parent is not None and isinstance(parent.body, cst.IndentedBlock) else []
+        parent_doc = parent_body[0] if parent_body and docstrings.is_docstring(parent_body[0]) else None
+        statements = list(method.body.body)  # type: ignore[union-attr]
+        new_body: list[cst.BaseStatement] = []
+        unrolled = has_doc = False
+        for index, stmt in enumerate(statements):
+            if parent is not None and is_super_call_statement(stmt, name):
+                unrolled = True
+                new_body = _init_first(new_body + merge_after_super(parent_body, statements[index + 1 :]))
+                continue
+            stmt = stmt.visit(self.replace_calls)
+            if docstrings.is_docstring(stmt):
+                has_doc = True
+                if parent_doc is not None:
+                    merged = docstrings.merge(docstrings.docstring_value(parent_doc), docstrings.docstring_value(stmt))
+                    stmt = docstrings.with_docstring_value(stmt, merged)  # type: ignore[arg-type]
+                new_body.append(stmt)
+            elif not unrolled and not m.matches(stmt, m.SimpleStatementLine(body=[m.Del()])):
+                new_body.append(stmt)
+        if not has_doc and parent_doc is not None:
+            new_body.insert(0, parent_doc)
+        return new_body
+
+
+def _target_code(stmt: cst.CSTNode) -> str | None:
+    if m.matches(stmt, m.SimpleStatementLine(body=[m.Assign()])):
+        return code_of(stmt.body[0].targets[0].target)  # type: ignore[attr-defined]
+    return None
+
+
+def _deleted_code(stmt: cst.CSTNode) -> str | None:
+    if m.matches(stmt, m.SimpleStatementLine(body=[m.Del()])):
+        return code_of(stmt.body[0].target)  # type: ignore[attr-defined]
+    return None
+
+
+def merge_after_super(
+    parent_body: Sequence[cst.BaseStatement], after: Sequence[cst.BaseStatement]
+) -> list[cst.BaseStatement]:
+    """The parent's statements with the child's post-``super()`` edits applied.
+
+    A child assignment to the same target replaces the parent's in place; ``del target`` drops the parent's
+    assignment; other child statements follow unless an identical one is already there; ``self.post_init()``
+    stays last. The parent's docstring is left out (the caller places docstrings).
+    """
+    reassigned = {code: s for s in after if (code := _target_code(s)) is not None}
+    deleted = {code for s in after if (code := _deleted_code(s)) is not None}
+    merged: list[cst.BaseStatement] = []
+    seen: set[str] = set()
+    for stmt in parent_body:
+        target = _target_code(stmt)
+        if target is not None and target in deleted:
+            continue
+        if target is not None and target in reassigned:
+            stmt = reassigned[target]
+        elif docstrings.is_docstring(stmt):
+            continue
+        merged.append(stmt)
+        seen.add(comment_less(stmt))
+    for stmt in after:
+        code = comment_less(stmt)
+        if stmt not in merged and code not in seen and _deleted_code(stmt) is None:
+            merged.append(stmt)
+            seen.add(code)
+    return _post_init_last(merged)
+
+
+def _post_init_last(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    for index, stmt in enumerate(body):
+        if "self.post_init(" in comment_less(stmt) and index < len(body) - 1:
+            return body[:index] + body[index + 1 :] + [stmt]
+    return body
+
+
+def _init_first(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    start = 0
+    for index, stmt in enumerate(body):
+        if docstrings.is_docstring(stmt) and index == start:
+            start += 1
+            continue
+        if "super().__init__" in comment_less(stmt) and index > start:
+            return body[:start] + [stmt] + body[start:index] + body[index + 1 :]
+    return body
