@@ -19,8 +19,9 @@ from scaffold.profiles import profile_for
 FAMILY_RULES: tuple[tuple[str, frozenset[str]], ...] = (
     ("Seq2SeqLMTester", frozenset({"AutoModelForSeq2SeqLM"})),
     ("ImageTextToTextTester", frozenset({"AutoModelForImageTextToText"})),
+    ("EncoderTester", frozenset({"AutoModelForMaskedLM"})),  # before causal LM: bert also has BertLMHeadModel
     ("CausalLMTester", frozenset({"AutoModelForCausalLM"})),
-    ("EncoderTester", frozenset({"AutoModelForMaskedLM", "AutoModelForSequenceClassification"})),
+    ("EncoderTester", frozenset({"AutoModelForSequenceClassification"})),
     ("VisionEncoderTester", frozenset({"AutoModelForImageClassification"})),
 )
 # Composite models assembled from two other models' configs: recognised by type, not by Auto class,

@@ -128,7 +128,8 @@ def _key_renames(source: SourceModel, names: ModelNames) -> tuple[tuple[str, str
     """State-dict key prefixes that the rename changes (``bert.`` -> ``my_bert.``), for the parity test."""
     from scaffold.convert.rename import RenameMap, Spellings, rename_identifier
 
-    rename_map = RenameMap(pairs=((Spellings.from_names(source.names), Spellings.from_names(names)),))
+    old, new = (Spellings(n.camel, n.snake, n.kebab, n.upper) for n in (source.names, names))
+    rename_map = RenameMap(pairs=((old, new),))
     renames = []
     for prefix in source.base_model_prefixes:
         new = rename_identifier(prefix, rename_map)

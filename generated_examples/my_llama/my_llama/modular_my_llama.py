@@ -1,0 +1,63 @@
+# MyLlama, cloned by scaffold 0.1.0 from transformers 5.23.0 `llama`.
+#
+# my_llama/modular_my_llama.py is the file to edit: each of its classes inherits from the
+# Llama counterpart; override methods or attributes there, then run
+# `scaffold convert my_llama/modular_my_llama.py` to regenerate the standalone files.
+from transformers.models.llama.configuration_llama import (
+    LlamaConfig,
+)
+from transformers.models.llama.modeling_llama import (
+    LlamaForCausalLM,
+    LlamaForQuestionAnswering,
+    LlamaForSequenceClassification,
+    LlamaForTokenClassification,
+    LlamaModel,
+    LlamaPreTrainedModel,
+)
+from transformers.models.llama.tokenization_llama import (
+    LlamaTokenizer,
+)
+
+
+class MyLlamaConfig(LlamaConfig):
+    model_type = "my-llama"
+
+
+class MyLlamaForCausalLM(LlamaForCausalLM):
+    pass
+
+
+class MyLlamaModel(LlamaModel):
+    pass
+
+
+class MyLlamaPreTrainedModel(LlamaPreTrainedModel):
+    pass
+
+
+class MyLlamaForSequenceClassification(LlamaForSequenceClassification):
+    pass
+
+
+class MyLlamaForQuestionAnswering(LlamaForQuestionAnswering):
+    pass
+
+
+class MyLlamaForTokenClassification(LlamaForTokenClassification):
+    pass
+
+
+class MyLlamaTokenizer(LlamaTokenizer):
+    pass
+
+
+__all__ = [
+    "MyLlamaConfig",
+    "MyLlamaForCausalLM",
+    "MyLlamaModel",
+    "MyLlamaPreTrainedModel",
+    "MyLlamaForSequenceClassification",
+    "MyLlamaForQuestionAnswering",
+    "MyLlamaForTokenClassification",
+    "MyLlamaTokenizer",
+]

@@ -1,0 +1,73 @@
+"""Plain-data tests of the clone decisions (names, model types, registrations, test family)."""
+
+import pytest
+
+from scaffold.clone import new_class_name, new_model_type, plan_clone
+from scaffold.discovery import Catalogue, discover
+from scaffold.names import ModelNames
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return Catalogue.load()
+
+
+def _clone(catalogue, like, name):
+    return plan_clone(discover(like, catalogue), ModelNames.from_name(name))
+
+
+def test_new_class_name():
+    assert new_class_name("LlamaForCausalLM", "Llama", "MyLlama") == "MyLlamaForCausalLM"
+    assert new_class_name("RotaryThing", "Llama", "MyLlama") == "MyLlamaRotaryThing"
+
+
+def test_new_model_type():
+    old = ModelNames.for_source("blip-2", "blip_2", "Blip2")
+    new = ModelNames.from_name("my-blip")
+    assert new_model_type("blip-2", old, new) == "my-blip"
+    assert new_model_type("blip_2_qformer", old, new) == "my_blip_qformer"
+
+
+def test_llama_registrations_cover_every_head(catalogue):
+    clone = _clone(catalogue, "llama", "my-llama")
+    registered = {(r.auto_class, r.classes[0][1]) for r in clone.registrations}
+    assert registered == {
+        ("AutoModel", "MyLlamaModel"),
+        ("AutoModelForCausalLM", "MyLlamaForCausalLM"),
+        ("AutoModelForSequenceClassification", "MyLlamaForSequenceClassification"),
+        ("AutoModelForQuestionAnswering", "MyLlamaForQuestionAnswering"),
+        ("AutoModelForTokenClassification", "MyLlamaForTokenClassification"),
+    }
+    assert clone.config_types == (("my-llama", "MyLlamaConfig"),)
+    assert clone.test.family == "CausalLMTester"
+
+
+def test_ved_gets_automodel_and_its_family(catalogue):
+    clone = _clone(catalogue, "vision-encoder-decoder", "my-captioner")
+    autos = {r.auto_class for r in clone.registrations}
+    assert {"AutoModel", "AutoModelForImageTextToText"} <= autos
+    assert clone.test.family == "VisionEncoderDecoderTester"
+
+
+def test_borrowed_preprocessors_are_registered_by_transformers_name(catalogue):
+    clone = _clone(catalogue, "blip-2", "my-blip")
+    by_auto = {r.auto_class: r for r in clone.registrations if r.config_class == "MyBlipConfig"}
+    assert by_auto["AutoTokenizer"].classes == (("", "GPT2Tokenizer"),)
+    assert dict(by_auto["AutoImageProcessor"].classes) == {"pil": "BlipImageProcessorPil", "torchvision": "BlipImageProcessor"}
+    assert by_auto["AutoProcessor"].classes == (("", "MyBlipProcessor"),)
+    qformer = [r for r in clone.registrations if r.config_class == "MyBlipQFormerConfig"]
+    assert [(r.auto_class, r.classes[0][1]) for r in qformer] == [("AutoModel", "MyBlipQFormerModel")]
+
+
+def test_model_auto_classes_take_one_class(catalogue):
+    clone = _clone(catalogue, "funnel", "my-funnel")
+    automodel = next(r for r in clone.registrations if r.auto_class == "AutoModel")
+    assert automodel.classes == (("", "MyFunnelModel"),)
+
+
+@pytest.mark.parametrize(
+    "like, family",
+    [("bert", "EncoderTester"), ("t5", "Seq2SeqLMTester"), ("vit", "VisionEncoderTester"), ("llava", "ImageTextToTextTester"), ("wav2vec2", "GenericTester")],
+)
+def test_families(catalogue, like, family):
+    assert _clone(catalogue, like, "my-x").test.family == family
