@@ -15,6 +15,24 @@ from scaffold.convert.naming import common_suffix
 from scaffold.convert.unroll import UnrollSuperCallsTransformer, code_of
 
 _ATTRIBUTE_ERROR = m.Call(func=m.Name("AttributeError"))
+_PASS = cst.SimpleStatementLine(body=[cst.Pass()])
+
+
+def _is_ellipsis(stmt: cst.CSTNode) -> bool:
+    """A bare ``...`` body statement (a one-line class ``class A(B): ...``) carries nothing."""
+    return m.matches(stmt, m.Expr(value=m.Ellipsis()) | m.SimpleStatementLine(body=[m.Expr(value=m.Ellipsis())]))
+
+
+def _as_statement(stmt: cst.CSTNode) -> cst.BaseStatement:
+    """Small statements of a one-line class body become statement lines of an indented block."""
+    if isinstance(stmt, cst.BaseSmallStatement):
+        return cst.SimpleStatementLine(body=[stmt])
+    return stmt  # type: ignore[return-value]
+
+
+def _statements(cls: cst.ClassDef) -> list[cst.BaseStatement]:
+    """A class body as statements, one-line bodies included."""
+    return [_as_statement(s) for s in cls.body.body]
 
 
 def _key(stmt: cst.CSTNode) -> str:
@@ -83,12 +101,12 @@ def _switched_bases(parent: cst.ClassDef, extra_bases: list[str]) -> list[cst.Ar
 
 
 def _merged_body(child: cst.ClassDef, parent: cst.ClassDef) -> list[cst.BaseStatement]:
-    child_members = {_key(s): s for s in child.body.body}
-    removed = {_assign_key(s) for s in child.body.body if _removes_attribute(s)}
+    child_members = {_key(s): s for s in _statements(child)}
+    removed = {_assign_key(s) for s in _statements(child) if _removes_attribute(s)}
     doc: list[cst.BaseStatement] = []
     assigns: dict[str, cst.BaseStatement] = {}
     rest: list[cst.BaseStatement] = []
-    for stmt in parent.body.body:
+    for stmt in _statements(parent):
         override = child_members.get(_key(stmt))
         if isinstance(stmt, cst.FunctionDef) and isinstance(override, cst.FunctionDef):
             if _removes_method(override):
@@ -100,8 +118,8 @@ def _merged_body(child: cst.ClassDef, parent: cst.ClassDef) -> list[cst.BaseStat
             doc = [stmt]
         else:
             rest.append(stmt)
-    parent_keys = {_key(s) for s in parent.body.body}
-    for stmt in child.body.body:
+    parent_keys = {_key(s) for s in _statements(parent)}
+    for stmt in _statements(child):
         if docstrings.is_docstring(stmt):
             doc = [_merged_doc(doc, stmt)]
         elif isinstance(stmt, cst.FunctionDef) and stmt.name.value not in parent_keys:
@@ -126,12 +144,13 @@ def merge_class(child: cst.ClassDef, parent: cst.ClassDef, parent_base: str) -> 
     """
     child_bases = [get_full_name_for_node(b.value) or "" for b in child.bases]
     extra = [b for b in child_bases if b != parent_base]
-    parent_methods = {s.name.value: s for s in parent.body.body if isinstance(s, cst.FunctionDef)}
-    child_methods = frozenset(s.name.value for s in child.body.body if isinstance(s, cst.FunctionDef))
+    parent_methods = {s.name.value: s for s in _statements(parent) if isinstance(s, cst.FunctionDef)}
+    child_methods = frozenset(s.name.value for s in _statements(child) if isinstance(s, cst.FunctionDef))
+    body = [s for s in _merged_body(child, parent) if not _is_ellipsis(s)] or [_PASS]
     merged = parent.with_changes(
         name=child.name,
         bases=_switched_bases(parent, extra),
-        body=parent.body.with_changes(body=_merged_body(child, parent)),
+        body=cst.IndentedBlock(body=[_as_statement(s) for s in body]),
         decorators=child.decorators or parent.decorators,
     )
     unroll = UnrollSuperCallsTransformer(parent_methods, child_methods, frozenset(child_bases))

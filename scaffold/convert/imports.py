@@ -7,6 +7,8 @@ in the import style the caller asked for.
 
 from __future__ import annotations
 
+import enum
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -112,29 +114,80 @@ def styled_module(module: str, style: ImportStyle, new_package: str) -> str:
     return dots + ".".join(target[common:])
 
 
+class Section(enum.IntEnum):
+    """isort sections, in the order they appear."""
+
+    FUTURE = 0
+    STDLIB = 1
+    THIRD_PARTY = 2
+    FIRST_PARTY = 3  # transformers, imported absolutely
+    LOCAL = 4  # relative imports
+
+
+def section_of(module: str) -> Section:
+    """The isort section of a (styled) module name."""
+    if module.startswith("."):
+        return Section.LOCAL
+    top = module.split(".")[0]
+    if top == "__future__":
+        return Section.FUTURE
+    if top in sys.stdlib_module_names:
+        return Section.STDLIB
+    return Section.FIRST_PARTY if top == "transformers" else Section.THIRD_PARTY
+
+
+def _module_key(module: str) -> tuple[int, str]:
+    """Relative modules furthest first (more dots), then by name, case-insensitively."""
+    dots = len(module) - len(module.lstrip("."))
+    return (-dots, module.lstrip(".").lower())
+
+
+def _name_key(record: ImportRecord) -> tuple[int, str]:
+    """isort's order-by-type: CONSTANTS, then Classes, then functions and modules."""
+    name = record.name
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return (kind, name)
+
+
 def render_imports(records: Iterable[ImportRecord], style: ImportStyle, new_package: str) -> list[cst.BaseStatement]:
-    """Statements importing ``records``: one ``from`` statement per module (first-seen order), guards last."""
+    """isort-ordered statements importing ``records``; blank line between sections; guarded imports last."""
     grouped: dict[tuple[str | None, str], list[ImportRecord]] = {}
     for record in records:
-        key = (record.guard, styled_module(record.module, style, new_package))
-        grouped.setdefault(key, []).append(record)
-    plain: list[cst.BaseStatement] = []
-    guarded: dict[str, list[cst.BaseStatement]] = {}
-    for (guard, module), group in grouped.items():
-        statements = _statements_for(module, group)
-        if guard is None:
-            plain.extend(statements)
-        else:
-            guarded.setdefault(guard, []).extend(statements)
-    for guard, statements in guarded.items():
-        plain.append(cst.If(test=cst.parse_expression(guard), body=cst.IndentedBlock(body=statements)))
-    return plain
+        module = styled_module(record.module, style, new_package) if record.module else _PLAIN + record.name
+        grouped.setdefault((record.guard, module), []).append(record)
+    plain = sorted((k for k in grouped if k[0] is None), key=lambda k: _statement_key(k[1]))
+    statements: list[cst.BaseStatement] = []
+    previous: Section | None = None
+    for _, module in plain:
+        section = section_of(module.lstrip(_PLAIN))
+        for stmt in _statements_for(module, grouped[(None, module)]):
+            if previous is not None and section is not previous:
+                stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
+            statements.append(stmt)
+            previous = section
+    guards: dict[str, list[cst.BaseStatement]] = {}
+    for guard, module in sorted((k for k in grouped if k[0] is not None), key=lambda k: _statement_key(k[1])):
+        guards.setdefault(guard, []).extend(_statements_for(module, grouped[(guard, module)]))  # type: ignore[index]
+    for guard, inner in guards.items():
+        statements.append(cst.If(test=cst.parse_expression(guard), body=cst.IndentedBlock(body=inner)))
+    return statements
+
+
+_PLAIN = "="  # marks the group of a plain ``import x`` statement (``=x``)
+
+
+def _statement_key(module: str) -> tuple[int, int, tuple[int, str]]:
+    plain = module.startswith(_PLAIN)
+    bare = module[len(_PLAIN) :] if plain else module
+    return (section_of(bare), 0 if plain else 1, _module_key(bare))
 
 
 def _statements_for(module: str, group: list[ImportRecord]) -> list[cst.SimpleStatementLine]:
-    if not module:
-        return [cst.parse_statement(_plain_import_code(r)) for r in group]  # type: ignore[misc]
-    names = ", ".join(r.name + (f" as {r.alias}" if r.alias else "") for r in group)
+    if module.startswith(_PLAIN):
+        ordered = sorted(group, key=lambda r: (r.name.lower(), r.alias or ""))
+        return [cst.parse_statement(_plain_import_code(r)) for r in ordered]  # type: ignore[misc]
+    unique = list(dict.fromkeys(sorted(group, key=_name_key)))
+    names = ", ".join(r.name + (f" as {r.alias}" if r.alias else "") for r in unique)
     return [cst.parse_statement(f"from {module} import {names}")]  # type: ignore[list-item]
 
 

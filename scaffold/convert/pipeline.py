@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -77,7 +78,7 @@ def read_modular(text: str, path: str, options: ConvertOptions) -> ModularFile:
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        raise ModularError(f"syntax error: {error.message}", path=path, line=error.raw_line) from None
+        raise _syntax_error(text, path, error) from None
     index = index_module(tree, options.package)
     parents: dict[str, str] = {}
     plain: list[ImportRecord] = []
@@ -95,6 +96,15 @@ def read_modular(text: str, path: str, options: ConvertOptions) -> ModularFile:
             sibling = sibling_stem(record.module, options.package)
             plain.append(record if sibling is None else ImportRecord("." + sibling, record.name, record.alias))
     return ModularFile(path, snake_of(path), tree, index, parents, tuple(plain))
+
+
+def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> ModularError:
+    """Python's own compiler names the line best; libcst's message is the fallback."""
+    try:
+        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST)
+    except SyntaxError as python_error:
+        return ModularError(f"syntax error: {python_error.msg}", path=path, line=python_error.lineno)
+    return ModularError(f"syntax error: {error.message}", path=path, line=error.raw_line)
 
 
 def _line_of(tree: cst.Module, node: cst.CSTNode) -> int | None:
@@ -296,7 +306,7 @@ def render_file(
     imports = needed_imports(body, draft.entries, _unique(records))
     imports = [r for r in imports if r.module != "." + draft.kind.filename(modular.snake)[:-3]]
     new_package = options.package or f"transformers.models.{modular.snake}"
-    code = cst.Module(body=[*render_imports(imports, options.import_style, new_package), *body]).code
+    code = cst.Module(body=[*render_imports(imports, options.import_style, new_package), *body], header=modular.tree.header).code
     header = options.header if options.header is not None else default_header(modular.path)
     return GeneratedFile(path=PurePosixPath(draft.kind.filename(modular.snake)), content=header + code, kind=draft.kind)
 

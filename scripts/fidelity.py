@@ -1,0 +1,297 @@
+"""Fidelity of `scaffold convert` against the files transformers ships next to its modular files.
+
+For each installed ``models/<dir>/modular_<name>.py`` this converts the modular file in-tree style and compares
+every generated file with the shipped one:
+
+  (a) byte-identical after formatting both with black (line length 119);
+  (b) AST-identical after removing docstrings and making imports absolute. Import statements are compared as a
+      set of (guard, module, name, alias): their order and grouping is the job of ruff's isort in transformers.
+
+Usage: python scripts/fidelity.py [--jobs 2] [--only NAME ...] [--show-diff] [--verbose]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import multiprocessing
+import statistics
+import sys
+import time
+import traceback
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import black
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scaffold.convert import ConvertOptions, ImportStyle, convert_modular  # noqa: E402
+from scaffold.convert.rename import IN_TREE_COMPAT  # noqa: E402
+from scaffold.source import installed_transformers  # noqa: E402
+
+BLACK_MODE = black.Mode(line_length=119)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """The comparison of one generated file with the shipped one."""
+
+    name: str
+    byte_identical: bool
+    ast_identical: bool
+    cause: str = ""
+
+
+@dataclass(frozen=True)
+class ModelOutcome:
+    """The conversion of one modular file."""
+
+    model: str
+    seconds: float
+    files: tuple[FileOutcome, ...] = ()
+    crash: str = ""
+    causes: tuple[str, ...] = field(default=())
+
+    @property
+    def ast_identical(self) -> bool:
+        return not self.crash and not self.causes and all(f.ast_identical for f in self.files)
+
+    @property
+    def byte_identical(self) -> bool:
+        return self.ast_identical and all(f.byte_identical for f in self.files)
+
+
+def modular_files(only: list[str]) -> list[Path]:
+    """Every installed modular file, optionally filtered by model directory or modular name."""
+    root = installed_transformers().root / "models"
+    found = sorted(root.glob("*/modular_*.py"))
+    if only:
+        found = [p for p in found if p.parent.name in only or p.stem[len("modular_") :] in only]
+    return found
+
+
+def shipped_header(text: str) -> str:
+    """The generated-file banner at the top of a shipped file (the lines before the modular's own header)."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) > 6 and "generated from" in lines[1]:
+        return "".join(lines[:6])
+    return ""
+
+
+def shipped_outputs(modular: Path) -> dict[str, str]:
+    """The shipped files whose banner names this modular file."""
+    marker = f"generated from src/transformers/models/{modular.parent.name}/{modular.name}"
+    found = {}
+    for path in sorted(modular.parent.glob("*.py")):
+        if path == modular:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if marker in text[:600]:
+            found[path.name] = text
+    return found
+
+
+def fmt(code: str) -> str:
+    """Black-format, or return the text when black cannot parse it."""
+    try:
+        return black.format_str(code, mode=BLACK_MODE)
+    except Exception:  # noqa: BLE001 - a formatting failure is reported as a difference, not a crash
+        return code
+
+
+class _Normalize(ast.NodeTransformer):
+    """Drop docstrings; resolve relative imports against the model package."""
+
+    def __init__(self, package: str) -> None:
+        self.package = package
+
+    def _strip(self, node):  # type: ignore[no-untyped-def]
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            if isinstance(body[0].value.value, str):
+                node.body = body[1:] or [ast.Pass()]
+        self.generic_visit(node)
+        return node
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = visit_Module = _strip
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.ImportFrom:
+        if node.level:
+            parts = self.package.split(".")
+            base = parts[: len(parts) - (node.level - 1)]
+            node.module = ".".join(base + ([node.module] if node.module else []))
+            node.level = 0
+        return node
+
+
+def _import_keys(stmt: ast.stmt, guard: str = "") -> list[tuple[str, str, str, str]]:
+    if isinstance(stmt, ast.Import):
+        return [(guard, "", a.name, a.asname or "") for a in stmt.names]
+    if isinstance(stmt, ast.ImportFrom):
+        return [(guard, stmt.module or "", a.name, a.asname or "") for a in stmt.names]
+    if isinstance(stmt, ast.If) and stmt.body and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body):
+        return [k for s in stmt.body for k in _import_keys(s, ast.dump(stmt.test))]
+    return []
+
+
+def normalized(code: str, package: str) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str]]]:
+    """(sorted import keys, [(top-level name, dump)]) of a module, docstrings removed, imports absolute."""
+    tree = _Normalize(package).visit(ast.parse(code))
+    imports: set[tuple[str, str, str, str]] = set()
+    body: list[tuple[str, str]] = []
+    for stmt in tree.body:
+        keys = _import_keys(stmt)
+        if keys:
+            imports.update(keys)
+            continue
+        name = getattr(stmt, "name", "") or (ast.unparse(stmt.targets[0]) if isinstance(stmt, ast.Assign) else "")
+        body.append((name or ast.unparse(stmt)[:40], ast.dump(stmt)))
+    return sorted(imports), body
+
+
+def ast_cause(ours: str, theirs: str, package: str) -> str:
+    """"" when AST-identical, else a short cause."""
+    try:
+        our_imports, our_body = normalized(ours, package)
+    except SyntaxError as error:
+        return f"our output does not parse ({error.msg})"
+    their_imports, their_body = normalized(theirs, package)
+    our_names = [n for n, _ in our_body]
+    their_names = [n for n, _ in their_body]
+    if set(our_names) != set(their_names):
+        missing = sorted(set(their_names) - set(our_names))
+        extra = sorted(set(our_names) - set(their_names))
+        return f"definitions differ (missing {missing[:3]}, extra {extra[:3]})"
+    their_dumps = dict(their_body)
+    changed = [n for n, d in our_body if their_dumps.get(n) != d]
+    if changed:
+        return f"definition body differs ({changed[:3]})"
+    if our_names != their_names:
+        return "definition order differs"
+    if our_imports != their_imports:
+        missing = sorted(set(their_imports) - set(our_imports))
+        extra = sorted(set(our_imports) - set(their_imports))
+        return f"imports differ (missing {[k[1:3] for k in missing[:3]]}, extra {[k[1:3] for k in extra[:3]]})"
+    return ""
+
+
+def check_model(modular: Path) -> ModelOutcome:
+    """Convert one modular file and compare its outputs with the shipped ones."""
+    model = modular.parent.name
+    shipped = shipped_outputs(modular)
+    header = shipped_header(next(iter(shipped.values()))) if shipped else None
+    options = ConvertOptions(
+        import_style=ImportStyle.IN_TREE,
+        package=f"transformers.models.{model}",
+        header=header,
+        rename_policy=IN_TREE_COMPAT,
+    )
+    start = time.perf_counter()
+    try:
+        result = convert_modular(
+            modular.read_text(encoding="utf-8"),
+            modular_path=f"src/transformers/models/{model}/{modular.name}",
+            resolver=installed_transformers(),
+            options=options,
+        )
+    except Exception as error:  # noqa: BLE001 - crashes are what this script counts
+        return ModelOutcome(modular.stem, time.perf_counter() - start, crash=_crash(error))
+    seconds = time.perf_counter() - start
+    ours = {str(f.path): f.content for f in result.files}
+    causes = [f"missing file {n}" for n in sorted(set(shipped) - set(ours))]
+    causes += [f"extra file {n}" for n in sorted(set(ours) - set(shipped))]
+    files = tuple(_compare(name, ours[name], shipped[name], options.package or "") for name in sorted(ours) if name in shipped)
+    return ModelOutcome(modular.stem, seconds, files, causes=tuple(causes))
+
+
+def _crash(error: Exception) -> str:
+    frame = traceback.extract_tb(error.__traceback__)[-1]
+    return f"{type(error).__name__}: {str(error)[:120]} ({Path(frame.filename).name}:{frame.lineno})"
+
+
+def _compare(name: str, ours: str, theirs: str, package: str) -> FileOutcome:
+    formatted_ours, formatted_theirs = fmt(ours), fmt(theirs)
+    cause = ast_cause(ours, theirs, package)
+    return FileOutcome(name, formatted_ours == formatted_theirs, cause == "", cause)
+
+
+def _category(cause: str) -> str:
+    return cause.split(" (")[0].split(":")[0]
+
+
+def report(outcomes: list[ModelOutcome], verbose: bool) -> None:
+    """Print the rates, the crashes and the failures grouped by cause."""
+    files = [f for o in outcomes for f in o.files]
+    n = len(outcomes)
+    print(f"models: {n}")
+    print(f"  AST-identical:  {sum(o.ast_identical for o in outcomes)}/{n} = {_pct(sum(o.ast_identical for o in outcomes), n)}")
+    print(f"  byte-identical: {sum(o.byte_identical for o in outcomes)}/{n} = {_pct(sum(o.byte_identical for o in outcomes), n)}")
+    print(f"  crashes:        {sum(bool(o.crash) for o in outcomes)}")
+    print(f"files compared: {len(files)}")
+    print(f"  AST-identical:  {sum(f.ast_identical for f in files)}/{len(files)} = {_pct(sum(f.ast_identical for f in files), len(files))}")
+    print(f"  byte-identical: {sum(f.byte_identical for f in files)}/{len(files)} = {_pct(sum(f.byte_identical for f in files), len(files))}")
+    times = [o.seconds for o in outcomes if not o.crash]
+    if times:
+        print(f"time per model: median {statistics.median(times):.2f}s, mean {statistics.mean(times):.2f}s, max {max(times):.2f}s")
+    groups: dict[str, list[str]] = defaultdict(list)
+    for o in outcomes:
+        if o.crash:
+            groups["crash: " + o.crash.split(" (")[0][:80]].append(o.model)
+        for cause in o.causes:
+            groups[_category(cause)].append(o.model)
+        for f in o.files:
+            if f.cause:
+                groups[_category(f.cause)].append(f"{f.name}: {f.cause}" if verbose else f.name)
+    print("failures by cause:")
+    for cause, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        print(f"  {len(items):4d}  {cause}")
+        for item in items[: (None if verbose else 6)]:
+            print(f"          {item}")
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "n/a"
+
+
+def show_diff(modular: Path) -> None:
+    """Print a unified diff (black-formatted) of each differing file of one model."""
+    model = modular.parent.name
+    shipped = shipped_outputs(modular)
+    header = shipped_header(next(iter(shipped.values()))) if shipped else None
+    options = ConvertOptions(ImportStyle.IN_TREE, f"transformers.models.{model}", header, IN_TREE_COMPAT)
+    result = convert_modular(modular.read_text(encoding="utf-8"), modular_path=f"src/transformers/models/{model}/{modular.name}",
+                             resolver=installed_transformers(), options=options)
+    for generated in result.files:
+        theirs = fmt(shipped.get(str(generated.path), ""))
+        ours = fmt(generated.content)
+        if ours != theirs:
+            sys.stdout.writelines(difflib.unified_diff(theirs.splitlines(True), ours.splitlines(True),
+                                                       f"shipped/{generated.path}", f"ours/{generated.path}"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", action="append", default=[], help="model directory or modular name (repeatable)")
+    parser.add_argument("--show-diff", action="store_true", help="print diffs for the selected models")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    paths = modular_files(args.only)
+    if args.show_diff:
+        for path in paths:
+            show_diff(path)
+        return 0
+    if args.jobs > 1:
+        with multiprocessing.Pool(args.jobs) as pool:
+            outcomes = pool.map(check_model, paths, chunksize=1)
+    else:
+        outcomes = [check_model(p) for p in paths]
+    report(outcomes, args.verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
