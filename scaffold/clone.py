@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scaffold.autotables import PREPROCESSOR_AUTO_CLASSES
 from scaffold.discovery import AutoEntry, SourceModel
 from scaffold.files import FileKind
 from scaffold.names import ModelNames
@@ -27,6 +28,7 @@ FAMILY_RULES: tuple[tuple[str, frozenset[str]], ...] = (
 # Composite models assembled from two other models' configs: recognised by type, not by Auto class,
 # because AutoModelForImageTextToText also maps llava-style models that build their own towers.
 COMPOSITE_ENCODER_DECODER_TYPES = frozenset({"vision-encoder-decoder"})
+PREPROCESSOR_AUTO_NAMES = frozenset(name for name, _ in PREPROCESSOR_AUTO_CLASSES)
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,9 @@ def _registrations(source: SourceModel, renamed: dict[str, str]) -> tuple[Regist
     )
     for entry in extra + source.auto_entries:
         config = config_of_type.get(entry.model_type)
-        if config is None:
+        # A borrowed model class (qwen2's AutoModelForDecision maps JevForDecision) is bound to another
+        # config class and cannot serve the clone's; borrowed tokenizers and processors can.
+        if config is None or not (entry.owned or entry.auto_class in PREPROCESSOR_AUTO_NAMES):
             continue
         key = (entry.auto_class, renamed[config])
         name = renamed.get(entry.class_name, entry.class_name) if entry.owned else entry.class_name

@@ -29,6 +29,11 @@ PER_BACKEND_ARGUMENT = {
 }
 
 
+# Files whose source imports torchvision at module level (why: transformers imports them lazily, but the
+# generated __init__ imports eagerly, and torchvision is an optional dependency).
+GUARDED_KINDS = (FileKind.IMAGE_PROCESSING, FileKind.VIDEO_PROCESSING)
+
+
 @dataclass(frozen=True)
 class NewModelRequest:
     like: str
@@ -116,6 +121,8 @@ def _context(clone: Clone, model_files: tuple[str, ...]) -> dict[str, object]:
         "transformers_imports": sorted(set(auto_classes) | (registered - local)),
         "local_imports": local_imports,
         "per_backend": PER_BACKEND_ARGUMENT,
+        "uses_backends": any(r.auto_class in PER_BACKEND_ARGUMENT for r in clone.registrations),
+        "guarded_modules": {f"{kind.value}_{names.snake}" for kind in GUARDED_KINDS},
         "auto_classes": auto_classes,
         "test": clone.test,
         "test_family": clone.test.family,

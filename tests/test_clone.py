@@ -71,3 +71,10 @@ def test_model_auto_classes_take_one_class(catalogue):
 )
 def test_families(catalogue, like, family):
     assert _clone(catalogue, like, "my-x").test.family == family
+
+
+def test_borrowed_model_classes_are_not_registered(catalogue):
+    clone = _clone(catalogue, "qwen2", "my-qwen")
+    registered = {name for r in clone.registrations for _, name in r.classes}
+    assert not any(name.startswith("Jev") for name in registered)
+    assert "MyQwenForCausalLM" in registered
