@@ -1,0 +1,162 @@
+"""Discovery for plugins: the one step that imports transformers and torch to look at a real model.
+
+``discover("llava")`` builds the model on the meta device (no memory, no weights) from its default config and
+reads which child is the vision tower, which are projectors and which is the LM head, plus the class facts the
+plugin needs (flash attention support, processor class, image token, the processor's own chat template).
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from typing import Any
+
+from scaffold.errors import UnknownModelTypeError
+from scaffold.plugin.source import PluginSource
+
+# Auto tables that map vision-language models to their generation class, most specific first (why: an
+# image-text-to-text class is what VL-RLHF fine-tunes; vision2seq is the older name of the same role).
+_MAPPING_TABLES = ("MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES", "MODEL_FOR_VISION_2_SEQ_MAPPING_NAMES")
+# Config attributes that hold the language model's sub-config, in the order we try them.
+_TEXT_CONFIG_ATTRS = ("text_config", "llm_config", "language_config")
+# Config attributes that hold the image token id: 4.41 spells it image_token_index, newer models image_token_id.
+_IMAGE_TOKEN_CONFIG_ATTRS = ("image_token_index", "image_token_id")
+_DEFAULT_IMAGE_TOKEN = "<image>"
+
+
+def discover(like: str) -> PluginSource:
+    """The PluginSource of ``like`` (a model type such as ``llava``, ``-`` and ``_`` both accepted)."""
+    import transformers
+
+    model_type = _model_type(like)
+    class_name = _model_class_name(model_type)
+    model_cls = getattr(transformers, class_name)
+    processor_name = _processor_class_name(model_type)
+    processor_cls = getattr(transformers, processor_name, None) if processor_name else None
+    model = _meta_model(model_cls, model_type)
+    vision, projectors, head = _module_roles(model)
+    return PluginSource(
+        model_type=model_type,
+        model_class=class_name,
+        architecture=class_name,
+        processor_class=processor_name,
+        supports_flash_attn=_supports_flash_attn(model_cls),
+        image_token=_init_default(processor_cls, "image_token", _DEFAULT_IMAGE_TOKEN),
+        chat_template=_own_chat_template(processor_cls),
+        vision_tower_attr=vision,
+        projector_attrs=projectors,
+        lm_head_attr=head,
+        text_config_attr=next((a for a in _TEXT_CONFIG_ATTRS if hasattr(model.config, a)), None),
+        image_token_config_attrs=_IMAGE_TOKEN_CONFIG_ATTRS,
+        transformers_version=transformers.__version__,
+    )
+
+
+def _vlm_table() -> dict[str, str]:
+    from transformers.models.auto import modeling_auto
+
+    table: dict[str, str] = {}
+    for name in reversed(_MAPPING_TABLES):  # the most specific table wins
+        table.update(getattr(modeling_auto, name, {}))
+    return table
+
+
+def _model_type(like: str) -> str:
+    table = _vlm_table()
+    for candidate in (like, like.replace("-", "_"), like.replace("_", "-")):
+        if candidate in table:
+            return candidate
+    close = difflib.get_close_matches(like.replace("-", "_"), sorted(table), n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    raise UnknownModelTypeError(
+        f"'{like}' is not a vision-language model type of the installed transformers (plugins need an "
+        f"image-text-to-text model such as 'llava').{hint}"
+    )
+
+
+def _model_class_name(model_type: str) -> str:
+    name = _vlm_table()[model_type]
+    return name if isinstance(name, str) else name[0]
+
+
+def _processor_class_name(model_type: str) -> str | None:
+    from transformers.models.auto.processing_auto import PROCESSOR_MAPPING_NAMES
+
+    name = PROCESSOR_MAPPING_NAMES.get(model_type)
+    return name if isinstance(name, str) else None
+
+
+def _meta_model(model_cls: Any, model_type: str) -> Any:
+    """The model with its default config on the meta device: module structure without allocating weights."""
+    import torch
+    from transformers import AutoConfig
+
+    config = AutoConfig.for_model(model_type)
+    with torch.device("meta"):
+        return model_cls(config)
+
+
+def _module_roles(model: Any) -> tuple[str, tuple[str, ...], str]:
+    """(vision tower, projectors, LM head) as attribute names, found by which sub-config each module holds.
+
+    The vision tower is the module built from ``config.vision_config``; the projectors are its siblings that
+    are neither the language model nor the LM head and own parameters.
+    """
+    vision_config = getattr(model.config, "vision_config", None)
+    text_config = next((getattr(model.config, a) for a in _TEXT_CONFIG_ATTRS if hasattr(model.config, a)), None)
+    vision_path = _path_holding_config(model, vision_config)
+    parent = model.get_submodule(vision_path.rpartition(".")[0])
+    head = _head_name(model)
+    projectors = tuple(
+        sorted(
+            name
+            for name, child in parent.named_children()
+            if child is not parent.get_submodule(vision_path.rpartition(".")[2])
+            and getattr(child, "config", None) is not text_config
+            and name != head
+            and any(True for _ in child.parameters())
+        )
+    )
+    return vision_path.rpartition(".")[2], projectors, head
+
+
+def _path_holding_config(model: Any, config: Any) -> str:
+    for name, module in model.named_modules():
+        if name and config is not None and getattr(module, "config", None) is config:
+            return name
+    raise UnknownModelTypeError(
+        f"{type(model).__name__} has no module built from config.vision_config; scaffold cannot tell which part "
+        "is the vision tower. Plugins need a vision-language model like 'llava'."
+    )
+
+
+def _head_name(model: Any) -> str:
+    head = model.get_output_embeddings()
+    return next(name for name, module in model.named_modules() if module is head).rpartition(".")[2]
+
+
+def _supports_flash_attn(model_cls: Any) -> bool:
+    """transformers 5 names the flag _supports_flash_attn, 4.41 _supports_flash_attn_2."""
+    return bool(
+        getattr(model_cls, "_supports_flash_attn", False) or getattr(model_cls, "_supports_flash_attn_2", False)
+    )
+
+
+def _init_default(cls: Any, parameter: str, fallback: str) -> str:
+    if cls is None:
+        return fallback
+    default = inspect.signature(cls.__init__).parameters.get(parameter)
+    if default is not None and isinstance(default.default, str):
+        return default.default
+    return fallback
+
+
+def _own_chat_template(processor_cls: Any) -> str | None:
+    """A chat template the processor class itself ships (an ``__init__`` default or a class attribute)."""
+    if processor_cls is None:
+        return None
+    from_init = _init_default(processor_cls, "chat_template", "")
+    if from_init:
+        return from_init
+    attribute = getattr(processor_cls, "chat_template", None)
+    return attribute if isinstance(attribute, str) and attribute else None
