@@ -1,0 +1,336 @@
+"""The family-free common suite every generated model runs; the family testers in `families` extend it."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+import torch
+import transformers
+from transformers import AutoConfig, PreTrainedConfig, PreTrainedModel
+from transformers.models.auto.configuration_auto import CONFIG_MAPPING
+
+from .helpers import assert_outputs_equal, head_labels, main_tensor, rename_keys, tensor_leaves
+from .tiny import TinySizes, apply_overrides, shrink_config
+
+SENTINEL = 123.25  # a value no initialisation scheme writes: parameters still holding it were not initialised
+
+
+class ModelTester:
+    """Common tests for a model package, configured by class attributes (see the generated test files).
+
+    Not collected by pytest itself; every subclass is (unless it sets `__test__ = False`, as families do).
+    """
+
+    __test__ = False
+
+    config_class: ClassVar[type[PreTrainedConfig]]
+    model_type: ClassVar[str]
+    model_classes: ClassVar[dict[str, type[PreTrainedModel]]] = {}
+    source_model_type: ClassVar[str | None] = None
+    source_classes: ClassVar[dict[str, str]] = {}
+    state_dict_key_renames: ClassVar[tuple[tuple[str, str], ...]] = ()
+    config_overrides: ClassVar[dict[str, Any]] = {}
+    tiny_sizes: ClassVar[TinySizes] = TinySizes()
+    batch_size: ClassVar[int] = 2
+    seq_length: ClassVar[int] = 7
+    # Parameter-name substrings that legitimately get no gradient from the main head's loss (e.g. a pooler).
+    params_without_grad: ClassVar[tuple[str, ...]] = ()
+    equivalence_atol: ClassVar[float] = 1e-5
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__test__" not in cls.__dict__:
+            cls.__test__ = True
+
+    @pytest.fixture(autouse=True)
+    def _one_thread(self) -> Iterator[None]:
+        """Tiny models run fastest on one thread; several threads thrash on a loaded machine."""
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        yield
+        torch.set_num_threads(threads)
+
+    # ----------------------------------------------------------------- building blocks (overridable)
+    def base_config(self) -> PreTrainedConfig:
+        """The config before shrinking: the config class's defaults."""
+        return self.config_class()
+
+    def get_config(self) -> PreTrainedConfig:
+        """The tiny test config: defaults, shrunk, then `config_overrides`."""
+        config = shrink_config(self.base_config(), self.tiny_sizes)
+        return apply_overrides(config, dict(self.config_overrides))
+
+    def build(self, key: str, config: PreTrainedConfig | None = None, **kwargs: Any) -> PreTrainedModel:
+        """A model of head `key` in eval mode, with a fixed seed."""
+        torch.manual_seed(0)
+        model = self.model_classes[key]._from_config(copy.deepcopy(config or self.get_config()), **kwargs)
+        return model.eval()
+
+    def make_inputs(self, config: PreTrainedConfig, batch_size: int | None = None) -> dict[str, torch.Tensor]:
+        """Model inputs; families override this."""
+        raise NotImplementedError(f"{type(self).__name__} must define make_inputs")
+
+    def inputs_for(self, key: str, config: PreTrainedConfig) -> dict[str, torch.Tensor]:
+        """Inputs for head `key` (families drop what a head does not take)."""
+        return self.make_inputs(config)
+
+    def labels_for(self, key: str, config: PreTrainedConfig, inputs: dict[str, torch.Tensor]) -> dict | None:
+        """Labels giving head `key` a loss, or None when the head takes none."""
+        return head_labels(key, config, inputs)
+
+    def head_keys(self) -> list[str]:
+        """Auto class names of the heads, sorted."""
+        return sorted(self.model_classes)
+
+    def main_head(self) -> str:
+        """The head most tests exercise: the first that is not the bare AutoModel."""
+        heads = [key for key in self.model_classes if key != "AutoModel"]
+        return (heads or list(self.model_classes))[0]
+
+    def expected_layers(self, config: PreTrainedConfig) -> dict[str, int]:
+        """Output-name prefix ('', 'encoder_', 'decoder_') -> layer count of that stack."""
+        text = config.get_text_config()
+        return {"": text.num_hidden_layers}
+
+    def forward(self, model: PreTrainedModel, inputs: dict[str, torch.Tensor], **kwargs: Any) -> Any:
+        with torch.no_grad():
+            return model(**inputs, **kwargs)
+
+    # ----------------------------------------------------------------- config
+    def test_config_model_type(self) -> None:
+        assert self.config_class.model_type == self.model_type
+        assert type(AutoConfig.for_model(self.model_type)) is self.config_class
+
+    def test_config_json_round_trip(self, tmp_path: Path) -> None:
+        config = self.get_config()
+        path = tmp_path / "config.json"
+        path.write_text(config.to_json_string())
+        reloaded = self.config_class.from_json_file(str(path))
+        assert reloaded.to_dict() == config.to_dict()
+
+    def test_config_save_load(self, tmp_path: Path) -> None:
+        config = self.get_config()
+        config.save_pretrained(tmp_path)
+        assert self.config_class.from_pretrained(tmp_path).to_dict() == config.to_dict()
+        assert type(AutoConfig.from_pretrained(tmp_path)) is self.config_class
+
+    def test_config_values_reach_the_config(self) -> None:
+        """Every numeric init argument given to the config class ends up on the instance."""
+        changed = _changed_scalars(self.get_config())
+        if not changed:
+            pytest.skip("config has no plain numeric fields to vary")
+        config = self.config_class(**changed)
+        wrong = {key: getattr(config, key, None) for key, value in changed.items() if getattr(config, key, None) != value}
+        assert not wrong, f"config ignored these arguments (expected {changed}): {wrong}"
+
+    # ----------------------------------------------------------------- save / load
+    def test_save_load_safetensors(self, tmp_path: Path) -> None:
+        config = self.get_config()
+        for key in self.head_keys():
+            model = self.build(key, config)
+            model.save_pretrained(tmp_path / key)
+            assert (tmp_path / key / "model.safetensors").is_file()
+            reloaded, info = type(model).from_pretrained(tmp_path / key, output_loading_info=True)
+            problems = {name: sorted(value) for name, value in info.items() if value and name != "error_msgs"}
+            assert not problems, f"{key}: loading its own checkpoint reported {problems}"
+            inputs = self.inputs_for(key, config)
+            assert_outputs_equal(self.forward(model, inputs), self.forward(reloaded.eval(), inputs), what=key)
+
+    def test_auto_classes_after_registration(self, tmp_path: Path) -> None:
+        config = self.get_config()
+        for key in self.head_keys():
+            auto_class = getattr(transformers, key)
+            assert type(auto_class.from_config(copy.deepcopy(config))) is self.model_classes[key], key
+            self.build(key, config).save_pretrained(tmp_path / key)
+            assert type(auto_class.from_pretrained(tmp_path / key)) is self.model_classes[key], key
+
+    # ----------------------------------------------------------------- forward behaviour
+    def test_determinism_in_eval_mode(self) -> None:
+        config = self.get_config()
+        for key in self.head_keys():
+            model, inputs = self.build(key, config), self.inputs_for(key, config)
+            assert_outputs_equal(self.forward(model, inputs), self.forward(model, inputs), what=key)
+
+    def test_batching_equivalence(self) -> None:
+        config = self.get_config()
+        key = self.main_head()
+        model, inputs = self.build(key, config), self.inputs_for(key, config)
+        batched = main_tensor(self.forward(model, inputs))
+        for row in range(batched.shape[0]):
+            single = {name: value[row : row + 1] for name, value in inputs.items()}
+            alone = main_tensor(self.forward(model, single))
+            torch.testing.assert_close(batched[row : row + 1], alone, atol=self.equivalence_atol, rtol=1e-4)
+
+    def test_attention_and_hidden_state_outputs(self) -> None:
+        config = self.get_config()
+        key = self.main_head()
+        model = self.build(key, config, attn_implementation="eager")
+        output = self.forward(model, self.inputs_for(key, config), output_attentions=True, output_hidden_states=True)
+        for prefix, layers in sorted(self.expected_layers(config).items()):
+            hidden, attentions = output[f"{prefix}hidden_states"], output[f"{prefix}attentions"]
+            assert len(hidden) == layers + 1, f"{prefix}hidden_states: {len(hidden)} != {layers} layers + 1"
+            assert len(attentions) == layers, f"{prefix}attentions: {len(attentions)} != {layers} layers"
+            seq = hidden[0].shape[1]
+            for attention in attentions:
+                assert attention.dim() == 4 and attention.shape[-2:] == (seq, seq), tuple(attention.shape)
+                torch.testing.assert_close(attention.sum(-1), torch.ones_like(attention.sum(-1)), atol=1e-4, rtol=0)
+
+    def test_loss_and_backward_for_every_head(self) -> None:
+        config = self.get_config()
+        with_loss = 0
+        for key in self.head_keys():
+            inputs = self.inputs_for(key, config)
+            labels = self.labels_for(key, config, inputs)
+            if labels is None:
+                continue
+            model = self.build(key, config).train()
+            loss = model(**inputs, **labels).loss
+            assert loss is not None and loss.dim() == 0 and torch.isfinite(loss), f"{key}: loss {loss}"
+            loss.backward()
+            with_loss += 1
+            if key == self.main_head():
+                self._assert_all_grads(model)
+        if not with_loss:
+            pytest.skip("no head of this model takes labels")
+
+    def _assert_all_grads(self, model: PreTrainedModel) -> None:
+        missing = [
+            name
+            for name, param in model.named_parameters()
+            if param.requires_grad
+            and (param.grad is None or not torch.isfinite(param.grad).all())
+            and not any(part in name for part in self.params_without_grad)
+        ]
+        assert not missing, f"parameters without a finite gradient: {missing}"
+
+    def test_gradient_checkpointing(self) -> None:
+        key = self.main_head()
+        if not self.model_classes[key].supports_gradient_checkpointing:
+            pytest.skip(f"{self.model_classes[key].__name__} does not support gradient checkpointing")
+        config = self.get_config()
+        inputs = self.inputs_for(key, config)
+        labels = self.labels_for(key, config, inputs)
+        if labels is None:
+            pytest.skip(f"{key} takes no labels")
+        plain, checkpointed = self.build(key, config).train(), self.build(key, config).train()
+        checkpointed.gradient_checkpointing_enable()
+        assert checkpointed.is_gradient_checkpointing
+        losses = []
+        for model in (plain, checkpointed):
+            loss = model(**inputs, **labels).loss
+            loss.backward()
+            losses.append(loss)
+        torch.testing.assert_close(losses[0], losses[1])
+        for (name, a), (_, b) in zip(plain.named_parameters(), checkpointed.named_parameters()):
+            if a.grad is not None or b.grad is not None:
+                torch.testing.assert_close(a.grad, b.grad, atol=1e-5, rtol=1e-4, msg=lambda m: f"{name}: {m}")
+
+    def test_eager_and_sdpa_agree(self) -> None:
+        key = self.main_head()
+        model_class = self.model_classes[key]
+        if not getattr(model_class, "_supports_sdpa", False):
+            pytest.skip(f"{model_class.__name__} does not support sdpa")
+        config = self.get_config()
+        eager, sdpa = self.build(key, config, attn_implementation="eager"), self.build(key, config, attn_implementation="sdpa")
+        sdpa.load_state_dict(eager.state_dict())
+        inputs = self.inputs_for(key, config)
+        assert_outputs_equal(self.forward(eager, inputs), self.forward(sdpa, inputs), atol=self.equivalence_atol)
+
+    # ----------------------------------------------------------------- weights
+    def test_init_weights_cover_every_parameter(self) -> None:
+        config = self.get_config()
+        for key in self.head_keys():
+            model = self.build(key, config)
+            with torch.no_grad():
+                for tensor in model.parameters():
+                    tensor.fill_(SENTINEL)
+            _forget_initialisation(model)
+            model.init_weights()
+            stale = [name for name, param in model.named_parameters() if bool((param == SENTINEL).all())]
+            assert not stale, f"{key}: _init_weights left these parameters untouched: {stale}"
+
+    def test_init_weights_match_source(self) -> None:
+        """The clone's fresh initialisation has the same statistics as the source model's."""
+        pairs = self._source_pairs()
+        config = self.get_config()
+        for key, source_class in pairs:
+            clone = self.build(key, config)
+            source = self._build_source(source_class, config)
+            clone_sd = rename_keys(clone.state_dict(), self.state_dict_key_renames)
+            source_sd = source.state_dict()
+            for name in sorted(source_sd):
+                a, b = clone_sd[name].float(), source_sd[name].float()
+                if a.numel() < 16:
+                    continue
+                torch.testing.assert_close(a.mean(), b.mean(), atol=0.02, rtol=0.1, msg=lambda m: f"{key} {name}: {m}")
+                torch.testing.assert_close(a.std(), b.std(), atol=0.02, rtol=0.2, msg=lambda m: f"{key} {name}: {m}")
+
+    # ----------------------------------------------------------------- parity with the source model
+    def _source_pairs(self) -> list[tuple[str, type[PreTrainedModel]]]:
+        if not self.source_model_type or not self.source_classes:
+            pytest.skip("no source model to compare with")
+        pairs = []
+        for key in sorted(self.source_classes):
+            if key in self.model_classes:
+                pairs.append((key, getattr(transformers, self.source_classes[key])))
+        return pairs
+
+    def source_config(self, config: PreTrainedConfig) -> PreTrainedConfig:
+        """The source model's config with the clone's values (model_type aside)."""
+        values = {name: value for name, value in config.to_dict().items() if name != "model_type"}
+        return CONFIG_MAPPING[self.source_model_type].from_dict(values)
+
+    def _build_source(self, source_class: type[PreTrainedModel], config: PreTrainedConfig, **kwargs) -> Any:
+        torch.manual_seed(0)
+        return source_class._from_config(self.source_config(copy.deepcopy(config)), **kwargs).eval()
+
+    def test_config_defaults_match_source(self) -> None:
+        if not self.source_model_type:
+            pytest.skip("no source model to compare with")
+        ours = self.config_class().to_dict()
+        theirs = CONFIG_MAPPING[self.source_model_type]().to_dict()
+        for values in (ours, theirs):
+            values.pop("model_type", None)
+            values.pop("transformers_version", None)
+        differing = sorted(name for name in set(ours) | set(theirs) if ours.get(name) != theirs.get(name))
+        assert not differing, f"config defaults differ from {self.source_model_type}: {differing}"
+
+    def test_parity_with_source_model(self) -> None:
+        config = self.get_config()
+        for key, source_class in self._source_pairs():
+            clone = self.build(key, config)
+            source = self._build_source(source_class, config)
+            source.load_state_dict(rename_keys(clone.state_dict(), self.state_dict_key_renames), strict=True)
+            inputs = self.inputs_for(key, config)
+            assert_outputs_equal(self.forward(clone, inputs), self.forward(source, inputs), what=f"{key} vs source")
+            labels = self.labels_for(key, config, inputs)
+            if labels is not None:
+                ours, theirs = self.forward(clone, inputs, **labels).loss, self.forward(source, inputs, **labels).loss
+                assert torch.equal(ours, theirs), f"{key}: loss {ours} != source loss {theirs}"
+
+
+def _changed_scalars(config: PreTrainedConfig) -> dict[str, Any]:
+    """Plain int/float init fields of the config with a new, still valid value (a float scaled, an int + 0)."""
+    fields = getattr(type(config), "__dataclass_fields__", {})
+    changed = {}
+    for name in sorted(fields):
+        value = getattr(config, name, None)
+        if isinstance(value, float) and not isinstance(value, bool) and 0.0 < value < 1.0:
+            changed[name] = value / 2
+    return changed
+
+
+def _forget_initialisation(model: PreTrainedModel) -> None:
+    """Drop the flags transformers uses to skip already initialised modules and tensors."""
+    for module in model.modules():
+        module.__dict__.pop("_is_hf_initialized", None)
+        for tensor in list(module.parameters(recurse=False)) + list(module.buffers(recurse=False)):
+            if hasattr(tensor, "_is_hf_initialized"):
+                del tensor._is_hf_initialized
+
+
+__all__ = ["ModelTester", "tensor_leaves"]

@@ -1,0 +1,375 @@
+"""Family testers: input builders, layer counts and the family-specific tests on top of `ModelTester`."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import torch
+from transformers import PreTrainedConfig, PreTrainedModel
+from transformers.models.auto.configuration_auto import CONFIG_MAPPING
+
+from .base import ModelTester
+from .generation import GenerationTests
+from .helpers import main_tensor
+from .tiny import shrink_config
+from .training import Seq2SeqTrainerTests
+
+FIRST_ORDINARY_TOKEN = 3  # random ids start here, above the usual pad / bos / eos ids
+
+
+def random_ids(config: PreTrainedConfig, batch: int, length: int, seed: int = 0) -> torch.Tensor:
+    """Token ids in [3, vocab_size) of the (text) config, reproducible by seed."""
+    vocab = config.get_text_config(decoder=True).vocab_size
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randint(FIRST_ORDINARY_TOKEN, vocab, (batch, length), generator=generator)
+
+
+def random_pixels(config: PreTrainedConfig, batch: int, seed: int = 0) -> torch.Tensor:
+    """pixel_values of the vision config's image size and channel count."""
+    size = config.image_size
+    size = size if isinstance(size, int) else size[0]
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn((batch, getattr(config, "num_channels", 3), size, size), generator=generator)
+
+
+def _with_pad_token(config: PreTrainedConfig) -> PreTrainedConfig:
+    """Sequence classification over a batch needs a pad token id; 0 is never drawn by random_ids."""
+    if getattr(config, "pad_token_id", 0) is None:
+        config.pad_token_id = 0
+    return config
+
+
+class GenericTester(ModelTester):
+    """The family-free subset for any model that takes `input_ids` (configs, save/load, parity, init, ...)."""
+
+    __test__ = False
+
+    def get_config(self) -> PreTrainedConfig:
+        return _with_pad_token(super().get_config())
+
+    def make_inputs(self, config: PreTrainedConfig, batch_size: int | None = None) -> dict[str, torch.Tensor]:
+        ids = random_ids(config, batch_size or self.batch_size, self.seq_length)
+        return {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+
+
+class _TextTester(GenericTester):
+    """Text models: `inputs_embeds` must give what `input_ids` gives; embeddings resize and tie."""
+
+    __test__ = False
+
+    def test_inputs_embeds_equal_input_ids(self) -> None:
+        config = self.get_config()
+        key = self.main_head()
+        model, inputs = self.build(key, config), self.inputs_for(key, config)
+        embeds = {**inputs, "inputs_embeds": model.get_input_embeddings()(inputs["input_ids"])}
+        embeds.pop("input_ids")
+        torch.testing.assert_close(
+            main_tensor(self.forward(model, inputs)), main_tensor(self.forward(model, embeds)), atol=1e-6, rtol=0
+        )
+
+    def test_resize_token_embeddings(self) -> None:
+        config = self.get_config()
+        key = self.main_head()
+        model = self.build(key, config)
+        vocab = model.get_input_embeddings().weight.shape[0]
+        model.resize_token_embeddings(vocab + 8)
+        assert model.get_input_embeddings().weight.shape[0] == vocab + 8
+        assert model.config.get_text_config(decoder=True).vocab_size == vocab + 8
+        output = model.get_output_embeddings()
+        if output is not None:
+            assert output.weight.shape[0] == vocab + 8
+        inputs = self.inputs_for(key, config)
+        inputs["input_ids"] = inputs["input_ids"].clone()
+        inputs["input_ids"][:, -1] = vocab + 7
+        assert torch.isfinite(main_tensor(self.forward(model, inputs))).all()
+
+    def test_tied_weights_follow_the_config(self, tmp_path) -> None:
+        key = self.main_head()
+        for tie in (True, False):
+            config = self.get_config()
+            config.get_text_config(decoder=True).tie_word_embeddings = tie
+            config.tie_word_embeddings = tie
+            model = self.build(key, config)
+            output = model.get_output_embeddings()
+            if output is None:
+                return
+            same = output.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
+            assert same == tie, f"tie_word_embeddings={tie} but output embeddings shared: {same}"
+            model.save_pretrained(tmp_path / str(tie))
+            reloaded = type(model).from_pretrained(tmp_path / str(tie))
+            inputs = self.inputs_for(key, config)
+            torch.testing.assert_close(
+                main_tensor(self.forward(model, inputs)), main_tensor(self.forward(reloaded.eval(), inputs))
+            )
+
+
+class CausalLMTester(GenerationTests, _TextTester):
+    """Decoder-only language models (llama, gpt2, mistral, ...): the common suite plus generation and cache."""
+
+    __test__ = False
+
+    def generation_head(self) -> str:
+        return "AutoModelForCausalLM" if "AutoModelForCausalLM" in self.model_classes else self.main_head()
+
+    def main_head(self) -> str:
+        return self.generation_head() if "AutoModelForCausalLM" in self.model_classes else super().main_head()
+
+    def generation_inputs(self, config: PreTrainedConfig) -> dict[str, torch.Tensor]:
+        return self.make_inputs(config)
+
+    def start_sequence(self, config: PreTrainedConfig, inputs: dict[str, torch.Tensor]) -> torch.Tensor:
+        return inputs["input_ids"]
+
+    def next_token_logits(self, model: PreTrainedModel, inputs: dict, sequence: torch.Tensor) -> torch.Tensor:
+        return model(input_ids=sequence, attention_mask=torch.ones_like(sequence), use_cache=False).logits[:, -1]
+
+    def test_incremental_decoding_with_cache_matches_full_forward(self) -> None:
+        model, config = self.generation_model()
+        ids = random_ids(config, self.batch_size, self.seq_length + 3, seed=4)
+        with torch.no_grad():
+            full = model(input_ids=ids, use_cache=False).logits
+            prefix = model(input_ids=ids[:, :-3], use_cache=True)
+            cache, steps = prefix.past_key_values, []
+            for position in range(ids.shape[1] - 3, ids.shape[1]):
+                step = model(input_ids=ids[:, position : position + 1], past_key_values=cache, use_cache=True)
+                cache = step.past_key_values
+                steps.append(step.logits[:, -1])
+        torch.testing.assert_close(prefix.logits, full[:, :-3], atol=1e-5, rtol=1e-4)
+        torch.testing.assert_close(torch.stack(steps, 1), full[:, -3:], atol=1e-5, rtol=1e-4)
+
+    def test_left_padding_does_not_change_outputs(self) -> None:
+        model, config = self.generation_model()
+        ids = random_ids(config, 1, self.seq_length, seed=5)
+        pad = torch.zeros((1, 3), dtype=ids.dtype)
+        padded = {"input_ids": torch.cat([pad, ids], 1), "attention_mask": torch.cat([pad, torch.ones_like(ids)], 1)}
+        with torch.no_grad():
+            alone = model(input_ids=ids, attention_mask=torch.ones_like(ids)).logits[:, -1]
+            with_pad = model(**padded).logits[:, -1]
+        torch.testing.assert_close(with_pad, alone, atol=1e-5, rtol=1e-4)
+        generated = self.generate(model, padded)[:, 3:]
+        assert torch.equal(generated, self.generate(model, {"input_ids": ids, "attention_mask": torch.ones_like(ids)}))
+
+    def test_causal_mask_future_tokens_do_not_leak(self) -> None:
+        model, config = self.generation_model()
+        ids = random_ids(config, 1, self.seq_length, seed=6)
+        changed = ids.clone()
+        changed[:, -1] = (changed[:, -1] + 1 - 3) % (config.vocab_size - 3) + 3
+        with torch.no_grad():
+            first, second = model(input_ids=ids).logits, model(input_ids=changed).logits
+        assert torch.equal(first[:, :-1], second[:, :-1]), "changing the last token changed earlier logits"
+
+    def test_labels_are_shifted_inside_the_model(self) -> None:
+        """loss(labels=input_ids) is the next-token cross-entropy computed by hand from the logits."""
+        model, config = self.generation_model()
+        ids = random_ids(config, self.batch_size, self.seq_length, seed=7)
+        with torch.no_grad():
+            output = model(input_ids=ids, labels=ids)
+        vocab = output.logits.shape[-1]
+        expected = torch.nn.functional.cross_entropy(output.logits[:, :-1].reshape(-1, vocab).float(), ids[:, 1:].reshape(-1))
+        torch.testing.assert_close(output.loss, expected, atol=1e-5, rtol=1e-5)
+
+
+class EncoderTester(_TextTester):
+    """Encoder-only text models (bert, roberta, ...): masked LM and classification heads."""
+
+    __test__ = False
+    num_choices: ClassVar[int] = 3
+
+    def inputs_for(self, key: str, config: PreTrainedConfig) -> dict[str, torch.Tensor]:
+        inputs = self.make_inputs(config)
+        if key == "AutoModelForMultipleChoice":
+            return {name: value.unsqueeze(1).expand(-1, self.num_choices, -1).contiguous() for name, value in inputs.items()}
+        return inputs
+
+    def labels_for(self, key: str, config: PreTrainedConfig, inputs: dict) -> dict | None:
+        if key == "AutoModelForMultipleChoice":
+            return {"labels": torch.arange(self.batch_size) % self.num_choices}
+        return super().labels_for(key, config, inputs)
+
+    def test_padding_is_masked(self) -> None:
+        """Tokens under attention_mask=0 do not change the other positions' outputs."""
+        config = self.get_config()
+        key = "AutoModel" if "AutoModel" in self.model_classes else self.main_head()
+        model, inputs = self.build(key, config), self.make_inputs(config)
+        inputs["attention_mask"][:, -2:] = 0
+        changed = {**inputs, "input_ids": inputs["input_ids"].clone()}
+        changed["input_ids"][:, -2:] = FIRST_ORDINARY_TOKEN
+        first, second = main_tensor(self.forward(model, inputs)), main_tensor(self.forward(model, changed))
+        torch.testing.assert_close(first[:, :-2], second[:, :-2], atol=1e-5, rtol=1e-4)
+
+
+class Seq2SeqLMTester(GenerationTests, Seq2SeqTrainerTests, _TextTester):
+    """Encoder-decoder language models (t5, bart, ...): generation and Seq2SeqTrainer on top of the suite."""
+
+    __test__ = False
+
+    def main_head(self) -> str:
+        return "AutoModelForSeq2SeqLM" if "AutoModelForSeq2SeqLM" in self.model_classes else super().main_head()
+
+    def decoder_start(self, config: PreTrainedConfig) -> int:
+        start = getattr(config, "decoder_start_token_id", None)
+        return start if start is not None else config.bos_token_id
+
+    def make_inputs(self, config: PreTrainedConfig, batch_size: int | None = None) -> dict[str, torch.Tensor]:
+        batch = batch_size or self.batch_size
+        ids = random_ids(config, batch, self.seq_length)
+        decoder = random_ids(config, batch, self.seq_length - 2, seed=1)
+        decoder[:, 0] = self.decoder_start(config)
+        return {"input_ids": ids, "attention_mask": torch.ones_like(ids), "decoder_input_ids": decoder}
+
+    def labels_for(self, key: str, config: PreTrainedConfig, inputs: dict) -> dict | None:
+        if key == "AutoModelForSeq2SeqLM":
+            return {"labels": random_ids(config, inputs["input_ids"].shape[0], self.seq_length - 2, seed=2)}
+        return super().labels_for(key, config, inputs)
+
+    def expected_layers(self, config: PreTrainedConfig) -> dict[str, int]:
+        encoder = _first_int(config, ("encoder_layers", "num_layers", "num_hidden_layers"))
+        decoder = _first_int(config, ("decoder_layers", "num_decoder_layers", "num_layers", "num_hidden_layers"))
+        return {"encoder_": encoder, "decoder_": decoder}
+
+    def generation_inputs(self, config: PreTrainedConfig) -> dict[str, torch.Tensor]:
+        ids = random_ids(config, self.batch_size, self.seq_length)
+        return {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+
+    def start_sequence(self, config: PreTrainedConfig, inputs: dict[str, torch.Tensor]) -> torch.Tensor:
+        return torch.full((inputs["input_ids"].shape[0], 1), self.decoder_start(config), dtype=torch.long)
+
+    def next_token_logits(self, model: PreTrainedModel, inputs: dict, sequence: torch.Tensor) -> torch.Tensor:
+        return model(**inputs, decoder_input_ids=sequence, use_cache=False).logits[:, -1]
+
+    def training_examples(self, config: PreTrainedConfig, count: int) -> list[dict[str, torch.Tensor]]:
+        ids = random_ids(config, count, self.seq_length, seed=8)
+        labels = random_ids(config, count, 4, seed=9)
+        return [{"input_ids": ids[i], "attention_mask": torch.ones_like(ids[i]), "labels": labels[i]} for i in range(count)]
+
+    def test_inputs_embeds_equal_input_ids(self) -> None:
+        config = self.get_config()
+        key = self.main_head()
+        model, inputs = self.build(key, config), self.inputs_for(key, config)
+        embeds = {**inputs, "inputs_embeds": model.get_input_embeddings()(inputs["input_ids"])}
+        embeds.pop("input_ids")
+        torch.testing.assert_close(
+            main_tensor(self.forward(model, inputs)), main_tensor(self.forward(model, embeds)), atol=1e-6, rtol=0
+        )
+
+
+class VisionEncoderTester(GenericTester):
+    """Vision encoders (vit, deit, ...): image inputs, no text, no generation."""
+
+    __test__ = False
+
+    def vision_config(self, config: PreTrainedConfig) -> PreTrainedConfig:
+        return getattr(config, "vision_config", None) or config
+
+    def make_inputs(self, config: PreTrainedConfig, batch_size: int | None = None) -> dict[str, torch.Tensor]:
+        return {"pixel_values": random_pixels(self.vision_config(config), batch_size or self.batch_size)}
+
+    def expected_layers(self, config: PreTrainedConfig) -> dict[str, int]:
+        return {"": self.vision_config(config).num_hidden_layers}
+
+
+class VisionEncoderDecoderTester(GenerationTests, Seq2SeqTrainerTests, ModelTester):
+    """Vision encoder-decoder models: a config built from an encoder and a decoder config (ViT + GPT2 by default)."""
+
+    __test__ = False
+    encoder_model_type: ClassVar[str] = "vit"
+    decoder_model_type: ClassVar[str] = "gpt2"
+    decoder_length: ClassVar[int] = 5
+    params_without_grad: ClassVar[tuple[str, ...]] = ("pooler",)
+
+    def base_config(self) -> PreTrainedConfig:
+        encoder = shrink_config(CONFIG_MAPPING[self.encoder_model_type](), self.tiny_sizes)
+        decoder = shrink_config(CONFIG_MAPPING[self.decoder_model_type](), self.tiny_sizes)
+        config = self.config_class.from_encoder_decoder_configs(encoder, decoder)
+        bos = decoder.bos_token_id if decoder.bos_token_id is not None else 1
+        config.decoder_start_token_id = bos
+        config.pad_token_id = decoder.pad_token_id if decoder.pad_token_id is not None else 0
+        config.eos_token_id = decoder.eos_token_id
+        return config
+
+    def main_head(self) -> str:
+        for key in ("AutoModelForImageTextToText", "AutoModelForVision2Seq", "AutoModel"):
+            if key in self.model_classes:
+                return key
+        return super().main_head()
+
+    def make_inputs(self, config: PreTrainedConfig, batch_size: int | None = None) -> dict[str, torch.Tensor]:
+        batch = batch_size or self.batch_size
+        decoder = random_ids(config.decoder, batch, self.decoder_length, seed=1)
+        decoder[:, 0] = config.decoder_start_token_id
+        return {"pixel_values": random_pixels(config.encoder, batch), "decoder_input_ids": decoder}
+
+    def labels_for(self, key: str, config: PreTrainedConfig, inputs: dict) -> dict | None:
+        return {"labels": random_ids(config.decoder, inputs["pixel_values"].shape[0], self.decoder_length, seed=2)}
+
+    def expected_layers(self, config: PreTrainedConfig) -> dict[str, int]:
+        return {"encoder_": config.encoder.num_hidden_layers, "decoder_": config.decoder.num_hidden_layers}
+
+    def generation_inputs(self, config: PreTrainedConfig) -> dict[str, torch.Tensor]:
+        return {"pixel_values": random_pixels(config.encoder, self.batch_size, seed=3)}
+
+    def start_sequence(self, config: PreTrainedConfig, inputs: dict[str, torch.Tensor]) -> torch.Tensor:
+        return torch.full((inputs["pixel_values"].shape[0], 1), config.decoder_start_token_id, dtype=torch.long)
+
+    def next_token_logits(self, model: PreTrainedModel, inputs: dict, sequence: torch.Tensor) -> torch.Tensor:
+        return model(**inputs, decoder_input_ids=sequence, use_cache=False).logits[:, -1]
+
+    def training_examples(self, config: PreTrainedConfig, count: int) -> list[dict[str, torch.Tensor]]:
+        pixels = random_pixels(config.encoder, count, seed=8)
+        labels = random_ids(config.decoder, count, 4, seed=9)
+        return [{"pixel_values": pixels[i], "labels": labels[i]} for i in range(count)]
+
+    def test_generation_config_has_the_token_ids(self) -> None:
+        model = self.build(self.main_head())
+        config = self.get_config()
+        assert model.generation_config.decoder_start_token_id == config.decoder_start_token_id
+        assert model.generation_config.pad_token_id == config.pad_token_id
+        assert model.main_input_name == "pixel_values"
+        assert model.get_encoder() is model.encoder
+
+
+class ImageTextToTextTester(GenerationTests, ModelTester):
+    """Image-text-to-text models (llava, ...): text ids with image placeholder tokens plus pixel_values."""
+
+    __test__ = False
+
+    def get_config(self) -> PreTrainedConfig:
+        config = _with_pad_token(super().get_config())
+        vision = config.vision_config
+        patches = (vision.image_size // vision.patch_size) ** 2
+        if hasattr(config, "image_seq_length"):
+            config.image_seq_length = patches
+        return config
+
+    def image_token(self, config: PreTrainedConfig) -> int:
+        token = getattr(config, "image_token_id", None)
+        return token if token is not None else config.image_token_index
+
+    def make_inputs(self, config: PreTrainedConfig, batch_size: int | None = None) -> dict[str, torch.Tensor]:
+        batch = batch_size or self.batch_size
+        patches = getattr(config, "image_seq_length", 0)
+        ids = random_ids(config, batch, self.seq_length)
+        ids[ids == self.image_token(config)] = FIRST_ORDINARY_TOKEN
+        image = torch.full((batch, patches), self.image_token(config), dtype=ids.dtype)
+        ids = torch.cat([image, ids], 1)
+        return {"input_ids": ids, "attention_mask": torch.ones_like(ids), "pixel_values": random_pixels(config.vision_config, batch)}
+
+    def expected_layers(self, config: PreTrainedConfig) -> dict[str, int]:
+        return {"": config.text_config.num_hidden_layers}
+
+    def generation_inputs(self, config: PreTrainedConfig) -> dict[str, torch.Tensor]:
+        return self.make_inputs(config)
+
+    def start_sequence(self, config: PreTrainedConfig, inputs: dict[str, torch.Tensor]) -> torch.Tensor:
+        return inputs["input_ids"]
+
+    def next_token_logits(self, model: PreTrainedModel, inputs: dict, sequence: torch.Tensor) -> torch.Tensor:
+        return model(**{**inputs, "input_ids": sequence, "attention_mask": torch.ones_like(sequence)}).logits[:, -1]
+
+
+def _first_int(config: Any, names: tuple[str, ...]) -> int:
+    for name in names:
+        value = getattr(config, name, None)
+        if isinstance(value, int):
+            return value
+    raise AttributeError(f"{type(config).__name__} has none of {names}")
