@@ -181,7 +181,9 @@ MAPPER_CLASS = "ModelCoreMapper"
 # Collator outputs on a batch whose features carry ``img_path``.
 COLLATOR_OUTPUTS = {
     "dpo_collator": CollatorOutput(("img_input_dict",), "pixel_values", (), declares_processor=False),
-    "sft_collator": CollatorOutput(("input_ids", "labels", "attention_mask", "pixel_values"), None, ("img_path",), False),
+    "sft_collator": CollatorOutput(
+        ("input_ids", "labels", "attention_mask", "pixel_values"), None, ("img_path",), False
+    ),
     "reward_collator": CollatorOutput(("pixel_values",), None, ("img_path",), declares_processor=True),
     "ppo_collator": CollatorOutput(("input_ids", "pixel_values"), None, ("img_path",), declares_processor=True),
 }

@@ -45,7 +45,7 @@ def plugin_context(framework: Framework, source: PluginSource, names: ModelNames
     processor = f"transformers.{source.processor_class}" if source.processor_class else "transformers.AutoProcessor"
     return {
         "framework": framework.value,
-        "framework_title": _TITLES[framework],
+        "framework_title": framework.title,
         "package": framework.package,
         "camel": names.camel,
         "kebab": names.kebab,
@@ -70,9 +70,6 @@ def plugin_context(framework: Framework, source: PluginSource, names: ModelNames
         "mapper": [(slot.field, class_name(names, slot)) for slot in contract.MAPPER_SLOTS],
     }
 
-
-# Why a table: the framework's own spelling in prose (docstrings, patch header).
-_TITLES = {Framework.VL_RLHF: "VL-RLHF", Framework.RESONANCE: "Resonance"}
 
 # The chat-template parts stored as text; image_placeholder is passed on its own.
 _TEXT_FIELDS = tuple(field for field in contract.CHAT_TEMPLATE_FIELDS if field != "image_placeholder")

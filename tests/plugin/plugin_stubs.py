@@ -47,7 +47,9 @@ def _abstract_member(member: contract.Member, body: str = "raise NotImplementedE
     return f"{decorators}    @abstractmethod\n    def {member.name}({params}):\n        {body}\n"
 
 
-_CALL_BODY = """tokenized = self.process_batch_conv(convs if texts is None else [[{"from": "user", "value": t}, {"from": "assistant", "value": ""}] for t in texts])["full"]
+_CALL_BODY = """if texts is not None and images_path is not None and check_format:
+            texts = [t if self.is_multimodal_prompt_valid(t) else self.format_multimodal_prompt(t, i) for t, i in zip(texts, images_path)]
+        tokenized = self.process_batch_conv(convs if texts is None else [[{"from": "user", "value": t}, {"from": "assistant", "value": ""}] for t in texts])["full"]
         width = max(len(ids) for ids in tokenized["input_ids"])
         def pad(rows, value):
             padded = [[value] * (width - len(r)) + r if padding_side == "left" else r + [value] * (width - len(r)) for r in rows]
@@ -77,7 +79,7 @@ def _mapper_module() -> str:
     return f"{_HEADER}\n\n@dataclass\nclass {contract.MAPPER_CLASS}:\n{fields}"
 
 
-_MODEL = _HEADER + '''import torch
+_MODEL = _HEADER + """import torch
 from torch import nn
 
 
@@ -106,9 +108,9 @@ class VLModelWithValueHead(nn.Module, ABC):
             raise ValueError("The model does not have a language model head")
         self.pretrained_model = pretrained_model
         self.v_head = nn.Linear(pretrained_model.config.hidden_size, 1)
-'''
+"""
 
-_COLLATOR = _HEADER + '''import torch
+_COLLATOR = _HEADER + """import torch
 from torch.nn.utils.rnn import pad_sequence
 
 
@@ -185,8 +187,8 @@ class VLPPODataCollator(ABC):
             rows = [feature[key] for feature in features]
             batch[key] = [torch.LongTensor(r) for r in rows] if key in ("input_ids", "attention_mask") else rows
         return batch
-'''
+"""
 
-_AUTO_LOAD = '''MODEL_NICKNAME_MAP = {"LlavaForConditionalGeneration": "Llava"}
+_AUTO_LOAD = """MODEL_NICKNAME_MAP = {"LlavaForConditionalGeneration": "Llava"}
 FLASH_ATTN_MODELS = ["LlavaForConditionalGeneration"]
-'''
+"""

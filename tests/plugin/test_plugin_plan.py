@@ -90,7 +90,9 @@ def test_runtime_imports_stay_within_the_pinned_stack() -> None:
         elif isinstance(node, ast.ImportFrom) and not node.module.startswith("vlrlhf."):
             allowed = ALLOWED_IMPORTS[node.module]
             assert allowed is None or {alias.name for alias in node.names} <= allowed
-    used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and getattr(n.value, "id", "") == "transformers"}
+    used = {
+        n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and getattr(n.value, "id", "") == "transformers"
+    }
     assert used and used <= ALLOWED_TRANSFORMERS_ATTRS
 
 
