@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from scaffold.convert.definitions import DefKind, Definition, definition_time_names, names_used
+from scaffold.convert.definitions import DefKind, Definition
+from scaffold.convert.names_ast import definition_time_names, names_used
 from scaffold.convert.imports import ImportRecord
 from scaffold.convert.routing import kind_for_name
 from scaffold.files import FileKind

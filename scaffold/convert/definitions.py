@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
 import libcst as cst
 import libcst.matchers as m
 
-from scaffold.convert.imports import ImportRecord, top_level_import_records
+from scaffold.convert.imports import ImportRecord, records_of_ast, top_level_import_records
+from scaffold.convert.names_ast import names_in, names_used
+from scaffold.convert.rename import RenameMap, rename_node
 
 
 class DefKind(enum.Enum):
@@ -23,13 +27,35 @@ class DefKind(enum.Enum):
 
 @dataclass(frozen=True)
 class Definition:
-    """A top-level class, function or single-name assignment, with the names its code mentions."""
+    """A top-level class, function or single-name assignment, with the names its code mentions.
+
+    A parent module's definitions are parsed by libcst only when used: they carry their source ``segment``
+    (leading comments included) and the ``rename`` map to apply, and ``node`` is None until then.
+    """
 
     name: str
     kind: DefKind
-    node: cst.BaseStatement
+    node: cst.BaseStatement | None
     order: int  # position in its module's body
     uses: frozenset[str]
+    segment: str = ""
+    rename: RenameMap | None = None
+
+
+def materialize(definition: Definition) -> cst.BaseStatement:
+    """The libcst node of a definition, parsed from its segment and renamed when needed."""
+    node = definition.node if definition.node is not None else parse_segment(definition.segment)
+    if definition.rename is not None:
+        node = rename_node(node, definition.rename)  # type: ignore[assignment]
+    return node
+
+
+@lru_cache(maxsize=2048)
+def parse_segment(segment: str) -> cst.BaseStatement:
+    """Parse one top-level statement with the comments and blank lines above it."""
+    module = cst.parse_module(segment)
+    first = module.body[0]
+    return first.with_changes(leading_lines=[*module.header, *first.leading_lines])
 
 
 @dataclass(frozen=True)
@@ -45,38 +71,23 @@ class ModuleIndex:
         return self.definitions.get(name)
 
 
-class GatherNamesVisitor(cst.CSTVisitor):
-    """Collects every ``Name`` a node mentions (attributes and keywords included, as an over-approximation)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-
-def names_used(node: cst.CSTNode) -> frozenset[str]:
-    """Every name ``node`` mentions."""
-    visitor = GatherNamesVisitor()
-    node.visit(visitor)
-    return frozenset(visitor.names)
-
-
 _SINGLE_ASSIGN = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name())])])
 _SINGLE_ANN_ASSIGN = m.SimpleStatementLine(body=[m.AnnAssign(target=m.Name())])
 
 
-def definition_of(stmt: cst.BaseStatement, order: int) -> Definition | None:
-    """The definition a top-level statement makes, or None (imports, expressions, ``__all__``)."""
-    if isinstance(stmt, cst.ClassDef):
-        return Definition(stmt.name.value, DefKind.CLASS, stmt, order, names_used(stmt) - {stmt.name.value})
-    if isinstance(stmt, cst.FunctionDef):
-        return Definition(stmt.name.value, DefKind.FUNCTION, stmt, order, names_used(stmt) - {stmt.name.value})
-    name = assigned_name(stmt)
+def definition_of(stmt: cst.BaseStatement, order: int, uses: frozenset[str] | None = None) -> Definition | None:
+    """The definition a top-level statement makes, or None (imports, expressions, ``__all__``).
+
+    ``uses`` may be given when already known (read with ``ast`` from the text); else it is computed.
+    """
+    if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)):
+        name, kind = stmt.name.value, DefKind.CLASS if isinstance(stmt, cst.ClassDef) else DefKind.FUNCTION
+    else:
+        name, kind = assigned_name(stmt), DefKind.ASSIGNMENT  # type: ignore[assignment]
     if name is None or name == "__all__":
         return None
-    return Definition(name, DefKind.ASSIGNMENT, stmt, order, names_used(stmt) - {name})
+    found = uses if uses is not None else names_used(stmt)
+    return Definition(name, kind, stmt, order, found - {name})
 
 
 def assigned_name(stmt: cst.BaseStatement) -> str | None:
@@ -101,11 +112,12 @@ def exported_names(module: cst.Module) -> tuple[str, ...] | None:
     return None
 
 
-def index_module(module: cst.Module, package: str | None) -> ModuleIndex:
-    """Index a parsed module's top level."""
+def index_module(module: cst.Module, package: str | None, text: str | None = None) -> ModuleIndex:
+    """Index a parsed module's top level (``text``, when given, is its source: names are read faster)."""
+    uses = _uses_by_order(text, len(module.body)) if text is not None else {}
     definitions: dict[str, Definition] = {}
     for order, stmt in enumerate(module.body):
-        found = definition_of(stmt, order)
+        found = definition_of(stmt, order, uses.get(order))
         if found is not None:
             definitions[found.name] = found
     return ModuleIndex(
@@ -115,39 +127,49 @@ def index_module(module: cst.Module, package: str | None) -> ModuleIndex:
     )
 
 
-def _function_header_names(func: cst.FunctionDef) -> set[str]:
-    """Names evaluated when a ``def`` statement runs: decorators, defaults, annotations."""
-    found: set[str] = set()
-    for decorator in func.decorators:
-        found |= names_used(decorator)
-    params = func.params
-    for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
-        if param.default is not None:
-            found |= names_used(param.default)
-        if param.annotation is not None:
-            found |= names_used(param.annotation)
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param) and star.annotation is not None:
-            found |= names_used(star.annotation)
-    if func.returns is not None:
-        found |= names_used(func.returns)
-    return found
+
+def _uses_by_order(text: str, count: int) -> dict[int, frozenset[str]]:
+    """Names per top-level statement, read with ``ast``; empty when the statement counts disagree."""
+    body = ast.parse(text).body
+    return {i: names_in(stmt) for i, stmt in enumerate(body)} if len(body) == count else {}
 
 
-def definition_time_names(node: cst.CSTNode) -> frozenset[str]:
-    """Names a top-level statement needs when it runs (not later, inside function bodies).
+def _ast_definition(stmt: ast.stmt) -> tuple[str, DefKind] | None:
+    if isinstance(stmt, ast.ClassDef):
+        return stmt.name, DefKind.CLASS
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return stmt.name, DefKind.FUNCTION
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        return stmt.targets[0].id, DefKind.ASSIGNMENT
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        return stmt.target.id, DefKind.ASSIGNMENT
+    return None
 
-    A class needs its bases, decorators, class-level statements and its methods' headers; a function its
-    header; anything else every name it mentions.
-    """
-    if isinstance(node, cst.FunctionDef):
-        return frozenset(_function_header_names(node))
-    if not isinstance(node, cst.ClassDef):
-        return names_used(node)
-    found: set[str] = set()
-    for part in [*node.bases, *node.keywords, *node.decorators]:
-        found |= names_used(part)
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else node.body.body
-    for stmt in body:
-        found |= _function_header_names(stmt) if isinstance(stmt, cst.FunctionDef) else names_used(stmt)
-    return frozenset(found - {node.name.value})
+
+def _ast_exports(stmt: ast.stmt) -> tuple[str, ...] | None:
+    if isinstance(stmt, ast.Assign) and isinstance(stmt.value, (ast.List, ast.Tuple)):
+        values = [e.value for e in stmt.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        return tuple(values)
+    return None
+
+
+def index_source(text: str, package: str) -> ModuleIndex:
+    """Index a parent module from its text with ``ast``; nodes are parsed later, only when used."""
+    tree = ast.parse(text)
+    lines = text.splitlines(keepends=True)
+    definitions: dict[str, Definition] = {}
+    exports: tuple[str, ...] | None = None
+    previous_end = 0
+    for order, stmt in enumerate(tree.body):
+        found = _ast_definition(stmt)
+        segment = "".join(lines[previous_end : stmt.end_lineno])
+        previous_end = stmt.end_lineno or previous_end
+        if found is None:
+            continue
+        name, kind = found
+        if name == "__all__":
+            exports = _ast_exports(stmt)
+            continue
+        definitions[name] = Definition(name, kind, None, order, names_in(stmt) - {name}, segment)
+    imports = records_of_ast(tree, text, package)
+    return ModuleIndex(MappingProxyType(definitions), imports, exports)

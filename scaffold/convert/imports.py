@@ -7,6 +7,7 @@ in the import style the caller asked for.
 
 from __future__ import annotations
 
+import ast
 import enum
 import sys
 from collections.abc import Iterable, Sequence
@@ -198,3 +199,27 @@ def _plain_import_code(record: ImportRecord) -> str:
 def with_guard(record: ImportRecord, guard: str | None) -> ImportRecord:
     """The same record under another guard."""
     return replace(record, guard=guard)
+
+
+def _ast_records(stmt: ast.stmt, package: str | None, guard: str | None) -> list[ImportRecord]:
+    if isinstance(stmt, ast.Import):
+        return [ImportRecord("", a.name, a.asname, guard) for a in stmt.names]
+    if isinstance(stmt, ast.ImportFrom) and not any(a.name == "*" for a in stmt.names):
+        resolved = resolve_module(stmt.level, stmt.module or "", package)
+        module = resolved if resolved is not None else "." * stmt.level + (stmt.module or "")
+        return [ImportRecord(module, a.name, a.asname, guard) for a in stmt.names]
+    return []
+
+
+def records_of_ast(tree: ast.Module, text: str, package: str | None) -> tuple[ImportRecord, ...]:
+    """The import records of a module's top level, read with ``ast`` (plain ones, then guarded ones)."""
+    plain: list[ImportRecord] = []
+    guarded: list[ImportRecord] = []
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            plain.extend(_ast_records(stmt, package, None))
+        elif isinstance(stmt, ast.If) and any(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body):
+            guard = ast.get_source_segment(text, stmt.test) or ast.unparse(stmt.test)
+            for inner in stmt.body:
+                guarded.extend(_ast_records(inner, package, guard))
+    return tuple(plain + guarded)

@@ -20,7 +20,8 @@ from scaffold.convert.assemble import (
     relative_order,
     split_cross_kind,
 )
-from scaffold.convert.definitions import DefKind, Definition, ModuleIndex, index_module, names_used
+from scaffold.convert.definitions import DefKind, Definition, ModuleIndex, index_module, materialize
+from scaffold.convert.names_ast import code_of, names_used
 from scaffold.convert.flatten import merge_class
 from scaffold.convert.imports import ImportRecord, render_imports
 from scaffold.convert.options import ConversionResult, ConvertOptions
@@ -79,7 +80,7 @@ def read_modular(text: str, path: str, options: ConvertOptions) -> ModularFile:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         raise _syntax_error(text, path, error) from None
-    index = index_module(tree, options.package)
+    index = index_module(tree, options.package, text)
     parents: dict[str, str] = {}
     plain: list[ImportRecord] = []
     for record in index.imports:
@@ -258,7 +259,7 @@ def add_class(
         missing = [n for n in direct if n not in draft.entries]
     draft.extra_imports.extend(extra)
     for name in relative_order(ns, missing):
-        draft.put(name, ns.definitions[name].node)
+        draft.put(name, materialize(ns.definitions[name]))
     draft.put(node.name.value, node)
 
 
@@ -272,7 +273,7 @@ def flatten(modular: ModularFile, source: SourceModule, node: cst.ClassDef, base
             path=modular.path,
             line=_line_of(modular.tree, node),
         )
-    return merge_class(node, parent.node, base)  # type: ignore[arg-type]
+    return merge_class(node, materialize(parent), base)  # type: ignore[arg-type]
 
 
 def exports_by_kind(modular: ModularFile) -> dict[FileKind, list[str]]:
@@ -306,7 +307,8 @@ def render_file(
     imports = needed_imports(body, draft.entries, _unique(records))
     imports = [r for r in imports if r.module != "." + draft.kind.filename(modular.snake)[:-3]]
     new_package = options.package or f"transformers.models.{modular.snake}"
-    code = cst.Module(body=[*render_imports(imports, options.import_style, new_package), *body], header=modular.tree.header).code
+    leading = cst.Module(body=render_imports(imports, options.import_style, new_package), header=modular.tree.header).code
+    code = leading + "".join(code_of(node) for node in body)
     header = options.header if options.header is not None else default_header(modular.path)
     return GeneratedFile(path=PurePosixPath(draft.kind.filename(modular.snake)), content=header + code, kind=draft.kind)
 

@@ -6,12 +6,12 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-import libcst as cst
+from types import MappingProxyType
 
-from scaffold.convert.definitions import DefKind, ModuleIndex, index_module
+from scaffold.convert.definitions import DefKind, ModuleIndex, index_source
 from scaffold.convert.imports import ImportRecord
 from scaffold.convert.naming import SourceNames, camel_prefixes, default_camel, pick_prefix, shared_prefix
-from scaffold.convert.rename import RenameMap, RenamePolicy, Spellings, rename_identifier, rename_node
+from scaffold.convert.rename import RenameMap, RenamePolicy, Spellings, rename_identifier
 from scaffold.convert.routing import SUFFIX_KINDS, kind_for_module, model_of_module
 
 # Modules under transformers.models that are shared machinery, not a model to inherit from.
@@ -57,18 +57,16 @@ class ParsedSource:
     """A parent module as read, before renaming: its tree, its index and its model's CamelCase prefix."""
 
     module: str
-    tree: cst.Module
     index: ModuleIndex
     camel_hint: str
 
 
 def parse_source(module: str, text: str) -> ParsedSource:
-    """Parse a parent module and guess its model prefix from the classes it exports."""
-    tree = cst.parse_module(text)
-    index = index_module(tree, module.rpartition(".")[0])
+    """Index a parent module and guess its model prefix from the classes it exports."""
+    index = index_source(text, module.rpartition(".")[0])
     classes = [n for n, d in index.definitions.items() if d.kind is DefKind.CLASS]
     exported = [n for n in index.exports or () if n in classes] or classes
-    return ParsedSource(module, tree, index, shared_prefix(exported, tuple(s for s, _ in SUFFIX_KINDS)))
+    return ParsedSource(module, index, shared_prefix(exported, tuple(s for s, _ in SUFFIX_KINDS)))
 
 
 def infer_source_names(
@@ -119,19 +117,24 @@ def rename_map_for(names: SourceNames, keep: frozenset[str], policy: RenamePolic
 def load_source(names: SourceNames, parsed: ParsedSource, policy: RenamePolicy, file_snake: str) -> SourceModule:
     """Rename one parent module; its sibling imports now point at the new model's files."""
     package = names.module.rpartition(".")[0]
-    original, raw = parsed.tree, parsed.index
+    raw = parsed.index
     keep = frozenset(r.bound for r in raw.imports if sibling_stem(r.module, package) is None)
     rename_map = rename_map_for(names, keep, policy)
-    body = [s for s in original.body if _is_definition_like(s)]
-    renamed = rename_node(original.with_changes(body=body), rename_map)
-    index = index_module(renamed, package)  # type: ignore[arg-type]
+    renamed: dict[str, str] = {}
+
+    def new(name: str) -> str:
+        if name not in renamed:
+            renamed[name] = rename_identifier(name, rename_map)
+        return renamed[name]
+
+    definitions = {}
+    for definition in raw.definitions.values():
+        uses = frozenset(new(u) for u in definition.uses)
+        definitions[new(definition.name)] = replace(definition, name=new(definition.name), uses=uses, rename=rename_map)
     imports = tuple(_renamed_record(r, package, names.old_snake, file_snake, rename_map) for r in raw.imports)
     siblings = frozenset(r.bound for r in imports if r.module.startswith("."))
-    return SourceModule(names, replace(index, imports=imports), imports, siblings, rename_map)
-
-
-def _is_definition_like(stmt: cst.BaseStatement) -> bool:
-    return isinstance(stmt, (cst.ClassDef, cst.FunctionDef, cst.SimpleStatementLine))
+    index = ModuleIndex(MappingProxyType(definitions), imports, raw.exports)
+    return SourceModule(names, index, imports, siblings, rename_map)
 
 
 def _renamed_record(
