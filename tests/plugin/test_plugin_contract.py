@@ -372,3 +372,21 @@ def test_reward_model_from_pretrained_lifts_hidden_size(plugin: ModuleType, mode
     reward = plugin.MyVlmRewardModel.from_pretrained(str(tmp_path))
     assert isinstance(reward.base_model, plugin.MyVlmForRL)
     assert reward.config.hidden_size == 16 and reward.rm_head.in_features == 16
+
+
+def test_value_head_exposes_a_nested_lm_head_without_registering_it(plugin: ModuleType, tiny_config) -> None:
+    class NestedHead(torch.nn.Module):  # transformers 4.41 Llava: the head lives in language_model
+        def __init__(self) -> None:
+            super().__init__()
+            self.config = tiny_config.__class__.from_dict(tiny_config.to_dict())
+            self.language_model = torch.nn.Module()
+            self.language_model.lm_head = torch.nn.Linear(16, len(WORDS))
+
+        def get_output_embeddings(self) -> torch.nn.Module:
+            return self.language_model.lm_head
+
+    inner = NestedHead()
+    value_model = plugin.MyVlmWithValueHead(inner)
+    assert inner.lm_head is inner.language_model.lm_head
+    assert value_model.v_head.in_features == 16
+    assert sorted(inner.state_dict()) == ["language_model.lm_head.bias", "language_model.lm_head.weight"]
