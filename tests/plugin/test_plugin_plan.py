@@ -133,3 +133,37 @@ def test_source_chat_template_is_used() -> None:
     text = _init(source=llava_with(chat_template=chatml))
     assert '"user_begin": "<|im_start|>user\\n",' in text
     assert "source processor" in text
+
+
+AUTO_LOAD = """import os
+
+MODEL_NICKNAME_MAP = {
+    "LlavaForConditionalGeneration": "Llava",
+    "QWenLMHeadModel": "QwenVL",
+}
+
+FLASH_ATTN_MODELS = [
+    "LlavaForConditionalGeneration",
+]
+"""
+
+
+def test_patch_applies_with_gnu_patch_and_keeps_existing_entries(tmp_path) -> None:
+    import runpy
+    import shutil
+    import subprocess
+
+    if shutil.which("patch") is None:
+        pytest.skip("GNU patch is not installed")
+    target = tmp_path / "src/vlrlhf/utils/auto_load.py"
+    target.parent.mkdir(parents=True)
+    target.write_text(AUTO_LOAD)
+    patch = _files()["patches/vlrlhf-auto_load-my_vlm.patch"].content
+    subprocess.run(["patch", "-p1", "--fuzz=0"], input=patch, text=True, cwd=tmp_path, check=True, capture_output=True)
+    namespace = runpy.run_path(str(target))
+    assert namespace["MODEL_NICKNAME_MAP"] == {
+        "LlavaForConditionalGeneration": "Llava",  # a later duplicate key wins: the framework's own entry
+        "MyVlmForRL": "MyVlm",
+        "QWenLMHeadModel": "QwenVL",
+    }
+    assert set(namespace["FLASH_ATTN_MODELS"]) == {"LlavaForConditionalGeneration", "MyVlmForRL"}
