@@ -1,90 +1,98 @@
-"""Case-aware renaming (minimal stand-in; the full version with hub-id protection and prose rules replaces it).
+"""Case-aware, boundary-aware renaming of a model's name in a libcst tree (``Llama`` -> ``MyLlama``).
 
-Maps each spelling of an old model name onto the same spelling of the new one, at word boundaries.
+The public API the converter calls:
+
+- ``Spellings``, ``RenamePolicy``, ``IN_TREE_COMPAT``, ``RenameMap`` (``rename_map.py``): the typed inputs;
+- ``rename_node(node, rename_map)``: any node, a whole ``Module`` included, renamed in one walk by the
+  transformers of ``rename_transformers.py`` (identifiers, strings, f-string parts, docstrings, comments);
+- ``rename_identifier`` / ``rename_text``: the same rules on a plain identifier or piece of prose
+  (``rename_words.py``).
+
+Import statements are never touched: the converter decides imports itself.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import libcst as cst
 
+from scaffold.convert import rename_transformers as rt
+from scaffold.convert.rename_map import IN_TREE_COMPAT, RenameMap, RenamePolicy, Spellings
+from scaffold.convert.rename_words import rename_identifier, rename_text
 
-@dataclass(frozen=True)
-class Spellings:
-    camel: str
-    snake: str
-    kebab: str
-    upper: str
+__all__ = [
+    "IN_TREE_COMPAT",
+    "RenameMap",
+    "RenamePolicy",
+    "Spellings",
+    "rename_identifier",
+    "rename_node",
+    "rename_text",
+]
 
-    @classmethod
-    def infer(cls, camel: str, snake: str) -> Spellings:
-        return cls(camel, snake, snake.replace("_", "-"), snake.upper())
+NodeT = TypeVar("NodeT", bound=cst.CSTNode)
+Handler = Callable[..., object]
 
-    @classmethod
-    def from_names(cls, names) -> Spellings:  # scaffold.names.ModelNames
-        return cls(names.camel, names.snake, names.kebab, names.upper)
-
-
-@dataclass(frozen=True)
-class RenamePolicy:
-    keep_hub_ids: bool = True  # leave `org/name` checkpoint ids untouched
-    rename_text: bool = True  # rename inside comments and docstrings too
-
-
-IN_TREE_COMPAT = RenamePolicy()
-
-
-@dataclass(frozen=True)
-class RenameMap:
-    pairs: tuple[tuple[Spellings, Spellings], ...] = ()
-    keep: frozenset[str] = frozenset()
-    policy: RenamePolicy = RenamePolicy()
+# The rewrites rename_node applies, in order; each is one transformer class of rename_transformers.py.
+REWRITES: tuple[type[cst.CSTTransformer], ...] = (
+    rt.RenameIdentifierTransformer,
+    rt.RenameStringTransformer,
+    rt.RenameFormattedStringTransformer,
+    rt.RenameDocstringTransformer,
+    rt.RenameCommentTransformer,
+)
 
 
-def _replace(text: str, old: Spellings, new: Spellings) -> str:
-    patterns = {old.snake: new.snake, old.upper: new.upper, old.camel: new.camel}
-    rx = re.compile(
-        "(?<![a-z0-9])(" + "|".join(re.escape(k) for k in patterns) + ")(.|$)", re.IGNORECASE | re.DOTALL
-    )
-
-    def rep(mo: re.Match[str]) -> str:
-        m, nxt = mo.group(1), mo.group(2)
-        replacement = patterns.get(m, new.camel)
-        if len(patterns) == 2 and m.isupper() and not nxt.isalpha():
-            replacement = patterns[m.lower()].upper()
-        return replacement + nxt
-
-    return rx.sub(rep, text)
+def rename_node(node: NodeT, rename_map: RenameMap) -> NodeT:
+    """``node`` with every old model name renamed per ``rename_map`` (the node itself when there is none)."""
+    if not rename_map.pairs:
+        return node
+    parts = [rewrite(rename_map) for rewrite in REWRITES]  # type: ignore[call-arg]
+    return node.visit(ComposedTransformer(parts))  # type: ignore[return-value]
 
 
-def rename_identifier(name: str, rename_map: RenameMap) -> str:
-    if name in rename_map.keep:
-        return name
-    for old, new in rename_map.pairs:
-        name = _replace(name, old, new)
-    return name
+class ComposedTransformer(cst.CSTTransformer):
+    """Runs several transformers in one walk of the tree: each sees every node, in the given order.
 
+    One walk instead of five: a walk of a large modeling file costs far more than the renaming itself. The
+    parts' ``visit_<Node>`` / ``leave_<Node>`` methods are looked up once, by node type; parts must define no
+    attribute visitors (``visit_<Node>_<field>``), which holds for the rename transformers.
+    """
 
-def rename_text(text: str, rename_map: RenameMap) -> str:
-    return rename_identifier(text, rename_map)
-
-
-class _RenameTransformer(cst.CSTTransformer):
-    def __init__(self, rename_map: RenameMap) -> None:
+    def __init__(self, parts: Sequence[cst.CSTTransformer]) -> None:
         super().__init__()
-        self.rename_map = rename_map
+        self.visits = _handlers(parts, "visit_")
+        self.leaves = _handlers(parts, "leave_")
 
-    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
-        return updated.with_changes(value=rename_identifier(updated.value, self.rename_map))
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        wanted = [handler(node) for handler in self.visits.get(type(node).__name__, ())]
+        return False not in wanted
 
-    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.SimpleString:
-        return updated.with_changes(value=rename_text(updated.value, self.rename_map))
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
+        result: object = updated_node
+        for handler in self.leaves.get(type(original_node).__name__, ()):
+            result = handler(original_node, result)
+            if not isinstance(result, cst.CSTNode):
+                break
+        return result
 
-    def leave_Comment(self, original: cst.Comment, updated: cst.Comment) -> cst.Comment:
-        return updated.with_changes(value=rename_text(updated.value, self.rename_map))
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
 
 
-def rename_node(node: cst.CSTNode, rename_map: RenameMap) -> cst.CSTNode:
-    return node.visit(_RenameTransformer(rename_map))
+def _handlers(parts: Sequence[cst.CSTTransformer], prefix: str) -> dict[str, tuple[Handler, ...]]:
+    """Node type name -> the parts' own ``<prefix><Node>`` methods, in part order (libcst's stubs left out)."""
+    found: dict[str, list[Handler]] = {}
+    for part in parts:
+        for attr in sorted(dir(type(part))):
+            if not attr.startswith(prefix) or attr.count("_") != 1:
+                continue
+            if getattr(type(part), attr) is getattr(cst.CSTTransformer, attr, None):
+                continue
+            found.setdefault(attr[len(prefix) :], []).append(getattr(part, attr))
+    return {name: tuple(handlers) for name, handlers in found.items()}
