@@ -138,7 +138,7 @@ class ModelTester:
             problems = {name: sorted(value) for name, value in info.items() if value and name != "error_msgs"}
             assert not problems, f"{key}: loading its own checkpoint reported {problems}"
             inputs = self.inputs_for(key, config)
-            assert_outputs_equal(self.forward(model, inputs), self.forward(reloaded.eval(), inputs), what=key)
+            assert_outputs_equal(self.forward(model, inputs), self.forward(reloaded.eval(), inputs), 1e-6, what=key)
 
     def test_auto_classes_after_registration(self, tmp_path: Path) -> None:
         config = self.get_config()
@@ -264,10 +264,8 @@ class ModelTester:
             source_sd = source.state_dict()
             for name in sorted(source_sd):
                 a, b = clone_sd[name].float(), source_sd[name].float()
-                if a.numel() < 16:
-                    continue
-                torch.testing.assert_close(a.mean(), b.mean(), atol=0.02, rtol=0.1, msg=lambda m: f"{key} {name}: {m}")
-                torch.testing.assert_close(a.std(), b.std(), atol=0.02, rtol=0.2, msg=lambda m: f"{key} {name}: {m}")
+                if a.numel() >= 64:
+                    _assert_same_distribution(a, b, f"{key} {name}")
 
     # ----------------------------------------------------------------- parity with the source model
     def _source_pairs(self) -> list[tuple[str, type[PreTrainedModel]]]:
@@ -311,6 +309,14 @@ class ModelTester:
             if labels is not None:
                 ours, theirs = self.forward(clone, inputs, **labels).loss, self.forward(source, inputs, **labels).loss
                 assert torch.equal(ours, theirs), f"{key}: loss {ours} != source loss {theirs}"
+
+
+def _assert_same_distribution(ours: torch.Tensor, theirs: torch.Tensor, what: str) -> None:
+    """Mean and standard deviation agree within sampling noise (5 standard errors)."""
+    spread = float(theirs.std())
+    noise = 5 * spread / ours.numel() ** 0.5 + 1e-6
+    assert abs(float(ours.mean()) - float(theirs.mean())) <= noise, f"{what}: mean {ours.mean()} vs {theirs.mean()}"
+    assert abs(float(ours.std()) - spread) <= 0.25 * spread + 1e-6, f"{what}: std {ours.std()} vs {spread}"
 
 
 def _changed_scalars(config: PreTrainedConfig) -> dict[str, Any]:

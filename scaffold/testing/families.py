@@ -203,12 +203,27 @@ class Seq2SeqLMTester(GenerationTests, Seq2SeqTrainerTests, _TextTester):
 
     __test__ = False
 
+    def get_config(self) -> PreTrainedConfig:
+        """v5 configs may not declare decoder_start_token_id; generation needs it at construction time."""
+        config = super().get_config()
+        if getattr(config, "decoder_start_token_id", None) is None:
+            bos = getattr(config, "bos_token_id", None)
+            config.decoder_start_token_id = bos if bos is not None else config.pad_token_id
+        return config
+
     def main_head(self) -> str:
         return "AutoModelForSeq2SeqLM" if "AutoModelForSeq2SeqLM" in self.model_classes else super().main_head()
 
+    def base_config(self) -> PreTrainedConfig:
+        """Defaults, plus a decoder start id given at construction when the class declares none (t5 in v5)."""
+        config = super().base_config()
+        if getattr(config, "decoder_start_token_id", None) is None and getattr(config, "bos_token_id", None) is None:
+            pad = getattr(config, "pad_token_id", None)
+            config = self.config_class(decoder_start_token_id=pad if pad is not None else 0)
+        return config
+
     def decoder_start(self, config: PreTrainedConfig) -> int:
-        start = getattr(config, "decoder_start_token_id", None)
-        return start if start is not None else config.bos_token_id
+        return config.decoder_start_token_id
 
     def make_inputs(self, config: PreTrainedConfig, batch_size: int | None = None) -> dict[str, torch.Tensor]:
         batch = batch_size or self.batch_size
