@@ -11,7 +11,7 @@ import difflib
 import inspect
 from typing import Any
 
-from scaffold.errors import UnknownModelTypeError
+from scaffold.errors import ScaffoldError, UnknownModelTypeError
 from scaffold.plugin.source import PluginSource
 
 # Auto tables that map vision-language models to their generation class, most specific first (why: an
@@ -22,6 +22,34 @@ _TEXT_CONFIG_ATTRS = ("text_config", "llm_config", "language_config")
 # Config attributes that hold the image token id: 4.41 spells it image_token_index, newer models image_token_id.
 _IMAGE_TOKEN_CONFIG_ATTRS = ("image_token_index", "image_token_id")
 _DEFAULT_IMAGE_TOKEN = "<image>"
+# Attribute names vision towers go by, tried (shallowest module first) when no module holds vision_config
+# itself (why: some models copy the sub-config, so identity finds nothing).
+_VISION_TOWER_NAMES = ("vision_tower", "vision_model", "visual", "vision_encoder", "image_encoder")
+_DEFAULT_HEAD = "lm_head"
+# The image-text generation classes of transformers 4.41.0, the frameworks' pin (read from that release's
+# MODEL_FOR_VISION_2_SEQ_MAPPING_NAMES; it has no image-text-to-text table). A plugin for any other class
+# imports a name 4.41 does not have.
+PINNED_VLM_CLASSES = frozenset(
+    {
+        "Blip2ForConditionalGeneration",
+        "BlipForConditionalGeneration",
+        "GitForCausalLM",
+        "Idefics2ForConditionalGeneration",
+        "InstructBlipForConditionalGeneration",
+        "Kosmos2ForConditionalGeneration",
+        "LlavaForConditionalGeneration",
+        "LlavaNextForConditionalGeneration",
+        "PaliGemmaForConditionalGeneration",
+        "Pix2StructForConditionalGeneration",
+        "VideoLlavaForConditionalGeneration",
+        "VipLlavaForConditionalGeneration",
+        "VisionEncoderDecoderModel",
+    }
+)
+
+
+class PluginSourceError(ScaffoldError):
+    """A vision-language model whose structure scaffold cannot read (it does not build, or has no vision part)."""
 
 
 def discover(like: str) -> PluginSource:
@@ -30,9 +58,9 @@ def discover(like: str) -> PluginSource:
 
     model_type = _model_type(like)
     class_name = _model_class_name(model_type)
-    model_cls = getattr(transformers, class_name)
+    model_cls = _import_class(transformers, class_name)
     processor_name = _processor_class_name(model_type)
-    processor_cls = getattr(transformers, processor_name, None) if processor_name else None
+    processor_cls = _optional_class(transformers, processor_name)
     model = _meta_model(model_cls, model_type)
     vision, projectors, head = _module_roles(model)
     return PluginSource(
@@ -49,7 +77,27 @@ def discover(like: str) -> PluginSource:
         text_config_attr=next((a for a in _TEXT_CONFIG_ATTRS if hasattr(model.config, a)), None),
         image_token_config_attrs=_IMAGE_TOKEN_CONFIG_ATTRS,
         transformers_version=transformers.__version__,
+        in_pinned_transformers=class_name in PINNED_VLM_CLASSES,
     )
+
+
+def _import_class(transformers: Any, class_name: str) -> Any:
+    try:
+        return getattr(transformers, class_name)
+    except Exception as exc:  # optional dependencies of that model are missing
+        raise PluginSourceError(
+            f"transformers cannot import {class_name} here ({type(exc).__name__}: {exc}); install what it needs."
+        ) from exc
+
+
+def _optional_class(transformers: Any, class_name: str | None) -> Any:
+    """The processor class, or None when it cannot be imported here: its defaults are a nicety, not a need."""
+    try:
+        cls = getattr(transformers, class_name) if class_name else None
+        getattr(cls, "chat_template", None)  # a placeholder for a missing backend raises here, not on import
+        return cls
+    except Exception:  # e.g. a processor that needs torchvision, which this environment lacks
+        return None
 
 
 def _vlm_table() -> dict[str, str]:
@@ -91,9 +139,15 @@ def _meta_model(model_cls: Any, model_type: str) -> Any:
     import torch
     from transformers import AutoConfig
 
-    config = AutoConfig.for_model(model_type)
-    with torch.device("meta"):
-        return model_cls(config)
+    try:
+        config = AutoConfig.for_model(model_type)
+        with torch.device("meta"):
+            return model_cls(config)
+    except Exception as exc:  # any failure of a third-party constructor means "cannot read this model"
+        raise PluginSourceError(
+            f"{model_cls.__name__} does not build from its default config ({type(exc).__name__}: {exc}); "
+            "scaffold reads a model's structure from that build. Try a model type like 'llava'."
+        ) from exc
 
 
 def _module_roles(model: Any) -> tuple[str, tuple[str, ...], str]:
@@ -121,18 +175,25 @@ def _module_roles(model: Any) -> tuple[str, tuple[str, ...], str]:
 
 
 def _path_holding_config(model: Any, config: Any) -> str:
-    for name, module in model.named_modules():
-        if name and config is not None and getattr(module, "config", None) is config:
-            return name
-    raise UnknownModelTypeError(
-        f"{type(model).__name__} has no module built from config.vision_config; scaffold cannot tell which part "
-        "is the vision tower. Plugins need a vision-language model like 'llava'."
+    """The module built from ``config`` (by identity), else the shallowest one with a vision-tower name."""
+    named = [(name, module) for name, module in model.named_modules() if name]
+    by_identity = [name for name, module in named if config is not None and getattr(module, "config", None) is config]
+    by_name = sorted(
+        (name for name, _ in named if name.rpartition(".")[2] in _VISION_TOWER_NAMES), key=lambda n: n.count(".")
     )
+    found = by_identity or by_name
+    if not found:
+        raise PluginSourceError(
+            f"{type(model).__name__} has no module built from config.vision_config nor one named like a vision "
+            "tower; scaffold cannot tell which part is the vision tower. Try a model type like 'llava'."
+        )
+    return found[0]
 
 
 def _head_name(model: Any) -> str:
     head = model.get_output_embeddings()
-    return next(name for name, module in model.named_modules() if module is head).rpartition(".")[2]
+    names = [name for name, module in model.named_modules() if head is not None and module is head]
+    return names[0].rpartition(".")[2] if names else _DEFAULT_HEAD
 
 
 def _supports_flash_attn(model_cls: Any) -> bool:

@@ -50,6 +50,9 @@ class PluginSource:
     text_config_attr: str | None  # sub-config holding hidden_size (lifted to the top level for the reward model)
     image_token_config_attrs: tuple[str, ...]  # config attributes that may hold the image token id
     transformers_version: str
+    # Whether transformers 4.41 (the frameworks' pin) has model_class at all; False means the plugin can only
+    # run once the framework moves to a newer transformers. Defaulted so hand-written fixtures stay short.
+    in_pinned_transformers: bool = True
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
+from torch import nn
 
 from scaffold.errors import UnknownModelTypeError
+from scaffold.plugin.discover import PluginSourceError, _module_roles
 from scaffold.plugin.source import PluginSource, discover_plugin_source
 
 
@@ -39,3 +43,41 @@ def test_not_a_vision_language_model(like: str, hint: str) -> None:
     with pytest.raises(UnknownModelTypeError, match="not a vision-language model") as excinfo:
         discover_plugin_source(like)
     assert hint in str(excinfo.value)
+
+
+def test_pinned_release_flag() -> None:
+    assert discover_plugin_source("llava").in_pinned_transformers is True
+    assert discover_plugin_source("qwen2_vl").in_pinned_transformers is False  # Qwen2-VL came after 4.41
+
+
+def test_model_without_a_vision_module_is_a_user_error() -> None:
+    with pytest.raises(PluginSourceError, match="cannot tell which part is the vision tower"):
+        discover_plugin_source("fuyu")  # Fuyu feeds patches straight into the decoder
+
+
+class _Block(nn.Module):
+    def __init__(self, config: object | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.proj = nn.Linear(2, 2)
+
+
+class _FakeVlm(nn.Module):
+    """model.{visual, merger, language_model} + lm_head, with the vision config COPIED (no identity match)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.config = SimpleNamespace(vision_config=object(), text_config=object())
+        self.model = nn.Module()
+        self.model.visual = _Block(config=object())
+        self.model.merger = _Block()
+        self.model.language_model = _Block(config=self.config.text_config)
+        self.model.empty = nn.Module()  # no parameters: not a projector
+        self.lm_head = nn.Linear(2, 3)
+
+    def get_output_embeddings(self) -> nn.Module:
+        return self.lm_head
+
+
+def test_module_roles_fall_back_to_vision_tower_names() -> None:
+    assert _module_roles(_FakeVlm()) == ("visual", ("merger",), "lm_head")
