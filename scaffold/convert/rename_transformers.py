@@ -144,6 +144,8 @@ class RenameFormattedStringTransformer(_SkipImports):
     def leave_FormattedStringText(
         self, original_node: cst.FormattedStringText, updated_node: cst.FormattedStringText
     ) -> cst.FormattedStringText:
+        if not self.rename_map.policy.rename_fstring_text:
+            return updated_node
         renamed = rename_words(updated_node.value, self.rename_map, TextKind.STRING)
         return updated_node if renamed == updated_node.value else updated_node.with_changes(value=renamed)
 
