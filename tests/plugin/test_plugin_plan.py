@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import PurePosixPath
 
 import black
@@ -25,6 +26,7 @@ ALLOWED_IMPORTS = {
 ALLOWED_TRANSFORMERS_ATTRS = {"LlavaForConditionalGeneration", "LlavaProcessor", "AutoProcessor"}
 
 
+@functools.lru_cache(maxsize=None)  # black on a 15 kB file takes seconds on a busy CI core
 def _files(framework: Framework = Framework.VL_RLHF, source=LLAVA):
     return {str(f.path): f for f in plan_plugin(framework, source, NAMES)}
 
