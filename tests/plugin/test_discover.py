@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 
 import pytest
@@ -81,3 +82,10 @@ class _FakeVlm(nn.Module):
 
 def test_module_roles_fall_back_to_vision_tower_names() -> None:
     assert _module_roles(_FakeVlm()) == ("visual", ("merger",), "lm_head")
+
+
+def test_discovery_matches_the_hand_written_fixture_the_contract_tests_use(llava: PluginSource) -> None:
+    """The contract tests run on plugin_fixtures.LLAVA; this ties it to what discovery really reports."""
+    from plugin_fixtures import LLAVA
+
+    assert dataclasses.replace(llava, transformers_version=LLAVA.transformers_version) == LLAVA
