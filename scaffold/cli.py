@@ -120,6 +120,35 @@ def check(
     typer.echo(f"{'fixed' if fix and stale else 'checked'}: {len(stale)} file(s) {'rewritten' if fix else 'stale'}")
 
 
+@app.command()
+@reports_errors
+def plugin(
+    framework: Annotated[str, typer.Argument(help="vl-rlhf or resonance.")],
+    like: Annotated[str, typer.Option(help="A vision-language model type of transformers (llava).")],
+    name: Annotated[str, typer.Option(help="The plugin model name (my-vlm).")],
+    out: Annotated[Path, typer.Option(help="Output root; the plugin goes to <out>/<package>/models/<Name>/.")] = Path("."),
+    force: Annotated[bool, typer.Option(help="Overwrite existing plugin files.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Show what would be written; write nothing.")] = False,
+) -> None:
+    """Generate a VL-RLHF / Resonance model plugin folder for a vision-language model."""
+    from scaffold.errors import OutputConflictError
+    from scaffold.formatting import format_file
+    from scaffold.names import ModelNames
+    from scaffold.plugin import Framework, discover_plugin_source, plan_plugin
+    from scaffold.writer import Plan, compare, write_changed
+
+    choices = {f.value: f for f in Framework}
+    if framework not in choices:
+        raise ScaffoldError(f"Unknown framework '{framework}'; choose one of: {', '.join(sorted(choices))}.")
+    names = ModelNames.from_name(name)
+    files = plan_plugin(choices[framework], discover_plugin_source(like), names)
+    plan = Plan(root=out, files=tuple(format_file(f) for f in files))
+    existing = [o for o in compare(plan) if o.status is FileStatus.OVERWRITE]
+    if existing and not force:
+        raise OutputConflictError(f"{plan.root / existing[0].path} exists; pass --force to overwrite it.")
+    _print_report(write_changed(plan, dry_run=dry_run), dry_run=dry_run)
+
+
 @app.command("test")
 @reports_errors
 def test_project(

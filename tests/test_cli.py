@@ -12,7 +12,7 @@ def _invoke(*args):
     return runner.invoke(app, list(args))
 
 
-@pytest.mark.parametrize("command", ["new-model", "list", "convert", "check", "test"])
+@pytest.mark.parametrize("command", ["new-model", "list", "convert", "check", "test", "plugin"])
 def test_help_on_every_command(command):
     result = _invoke(command, "--help")
     assert result.exit_code == 0 and "Usage" in result.output
@@ -85,3 +85,22 @@ def test_list_filters(tmp_path):
     assert result.exit_code == 0
     assert "llama: transformers.models.llama" in result.output
     assert "bert:" not in result.output
+
+
+@pytest.mark.parametrize("framework, package", [("vl-rlhf", "vlrlhf"), ("resonance", "resonance")])
+def test_plugin_writes_the_folder_and_refuses_overwrite(tmp_path, framework, package):
+    args = ("plugin", framework, "--like", "llava", "--name", "my-vlm", "--out", str(tmp_path))
+    result = _invoke(*args)
+    assert result.exit_code == 0, result.output
+    plugin = tmp_path / package / "models" / "MyVlm" / "__init__.py"
+    compile(plugin.read_text(), str(plugin), "exec")
+    assert _invoke(*args).exit_code == 0  # identical files: nothing to lose
+    plugin.write_text(plugin.read_text() + "# edited\n")
+    refused = _invoke(*args)
+    assert refused.exit_code != 0 and "--force" in refused.output and "# edited" in plugin.read_text()
+    assert _invoke(*args, "--force").exit_code == 0 and "# edited" not in plugin.read_text()
+
+
+def test_plugin_unknown_framework(tmp_path):
+    result = _invoke("plugin", "trl", "--like", "llava", "--name", "my-vlm", "--out", str(tmp_path))
+    assert result.exit_code == 2 and "Unknown framework" in result.output and list(tmp_path.iterdir()) == []
