@@ -35,8 +35,9 @@ class Namespace:
     """
 
     definitions: Mapping[str, Definition]
-    original: frozenset[str]
+    original: Mapping[str, int]  # name -> position in the namespace's own module
     merged_order: Mapping[str, tuple[int, int]]
+    merged_first: bool = False  # the modular file's namespace lists what it imports before its own code
 
     def deps_of(self, names: Iterable[str], exclude: str = "") -> set[str]:
         """The names among ``names`` that this namespace defines."""
@@ -60,10 +61,11 @@ class Namespace:
         return self.closure_of_objects(self.deps_of(found.uses, name))
 
     def sort_key(self, name: str) -> tuple[int, int, int]:
-        """Original definitions first by position, then merged ones by their own position."""
+        """Original definitions by position, merged ones by their own position; originals first by default."""
+        first, second = (1, 0) if self.merged_first else (0, 1)
         if name in self.original:
-            return (0, self.definitions[name].order, 0)
-        return (1, *self.merged_order.get(name, (0, 0)))
+            return (first, self.original[name], 0)
+        return (second, *self.merged_order.get(name, (0, 0)))
 
 
 @dataclass

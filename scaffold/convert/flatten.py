@@ -153,5 +153,6 @@ def merge_class(child: cst.ClassDef, parent: cst.ClassDef, parent_base: str) -> 
         body=cst.IndentedBlock(body=[_as_statement(s) for s in body]),
         decorators=child.decorators or parent.decorators,
     )
-    unroll = UnrollSuperCallsTransformer(parent_methods, child_methods, frozenset(child_bases))
+    own_bases = {get_full_name_for_node(b.value) or "" for b in merged.bases}
+    unroll = UnrollSuperCallsTransformer(parent_methods, child_methods, frozenset(child_bases) | own_bases)
     return merged.with_changes(body=merged.body.visit(unroll))

@@ -191,7 +191,7 @@ def imported_objects(modular: ModularFile, sources: Mapping[str, SourceModule]) 
         definition = index.get(name)
         if definition is None or definition.kind is DefKind.CLASS or name in modular.index.definitions:
             continue
-        ns = Namespace(index.definitions, frozenset(index.definitions), {})
+        ns = Namespace(index.definitions, _positions(index), {})
         for dep in sorted(ns.closure_of_objects({name})):
             if dep not in modular.index.definitions and dep not in found:
                 found[dep] = (module, index.definitions[dep])
@@ -221,7 +221,12 @@ def source_namespace(
         merged_order.setdefault(name, (1, definition.order))
     for name in source.sibling_names:
         definitions.pop(name, None)
-    return Namespace(definitions, frozenset(source.index.definitions), merged_order)
+    original = {n: p for n, p in _positions(source.index).items() if n not in merged_order}
+    return Namespace(definitions, original, merged_order)
+
+
+def _positions(index: ModuleIndex) -> dict[str, int]:
+    return {name: d.order for name, d in index.definitions.items()}
 
 
 def modular_namespace(modular: ModularFile, imported: Mapping[str, tuple[str, Definition]]) -> Namespace:
@@ -230,7 +235,7 @@ def modular_namespace(modular: ModularFile, imported: Mapping[str, tuple[str, De
     files = list(dict.fromkeys(modular.parents.values()))
     merged = {name: (files.index(module), d.order) for name, (module, d) in imported.items()}
     definitions.update({name: d for name, (_, d) in imported.items()})
-    return Namespace(definitions, frozenset(modular.index.definitions), merged)
+    return Namespace(definitions, _positions(modular.index), merged, merged_first=True)
 
 
 def add_class(

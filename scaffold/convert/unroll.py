@@ -37,28 +37,44 @@ def is_super_call_statement(stmt: cst.CSTNode, name: str) -> bool:
 
 
 class ReplaceParentMethodCallsTransformer(cst.CSTTransformer):
-    """Calls through the parent class name become ``super()`` calls, since the parent is flattened away.
+    """Calls through a base class name become ``super()`` calls, since the parent is flattened away.
 
     Before: ``x = LlamaAttention.forward(self, hidden_states)``
     After:  ``x = super().forward(hidden_states)``
-    Before: ``LlamaMLP().act(y)``
-    After:  ``super().act(y)``
+    Before (in ``__init__``): ``nn.Module.__init__(self)``   (an ancestor's version of the same method)
+    After:  ``super().__init__()``
     """
 
-    def __init__(self, bases: frozenset[str]) -> None:
+    def __init__(self, bases: frozenset[str], method: str | None = None) -> None:
         super().__init__()
         self.bases = bases
+        self.method = method
 
     def _names_base(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Call):
             node = node.func
         return isinstance(node, (cst.Name, cst.Attribute)) and get_full_name_for_node(node) in self.bases
 
+    def _same_method_on_self(self, call: cst.Call) -> bool:
+        func = call.func
+        return (
+            self.method is not None
+            and isinstance(func, cst.Attribute)
+            and func.attr.value == self.method
+            and isinstance(func.value, (cst.Name, cst.Attribute))
+            and bool(call.args)
+            and m.matches(call.args[0].value, m.Name("self"))
+        )
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
-        if isinstance(func, cst.Attribute) and self._names_base(func.value):
+        same = self._same_method_on_self(original_node)
+        if isinstance(func, cst.Attribute) and (same or self._names_base(func.value)):
+            args = updated_node.args
             if original_node.args and m.matches(original_node.args[0].value, m.Name("self")):
-                return updated_node.with_changes(args=updated_node.args[1:])
+                args = args[1:]
+            new_func = updated_node.func.with_changes(value=cst.Call(func=cst.Name("super")))  # type: ignore[call-arg]
+            return updated_node.with_changes(func=new_func, args=args)
         return updated_node
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
@@ -90,7 +106,7 @@ class UnrollSuperCallsTransformer(cst.CSTTransformer):
         super().__init__()
         self.parent_methods = parent_methods
         self.child_methods = child_methods
-        self.replace_calls = ReplaceParentMethodCallsTransformer(bases)
+        self.bases = bases
         self.depth = 0
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -112,12 +128,13 @@ class UnrollSuperCallsTransformer(cst.CSTTransformer):
         statements = list(method.body.body)  # type: ignore[union-attr]
         new_body: list[cst.BaseStatement] = []
         unrolled = has_doc = False
+        replace_calls = ReplaceParentMethodCallsTransformer(self.bases, name)
         for index, stmt in enumerate(statements):
             if parent is not None and is_super_call_statement(stmt, name):
                 unrolled = True
                 new_body = _init_first(new_body + merge_after_super(parent_body, statements[index + 1 :]))
                 continue
-            stmt = stmt.visit(self.replace_calls)
+            stmt = stmt.visit(replace_calls)
             if docstrings.is_docstring(stmt):
                 has_doc = True
                 if parent_doc is not None:
