@@ -67,7 +67,8 @@ def processor_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         additional_special_tokens=["<image>"],
     )
     image_processor = CLIPImageProcessor(size={"shortest_edge": 8}, crop_size={"height": 8, "width": 8})
-    processor = LlavaProcessor(image_processor=image_processor, tokenizer=tokenizer, patch_size=4)
+    extra = {"patch_size": 4} if "patch_size" in inspect.signature(LlavaProcessor.__init__).parameters else {}
+    processor = LlavaProcessor(image_processor=image_processor, tokenizer=tokenizer, **extra)  # 4.41 lacks patch_size
     path = tmp_path_factory.mktemp("processor")
     processor.save_pretrained(path)
     return path
@@ -338,22 +339,34 @@ def test_prepare_default_generation_kwargs(model) -> None:
     assert set(kwargs) == {"generation_config"} and kwargs["generation_config"].do_sample is False
 
 
+def _forward_case() -> tuple[list[int], list[int]]:
+    """(input_ids, expected labels): 5.x wants one <image> token per image feature (2x2 patches here); 4.41 takes
+    one token per image and expands it to 4 positions inside the model, so the labels must grow by 3."""
+    import transformers
+
+    answer = [ID["a"], ID["cat"]]
+    if int(transformers.__version__.split(".")[0]) >= 5:
+        ids = [ID["<s>"], ID["USER:"], *[IMAGE_ID] * 4, ID["what"], ID["ASSISTANT:"], *answer]
+        return ids, [-100] * 8 + answer
+    ids = [ID["<s>"], ID["USER:"], IMAGE_ID, ID["what"], ID["ASSISTANT:"], *answer]
+    return ids, [-100] * 8 + answer
+
+
 def test_forward_returns_labels_aligned_with_logits(model, processor, images: list[str]) -> None:
-    # transformers 5 expects one <image> token per image feature (2x2 patches here).
-    ids = [ID["<s>"], ID["USER:"], *[IMAGE_ID] * 4, ID["what"], ID["ASSISTANT:"], ID["a"], ID["cat"]]
-    labels = [-100] * 8 + [ID["a"], ID["cat"]]
-    pixel_values = processor.image_processor(
-        images=[__import__("PIL.Image").Image.open(images[0])], return_tensors="pt"
-    )
+    from PIL import Image
+
+    ids, expected = _forward_case()
+    labels = [-100] * (len(ids) - 2) + ids[-2:]
+    pixel_values = processor.image_processor(images=[Image.open(images[0])], return_tensors="pt")["pixel_values"]
     with torch.no_grad():
         out = model(
             input_ids=torch.tensor([ids]),
-            pixel_values=pixel_values["pixel_values"],
+            pixel_values=pixel_values,
             attention_mask=torch.ones(1, len(ids), dtype=torch.long),
             labels=torch.tensor([labels]),
         )
-    assert out.logits.shape[:2] == out["labels"].shape == (1, len(ids))
-    assert out.labels.tolist() == [labels] and out.loss is not None
+    assert out.logits.shape[:2] == out["labels"].shape == (1, len(expected))
+    assert out.labels.tolist() == [expected] and out.loss is not None
 
 
 def test_expand_labels_follows_the_4_41_merge(plugin: ModuleType) -> None:
