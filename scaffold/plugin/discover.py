@@ -26,6 +26,11 @@ _DEFAULT_IMAGE_TOKEN = "<image>"
 # itself (why: some models copy the sub-config, so identity finds nothing).
 _VISION_TOWER_NAMES = ("vision_tower", "vision_model", "visual", "vision_encoder", "image_encoder")
 _DEFAULT_HEAD = "lm_head"
+# Names of the language model next to the vision tower, used when its config is a copy (why: a projector is
+# excluded from LoRA targets, so mistaking the language model for one would leave nothing to train).
+# Name parts of projector modules, used only for flat models (vision tower next to the decoder layers).
+_PROJECTOR_WORDS = ("proj", "connector", "aligner", "adapter", "merger", "resampler")
+_LANGUAGE_MODEL_NAMES = ("language_model", "text_model", "llm", "text_decoder", "decoder", "model")
 # The image-text generation classes of transformers 4.41.0, the frameworks' pin (read from that release's
 # MODEL_FOR_VISION_2_SEQ_MAPPING_NAMES; it has no image-text-to-text table). A plugin for any other class
 # imports a name 4.41 does not have.
@@ -151,27 +156,38 @@ def _meta_model(model_cls: Any, model_type: str) -> Any:
 
 
 def _module_roles(model: Any) -> tuple[str, tuple[str, ...], str]:
-    """(vision tower, projectors, LM head) as attribute names, found by which sub-config each module holds.
+    """(vision tower, projectors, LM head) as attribute names.
 
-    The vision tower is the module built from ``config.vision_config``; the projectors are its siblings that
-    are neither the language model nor the LM head and own parameters.
+    The vision tower is the module built from ``config.vision_config`` (or named like one); the projectors are
+    its siblings that own parameters and are neither the language model nor the LM head.
     """
-    vision_config = getattr(model.config, "vision_config", None)
-    text_config = next((getattr(model.config, a) for a in _TEXT_CONFIG_ATTRS if hasattr(model.config, a)), None)
-    vision_path = _path_holding_config(model, vision_config)
-    parent = model.get_submodule(vision_path.rpartition(".")[0])
+    vision_path = _path_holding_config(model, getattr(model.config, "vision_config", None))
+    parent_path, _, vision = vision_path.rpartition(".")
     head = _head_name(model)
-    projectors = tuple(
-        sorted(
-            name
-            for name, child in parent.named_children()
-            if child is not parent.get_submodule(vision_path.rpartition(".")[2])
-            and getattr(child, "config", None) is not text_config
-            and name != head
-            and any(True for _ in child.parameters())
+    text_config = next((getattr(model.config, a) for a in _TEXT_CONFIG_ATTRS if hasattr(model.config, a)), None)
+    siblings = [
+        (name, child)
+        for name, child in model.get_submodule(parent_path).named_children()
+        if name not in (vision, head) and _owns_parameters(child)
+    ]
+    if any(_is_language_model(name, child, text_config) for name, child in siblings):
+        projectors = tuple(
+            sorted(name for name, child in siblings if not _is_language_model(name, child, text_config))
         )
-    )
-    return vision_path.rpartition(".")[2], projectors, head
+    else:  # the vision tower sits inside a flat language model: only projector-named siblings are projectors
+        projectors = tuple(sorted(name for name, _ in siblings if any(word in name for word in _PROJECTOR_WORDS)))
+    return vision, projectors, head
+
+
+def _owns_parameters(module: Any) -> bool:
+    return any(True for _ in module.parameters())
+
+
+def _is_language_model(name: str, module: Any, text_config: Any) -> bool:
+    """Built from the text sub-config, or (when the config was copied) named like a language model."""
+    if text_config is not None and getattr(module, "config", None) is text_config:
+        return True
+    return name in _LANGUAGE_MODEL_NAMES
 
 
 def _path_holding_config(model: Any, config: Any) -> str:

@@ -89,3 +89,22 @@ def test_discovery_matches_the_hand_written_fixture_the_contract_tests_use(llava
     from plugin_fixtures import LLAVA
 
     assert dataclasses.replace(llava, transformers_version=LLAVA.transformers_version) == LLAVA
+
+
+class _FlatVlm(nn.Module):
+    """A decoder whose layers sit next to the vision tower (GIT / IDEFICS style): no language-model child."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.config = SimpleNamespace(vision_config=object())
+        self.image_encoder = _Block(config=self.config.vision_config)
+        self.visual_projection = _Block()
+        self.layers = _Block()
+        self.output = nn.Linear(2, 3)
+
+    def get_output_embeddings(self) -> nn.Module:
+        return self.output
+
+
+def test_flat_model_keeps_decoder_layers_out_of_the_projectors() -> None:
+    assert _module_roles(_FlatVlm()) == ("image_encoder", ("visual_projection",), "output")
