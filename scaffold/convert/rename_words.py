@@ -63,23 +63,46 @@ def _all_caps_constant(token: str) -> bool:
     return "_" in token and not any(c.islower() for c in token)
 
 
-def choose_spelling(text: str, start: int, end: int, old: Spellings, new: Spellings) -> str | None:
-    """The new spelling for the old one found at ``text[start:end]``, or None when it is part of another word."""
+def choose_spelling(
+    text: str, start: int, end: int, old: Spellings, new: Spellings, in_text: bool = False, hyphen_words: bool = False
+) -> str | None:
+    """The new spelling for the old one found at ``text[start:end]``, or None when it is part of another word.
+
+    ``in_text`` is True for strings, comments and docstrings: there a bare all-caps word is a name in prose
+    (``PyTorch BERT model`` -> ``PyTorch MyBert model``). With ``hyphen_words`` a ``-`` joins the name to the
+    next or previous word, as in checkpoint names (``meta-llama``, ``Llama-2``, ``bert-base-uncased``).
+    """
     found, after = text[start:end], text[end : end + 1]
+    if hyphen_words and _joined_by_hyphen(text, start, end):
+        return None
     token = _token_around(text, start, end)
     caps_camel = found == old.camel and old.camel.isupper()
     if found == old.camel and not caps_camel:
         return None if after.islower() or after.isdigit() else new.camel
     if after.isalnum():
-        runs_into_camel_word = any(c.islower() for c in token) and after.isupper()
-        return new.camel if caps_camel and runs_into_camel_word else None
+        return new.camel if caps_camel and _starts_camel_word(token, found, after) else None
     if caps_camel:
         return new.upper if _all_caps_constant(token) else new.camel
     if found == old.upper:
-        return new.upper
+        return new.camel if in_text and "_" not in token else new.upper
     if found == old.snake:
         return new.snake
     return new.kebab if found == old.kebab else None
+
+
+def _starts_camel_word(token: str, found: str, after: str) -> bool:
+    """After an all-caps CamelCase spelling, an upper-case letter starts the next word of a class name.
+
+    True inside a CamelCase identifier (``OPTModel``) or after a digit-ending spelling (``GPT2MLP``); never in an
+    all-caps word (``OPTIONS``).
+    """
+    return after.isupper() and (any(c.islower() for c in token) or found[-1].isdigit())
+
+
+def _joined_by_hyphen(text: str, start: int, end: int) -> bool:
+    before_ok = start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()
+    after_ok = text[end : end + 1] == "-" and text[end + 1 : end + 2].isalnum()
+    return before_ok or after_ok
 
 
 def part_of_new_spelling(text: str, start: int, found: str, new: Spellings) -> bool:
@@ -100,7 +123,13 @@ def _inside(spans: tuple[Span, ...], position: int) -> bool:
     return any(start <= position < end for start, end in spans)
 
 
-def replace_words(text: str, pairs: tuple[Pair, ...], protected: tuple[Span, ...] = ()) -> str:
+def replace_words(
+    text: str,
+    pairs: tuple[Pair, ...],
+    protected: tuple[Span, ...] = (),
+    in_text: bool = False,
+    hyphen_words: bool = False,
+) -> str:
     """Rename every old spelling that stands as a word in ``text``, outside the ``protected`` spans."""
     regex, table = _spelling_table(pairs)
     if regex is None:
@@ -112,7 +141,7 @@ def replace_words(text: str, pairs: tuple[Pair, ...], protected: tuple[Span, ...
         old, new = table[match.group()]
         if part_of_new_spelling(text, match.start(), match.group(), new):
             return match.group()
-        chosen = choose_spelling(text, match.start(), match.end(), old, new)
+        chosen = choose_spelling(text, match.start(), match.end(), old, new, in_text, hyphen_words)
         return match.group() if chosen is None else chosen
 
     return regex.sub(substitute, text)
@@ -193,4 +222,5 @@ def rename_text(text: str, rename_map: RenameMap) -> str:
             text = compat_replace(text, old, new)
         return text
     spans = protected_spans(text, rename_map.keep, rename_map.policy.keep_hub_ids)
-    return replace_words(text, rename_map.pairs, spans)
+    keep_hub_ids = rename_map.policy.keep_hub_ids
+    return replace_words(text, rename_map.pairs, spans, in_text=True, hyphen_words=keep_hub_ids)

@@ -43,6 +43,7 @@ def test_spellings_from_model_names() -> None:
         (GPT2, "GPT2Attention", "MyGptAttention"),
         (GPT2, "GPT2LMHeadModel", "MyGptLMHeadModel"),
         (GPT2, "GPT2_INPUTS", "MY_GPT_INPUTS"),
+        (GPT2, "GPT2MLP", "MyGptMLP"),  # a digit ends the all-caps name: the next capital starts a word
         (GPT2, "gpt2", "my_gpt"),
         (OPT, "OPTModel", "MyOptModel"),
         (OPT, "OPT_START_DOCSTRING", "MY_OPT_START_DOCSTRING"),
@@ -106,7 +107,9 @@ def test_keep_is_a_whole_name_match() -> None:
 
 def test_prose_is_renamed_at_word_boundaries() -> None:
     assert rename_text("Llama model", LLAMA) == "MyLlama model"
-    assert rename_text("the llama layers of a LLAMA checkpoint", LLAMA) == "the my_llama layers of a MY_LLAMA checkpoint"
+    assert rename_text("the llama layers of a LLAMA checkpoint", LLAMA) == "the my_llama layers of a MyLlama checkpoint"
+    assert rename_text("PyTorch BERT model.", BERT) == "PyTorch MyBert model."  # a bare all-caps word in prose
+    assert rename_identifier("BERT", BERT) == "MY_BERT"  # ... but an all-caps identifier is a constant
     assert rename_text("The OPT model. Optional.", OPT) == "The MyOpt model. Optional."
     assert rename_text("See GPT2_INPUTS_DOCSTRING for the GPT2 inputs.", GPT2) == (
         "See MY_GPT_INPUTS_DOCSTRING for the MyGpt inputs."
@@ -132,6 +135,19 @@ def test_model_type_strings_snake_and_kebab() -> None:
     ],
 )
 def test_hub_ids_stay_valid(rename_map: RenameMap, text: str) -> None:
+    assert rename_text(text, rename_map) == text
+
+
+@pytest.mark.parametrize(
+    ("rename_map", "text"),
+    [
+        (LLAMA, "meta-llama"),
+        (LLAMA, "Llama-2-7b-hf"),
+        (BERT, "bert-base-uncased"),
+        (_map(("Roberta", "roberta"), ("MyRoberta", "my_roberta")), "xlm-roberta"),
+    ],
+)
+def test_a_hyphen_joins_the_name_to_a_neighbouring_word_in_text(rename_map: RenameMap, text: str) -> None:
     assert rename_text(text, rename_map) == text
 
 
