@@ -225,6 +225,19 @@ def test_process_batch_conv_labels_only_the_answer(processor) -> None:
     assert out["answer"] == ["a cat</s>"]
 
 
+def test_offsets_and_piece_by_piece_tokenization_agree_on_word_tokens(processor) -> None:
+    conv = [
+        {"from": "user", "value": "what is this"},
+        {"from": "assistant", "value": "a cat"},
+        {"from": "user", "value": "what"},
+        {"from": "assistant", "value": "a dog"},
+    ]
+    pieces = processor._segments(conv, "this", False)
+    ids, labels = processor._ids_and_labels(pieces)
+    assert (ids, labels) == processor._ids_and_labels_by_piece(pieces)
+    assert [t for t in labels if t != -100] == [ID[w] for w in ["a", "cat", "</s>", "a", "dog", "</s>"]]
+
+
 def test_process_batch_conv_rejects_a_single_conversation(processor) -> None:
     with pytest.raises(ValueError, match="batch of conversations"):
         processor.process_batch_conv([{"from": "user", "value": "what"}])
