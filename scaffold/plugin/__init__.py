@@ -1,8 +1,8 @@
 """Generate VL-RLHF / Resonance model plugins for a vision-language model of the installed transformers.
 
-    source = discover_plugin_source("llava")                    # reads transformers (imports torch)
-    files = plan_plugin(Framework.VL_RLHF, source, ModelNames.from_name("my-vlm"))   # pure
-    # -> vlrlhf/models/MyVlm/__init__.py and patches/vlrlhf-auto_load-my_vlm.patch, relative to --out
+source = discover_plugin_source("llava")                    # reads transformers (imports torch)
+files = plan_plugin(Framework.VL_RLHF, source, ModelNames.from_name("my-vlm"))   # pure
+# -> vlrlhf/models/MyVlm/__init__.py and patches/vlrlhf-auto_load-my_vlm.patch, relative to --out
 """
 
 from scaffold.plugin.plan import plan_plugin
