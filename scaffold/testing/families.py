@@ -165,7 +165,9 @@ class CausalLMTester(GenerationTests, _TextTester):
         with torch.no_grad():
             output = model(input_ids=ids, labels=ids)
         vocab = output.logits.shape[-1]
-        expected = torch.nn.functional.cross_entropy(output.logits[:, :-1].reshape(-1, vocab).float(), ids[:, 1:].reshape(-1))
+        expected = torch.nn.functional.cross_entropy(
+            output.logits[:, :-1].reshape(-1, vocab).float(), ids[:, 1:].reshape(-1)
+        )
         torch.testing.assert_close(output.loss, expected, atol=1e-5, rtol=1e-5)
 
 
@@ -178,7 +180,9 @@ class EncoderTester(_TextTester):
     def inputs_for(self, key: str, config: PreTrainedConfig) -> dict[str, torch.Tensor]:
         inputs = self.make_inputs(config)
         if key == "AutoModelForMultipleChoice":
-            return {name: value.unsqueeze(1).expand(-1, self.num_choices, -1).contiguous() for name, value in inputs.items()}
+            return {
+                name: value.unsqueeze(1).expand(-1, self.num_choices, -1).contiguous() for name, value in inputs.items()
+            }
         return inputs
 
     def labels_for(self, key: str, config: PreTrainedConfig, inputs: dict) -> dict | None:
@@ -255,7 +259,9 @@ class Seq2SeqLMTester(GenerationTests, Seq2SeqTrainerTests, _TextTester):
     def training_examples(self, config: PreTrainedConfig, count: int) -> list[dict[str, torch.Tensor]]:
         ids = random_ids(config, count, self.seq_length, seed=8)
         labels = random_ids(config, count, 4, seed=9)
-        return [{"input_ids": ids[i], "attention_mask": torch.ones_like(ids[i]), "labels": labels[i]} for i in range(count)]
+        return [
+            {"input_ids": ids[i], "attention_mask": torch.ones_like(ids[i]), "labels": labels[i]} for i in range(count)
+        ]
 
     def test_inputs_embeds_equal_input_ids(self) -> None:
         config = self.get_config()
@@ -367,7 +373,11 @@ class ImageTextToTextTester(GenerationTests, ModelTester):
         ids[ids == self.image_token(config)] = FIRST_ORDINARY_TOKEN
         image = torch.full((batch, patches), self.image_token(config), dtype=ids.dtype)
         ids = torch.cat([image, ids], 1)
-        return {"input_ids": ids, "attention_mask": torch.ones_like(ids), "pixel_values": random_pixels(config.vision_config, batch)}
+        return {
+            "input_ids": ids,
+            "attention_mask": torch.ones_like(ids),
+            "pixel_values": random_pixels(config.vision_config, batch),
+        }
 
     def expected_layers(self, config: PreTrainedConfig) -> dict[str, int]:
         return {"": config.text_config.num_hidden_layers}

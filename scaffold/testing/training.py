@@ -64,8 +64,12 @@ class Seq2SeqTrainerTests:
             return {"mean_token": float(np.asarray(prediction.predictions).mean())}
 
         trainer = self.trainer(
-            tmp_path / "run", config, examples, predict_with_generate=True,
-            generation_max_length=self.trainer_generation_max_length, generation_num_beams=1,
+            tmp_path / "run",
+            config,
+            examples,
+            predict_with_generate=True,
+            generation_max_length=self.trainer_generation_max_length,
+            generation_num_beams=1,
         )
         trainer.compute_metrics = compute_metrics
         trainer.train()
@@ -109,8 +113,12 @@ class Seq2SeqTrainerTests:
         logged = []
         for batch, steps in ((4, 1), (2, 2)):
             trainer = self.trainer(
-                tmp_path / f"ga{steps}", copy.deepcopy(config), examples, max_steps=1,
-                per_device_train_batch_size=batch, gradient_accumulation_steps=steps,
+                tmp_path / f"ga{steps}",
+                copy.deepcopy(config),
+                examples,
+                max_steps=1,
+                per_device_train_batch_size=batch,
+                gradient_accumulation_steps=steps,
             )
             trainer.train()
             logged.append(next(entry["loss"] for entry in trainer.state.log_history if "loss" in entry))

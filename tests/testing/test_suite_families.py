@@ -46,7 +46,9 @@ class TestT5AsItsOwnClone(Seq2SeqLMTester):
     source_model_type = "t5"
     source_classes = {"AutoModel": "T5Model", "AutoModelForSeq2SeqLM": "T5ForConditionalGeneration"}
 
-    @pytest.mark.xfail(strict=True, reason="stock T5 (transformers 5.23) ignores num_items_in_batch: doubled loss at GA=2")
+    @pytest.mark.xfail(
+        strict=True, reason="stock T5 (transformers 5.23) ignores num_items_in_batch: doubled loss at GA=2"
+    )
     def test_gradient_accumulation_logs_the_same_loss(self, tmp_path: Path) -> None:
         super().test_gradient_accumulation_logs_the_same_loss(tmp_path)
 

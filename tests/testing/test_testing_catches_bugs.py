@@ -14,7 +14,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 
-BROKEN_MODULE = '''
+BROKEN_MODULE = """
 import torch
 import torch.nn.functional as F
 from testing_standins import LLAMA, VED_STOCK
@@ -74,11 +74,9 @@ class TestNeverTied(CausalLMTester):
 
 class TestStockVisionEncoderDecoder(VisionEncoderDecoderTester):
     locals().update(VED_STOCK)
-'''
+"""
 
-SELECTED = (
-    "left_padding or parity_with_source or labels_are_shifted or tied_weights or gradient_accumulation"
-)
+SELECTED = "left_padding or parity_with_source or labels_are_shifted or tied_weights or gradient_accumulation"
 EXPECTED_FAILURES = {
     "TestNoMask": {"test_left_padding_does_not_change_outputs"},
     "TestOffset": {"test_parity_with_source_model"},
