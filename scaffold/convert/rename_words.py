@@ -46,7 +46,9 @@ def _spelling_table(pairs: tuple[Pair, ...]) -> tuple[re.Pattern[str] | None, di
     if not table:
         return None, table
     alternatives = sorted(table, key=lambda s: (-len(s), s))
-    return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, alternatives)) + ")"), table
+    # Not after a letter or digit, except the letter of an escape written in a literal ("\\nLlama").
+    start = r"(?:(?<![A-Za-z0-9])|(?<=\\[ntr]))"
+    return re.compile(start + "(?:" + "|".join(map(re.escape, alternatives)) + ")"), table
 
 
 def _token_around(text: str, start: int, end: int) -> str:

@@ -116,6 +116,11 @@ def test_prose_is_renamed_at_word_boundaries() -> None:
     )
 
 
+def test_an_escape_before_the_name_is_a_boundary() -> None:
+    assert rename_text(r"first line\nLlama model\tllama", LLAMA) == r"first line\nMyLlama model\tmy_llama"
+    assert rename_text("planLlama", LLAMA) == "planLlama"
+
+
 def test_model_type_strings_snake_and_kebab() -> None:
     assert rename_text("llama", LLAMA) == "my_llama"
     assert rename_text("vision-encoder-decoder", VED) == "my-captioner"
