@@ -340,6 +340,14 @@ class VisionEncoderDecoderTester(GenerationTests, Seq2SeqTrainerTests, ModelTest
         labels = random_ids(config.decoder, count, 4, seed=9)
         return [{"pixel_values": pixels[i], "labels": labels[i]} for i in range(count)]
 
+    def test_logits_depend_on_the_image(self) -> None:
+        """The decoder reads the encoder: other pixel values give other logits (cross-attention is wired)."""
+        config = self.get_config()
+        model, inputs = self.build(self.main_head(), config), self.make_inputs(config)
+        other = {**inputs, "pixel_values": random_pixels(config.encoder, inputs["pixel_values"].shape[0], seed=11)}
+        first, second = self.forward(model, inputs).logits, self.forward(model, other).logits
+        assert not torch.allclose(first, second, atol=1e-6), "the decoder's logits ignore pixel_values"
+
     def test_generation_config_has_the_token_ids(self) -> None:
         model = self.build(self.main_head())
         config = self.get_config()
