@@ -11,10 +11,16 @@ Default rules (``RenamePolicy.word_boundaries`` on), for each old spelling found
   never inside an all-caps word (``OPTIONS``);
 - snake, kebab and upper spellings must end the word (``optimizer``, ``llama4`` stay);
 - an all-caps match in an all-caps identifier with ``_`` takes the upper spelling (``GPT2_INPUTS`` ->
-  ``MY_GPT_INPUTS``), elsewhere the CamelCase one (``OPT model`` -> ``MyOpt model``).
+  ``MY_GPT_INPUTS``), elsewhere the CamelCase one (``OPT model`` -> ``MyOpt model``); in text a bare all-caps
+  word is prose too (``PyTorch BERT model`` -> ``PyTorch MyBert model``);
+- an old spelling that is part of a new one already there is left alone (``my_llama`` never becomes
+  ``my_my_llama``; ``MyLlama`` is protected by the first rule).
 
-In text (strings, comments, docstrings) hub ids (``org/name`` tokens and ``from_pretrained("...")`` arguments)
-and the names in ``RenameMap.keep`` are left as they are.
+In text (strings, comments, docstrings), with ``RenamePolicy.keep_hub_ids``, hub ids are left as they are:
+any ``a/b`` token, ``from_pretrained("...")`` arguments, and names joined by ``-`` to another word
+(``meta-llama``, ``Llama-2-7b-hf``, ``bert-base-uncased``); so are the names in ``RenameMap.keep``. An escape
+letter (``\\n``) before a name is a boundary. ``IN_TREE_COMPAT`` (``word_boundaries`` off) swaps all of this for
+``compat_replace``, the rules of transformers' own converter.
 """
 
 from __future__ import annotations
