@@ -1,145 +1,104 @@
-"""The suite must fail on broken models: run it (in-process, via pytester) on deliberately broken subclasses.
+"""More broken models the suite must reject (the subprocess cases live in test_testing_catches_bugs.py).
 
-Each case runs one targeted test on a healthy class and on a broken one; the healthy run must pass (so the
-failure comes from the bug, not from the harness) and the broken run must fail.
+Each case calls one suite test directly on a healthy tester (must pass) and on a broken one (must fail), in
+process: no second interpreter, so a few seconds in all.
 """
 
-import re
-import subprocess
-import sys
+from __future__ import annotations
+
+from collections.abc import Callable
 
 import pytest
+from testing_standins import LLAMA, VED
+from transformers import LlamaConfig
 
-HEADER = """
-import torch
-from transformers import LlamaConfig, LlamaForCausalLM, LlamaModel
-from scaffold.testing import CausalLMTester
+from scaffold.testing import CausalLMTester, GenericTester, VisionEncoderDecoderTester
 
-
-class Healthy(CausalLMTester):
-    __test__ = False
-    config_class = LlamaConfig
-    model_type = "llama"
-    model_classes = {"AutoModel": LlamaModel, "AutoModelForCausalLM": LlamaForCausalLM}
-    source_model_type = "llama"
-    source_classes = {"AutoModel": "LlamaModel", "AutoModelForCausalLM": "LlamaForCausalLM"}
+LlamaModelClass = LLAMA["model_classes"]["AutoModel"]
+LlamaLMClass = LLAMA["model_classes"]["AutoModelForCausalLM"]
 
 
-class TestHealthy(Healthy):
-    pass
-"""
+class NormsNotInitialised(LlamaModelClass):
+    """_init_weights forgets the RMSNorm weights (a head class would not do: submodules use their model's)."""
 
-BROKEN = {
-    "ignores_attention_mask": (
-        "test_left_padding_does_not_change_outputs",
-        """
-class Broken(LlamaForCausalLM):
-    def forward(self, input_ids=None, attention_mask=None, **kwargs):
-        return super().forward(input_ids=input_ids, **kwargs)
-""",
-    ),
-    "init_skips_norms": (
-        "test_init_weights_cover_every_parameter",
-        """
-class Broken(LlamaModel):  # a head class would not do: submodules use their own model's _init_weights
-    def _init_weights(self, module):
+    def _init_weights(self, module: object) -> None:
         if "RMSNorm" not in type(module).__name__:
             super()._init_weights(module)
-""",
-    ),
-    "unshifted_loss": (
-        "test_labels_are_shifted_inside_the_model",
-        """
-class Broken(LlamaForCausalLM):
-    def forward(self, labels=None, **kwargs):
-        output = super().forward(**kwargs)
-        if labels is not None:
-            logits = output.logits
-            output.loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), labels.flatten())
-        return output
-""",
-    ),
-    "differs_from_source": (
-        "test_parity_with_source_model",
-        """
-class Broken(LlamaForCausalLM):
-    def forward(self, **kwargs):
-        output = super().forward(**kwargs)
-        output.logits = output.logits * 1.001
-        return output
-""",
+
+
+class CacheIgnored(LlamaLMClass):
+    """Drops past_key_values: incremental decoding restarts from nothing at every step."""
+
+    def forward(self, past_key_values: object = None, **kwargs: object) -> object:
+        return super().forward(**kwargs)
+
+
+class IgnoringConfig(LLAMA["config_class"]):
+    """Overwrites one init argument after construction."""
+
+    def __post_init__(self, **kwargs: object) -> None:
+        super().__post_init__(**kwargs)
+        self.rms_norm_eps = 1e-6
+
+
+def tester(**changes: object) -> CausalLMTester:
+    """A llama stand-in tester with some class attributes replaced (not collected: defined in a function)."""
+    return type("LlamaCase", (CausalLMTester,), {**LLAMA, **changes, "__test__": False})()
+
+
+CASES: dict[str, tuple[str, dict[str, object]]] = {
+    "init_skips_norms": (
+        "test_init_weights_cover_every_parameter",
+        {"model_classes": {"AutoModel": NormsNotInitialised}},
     ),
     "cache_ignored": (
         "test_incremental_decoding_with_cache_matches_full_forward",
-        """
-class Broken(LlamaForCausalLM):
-    def forward(self, past_key_values=None, **kwargs):
-        return super().forward(**kwargs)
-""",
+        {"model_classes": {"AutoModelForCausalLM": CacheIgnored}},
     ),
+    "config_ignores_an_argument": ("test_config_values_reach_the_config", {"config_class": IgnoringConfig}),
 }
 
 
-IGNORING_CONFIG = (
-    "test_config_values_reach_the_config",
-    """
-class IgnoringConfig(LlamaConfig):
-    def __post_init__(self, **kwargs):
-        super().__post_init__(**kwargs)
-        self.rms_norm_eps = 1e-6
-""",
-)
+def run(case: CausalLMTester, test_name: str) -> None:
+    method: Callable[[], None] = getattr(case, test_name)
+    method()
 
 
-def _case_source(case: str, broken_class: str) -> str:
-    """The broken class of `case`, renamed, and a test class using it (the config case swaps the config)."""
-    code = broken_class.replace("class Broken(", f"class Broken_{case}(").replace(
-        "class IgnoringConfig(", f"class IgnoringConfig_{case}("
-    )
-    if "class Broken(LlamaModel)" in broken_class:
-        attribute = f'    model_classes = {{"AutoModel": Broken_{case}, "AutoModelForCausalLM": LlamaForCausalLM}}'
-    elif "IgnoringConfig" in broken_class:
-        attribute = f"    config_class = IgnoringConfig_{case}"
-    else:
-        attribute = f'    model_classes = {{"AutoModel": LlamaModel, "AutoModelForCausalLM": Broken_{case}}}'
-    return f"{code}\n\nclass TestBroken_{case}(Healthy):\n{attribute}\n"
-
-
-@pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Run the targeted tests on every broken class and the healthy one, in one pytest subprocess."""
-    cases = {**BROKEN, "config_ignores_an_argument": IGNORING_CONFIG}
-    folder = tmp_path_factory.mktemp("broken")
-    source = HEADER + "".join(_case_source(case, code) for case, (_, code) in sorted(cases.items()))
-    (folder / "test_broken.py").write_text(source)
-    selection = " or ".join(sorted({test for test, _ in cases.values()}))
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "test_broken.py",
-        "-p",
-        "no:cacheprovider",
-        "-rA",
-        "--tb=line",
-        "-k",
-        selection,
-    ]
-    result = subprocess.run(command, cwd=folder, capture_output=True, text=True)
-    found = re.findall(r"^(PASSED|FAILED|SKIPPED|ERROR) test_broken.py::(\w+)::(\w+)", result.stdout, re.M)
-    assert found, result.stdout[-3000:] + result.stderr[-3000:]
-    return {f"{cls}::{test}": status for status, cls, test in found}
-
-
-@pytest.mark.parametrize("case", sorted(BROKEN) + ["config_ignores_an_argument"])
-def test_suite_fails_on_a_broken_model(outcomes: dict[str, str], case: str) -> None:
-    test_name = BROKEN[case][0] if case in BROKEN else IGNORING_CONFIG[0]
-    assert outcomes[f"TestHealthy::{test_name}"] == "PASSED", outcomes
-    assert outcomes[f"TestBroken_{case}::{test_name}"] == "FAILED", outcomes
-
-
-def test_only_the_targeted_classes_ran(outcomes: dict[str, str]) -> None:
-    """The bases (CausalLMTester, Healthy with __test__ = False) are not collected: only Test* classes ran."""
-    assert {key.split("::")[0] for key in outcomes} == {"TestHealthy"} | {
-        f"TestBroken_{c}" for c in [*BROKEN, "config_ignores_an_argument"]
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_healthy_model_passes(name: str) -> None:
+    test_name, changes = CASES[name]
+    healthy = {
+        key: {k: LLAMA[key][k] for k in value} if isinstance(value, dict) else LLAMA[key]
+        for key, value in changes.items()
     }
+    run(tester(**healthy), test_name)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_broken_model_fails(name: str) -> None:
+    test_name, changes = CASES[name]
+    with pytest.raises(AssertionError) as failure:
+        run(tester(**changes), test_name)
+    if name == "config_ignores_an_argument":
+        assert "rms_norm_eps" in str(failure.value)
+
+
+def test_encoder_and_decoder_types_are_class_attributes() -> None:
+    case = type("DeitBert", (VisionEncoderDecoderTester,), {**VED, "__test__": False})
+    case.encoder_model_type, case.decoder_model_type = "deit", "bert"
+    config = case().get_config()
+    assert (config.encoder.model_type, config.decoder.model_type) == ("deit", "bert")
+    assert (config.encoder.hidden_size, config.decoder.num_hidden_layers) == (32, 2)
+
+
+def test_tiny_config_is_consistent() -> None:
+    config = tester().get_config()
+    assert (config.hidden_size, config.num_hidden_layers, config.vocab_size) == (32, 2, 99)
+    assert config.head_dim * config.num_attention_heads == config.hidden_size
+    assert config.num_attention_heads % config.num_key_value_heads == 0
+    assert LlamaConfig().hidden_size == 4096  # the class defaults are untouched
+
+
+def test_bases_are_not_collected() -> None:
+    assert not CausalLMTester.__test__ and not GenericTester.__test__
+    assert type("TestX", (CausalLMTester,), {}).__test__
