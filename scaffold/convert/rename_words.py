@@ -7,8 +7,9 @@ Default rules (``RenamePolicy.word_boundaries`` on), for each old spelling found
 - it must not follow a letter or digit (``DiffLlama``, ``Roberta``, ``mt5``, ``adapt`` and an already renamed
   ``MyLlama`` are other words);
 - a CamelCase spelling must not run on into a lower-case letter or a digit (``Llama4Model`` is another model);
-  an all-caps CamelCase spelling (``OPT``, ``GPT2``) runs on only inside a CamelCase identifier (``OPTModel``),
-  never inside an all-caps word (``OPTIONS``);
+  an all-caps CamelCase spelling (``OPT``, ``GPT2``) runs on into a capital in identifiers (``OPTModel``,
+  ``ASTMLP``); in text only inside a CamelCase word or after a digit (``GPT2MLP``), never in an all-caps word
+  (``OPTIONS``);
 - snake, kebab and upper spellings must end the word (``optimizer``, ``llama4`` stay);
 - an all-caps match in an all-caps identifier with ``_`` takes the upper spelling (``GPT2_INPUTS`` ->
   ``MY_GPT_INPUTS``), elsewhere the CamelCase one (``OPT model`` -> ``MyOpt model``); in text a bare all-caps
@@ -88,7 +89,7 @@ def choose_spelling(
     if found == old.camel and not caps_camel:
         return None if after.islower() or after.isdigit() else new.camel
     if after.isalnum():
-        return new.camel if caps_camel and _starts_camel_word(token, found, after) else None
+        return new.camel if caps_camel and _starts_camel_word(token, found, after, in_text) else None
     if caps_camel:
         return new.upper if _all_caps_constant(token) else new.camel
     if found == old.upper:
@@ -98,13 +99,15 @@ def choose_spelling(
     return new.kebab if found == old.kebab else None
 
 
-def _starts_camel_word(token: str, found: str, after: str) -> bool:
-    """After an all-caps CamelCase spelling, an upper-case letter starts the next word of a class name.
+def _starts_camel_word(token: str, found: str, after: str, in_text: bool) -> bool:
+    """After an all-caps CamelCase spelling, whether an upper-case letter starts the next word of a class name.
 
-    True inside a CamelCase identifier (``OPTModel``) or after a digit-ending spelling (``GPT2MLP``); never in an
-    all-caps word (``OPTIONS``).
+    Always in an identifier (``OPTModel``, ``ASTMLP``: all-caps words hardly occur in code). In text only inside
+    a CamelCase word or after a digit-ending spelling (``GPT2MLP``), so ``OPTIONS`` or ``GITHUB`` stay.
     """
-    return after.isupper() and (any(c.islower() for c in token) or found[-1].isdigit())
+    if not after.isupper():
+        return False
+    return not in_text or any(c.islower() for c in token) or found[-1].isdigit()
 
 
 def _joined_by_hyphen(text: str, start: int, end: int) -> bool:

@@ -66,7 +66,6 @@ def test_identifier_case_and_boundary_aware(rename_map: RenameMap, before: str, 
         (OPT, "optimizer"),
         (OPT, "options"),
         (OPT, "adapt"),
-        (OPT, "OPTIONS"),
         (BERT, "RobertaModel"),
         (BERT, "roberta"),
         (BERT, "Albert"),
@@ -82,6 +81,14 @@ def test_identifier_case_and_boundary_aware(rename_map: RenameMap, before: str, 
 def test_text_that_merely_contains_the_old_name_is_kept(rename_map: RenameMap, name: str) -> None:
     assert rename_identifier(name, rename_map) == name
     assert rename_text(name, rename_map) == name
+
+
+def test_all_caps_name_running_into_capitals_is_a_class_name_in_code_only() -> None:
+    ast_map = _map(("AST", "audio_spectrogram_transformer"), ("MyAst", "my_ast"))
+    assert rename_identifier("ASTMLP", ast_map) == "MyAstMLP"
+    assert rename_text("ASTMLP", ast_map) == "ASTMLP"  # in prose an all-caps word may be any word
+    assert rename_text("OPTIONS and OPTModel", OPT) == "OPTIONS and MyOptModel"
+    assert rename_text("GPT2MLP", GPT2) == "MyGptMLP"  # a digit ends the name
 
 
 def test_new_name_containing_the_old_one_is_not_doubled() -> None:
