@@ -78,12 +78,9 @@ class FileDraft:
     extra_imports: list[ImportRecord] = field(default_factory=list)
 
     def put(self, name: str, node: cst.BaseStatement) -> None:
-        """Add ``name``, or replace its node in place (it was needed at its first position)."""
+        """Add or replace ``name``; a replaced entry moves to the new position (``body`` keeps it valid)."""
         if name in VARIABLES_FIRST:
             self.entries[name] = (-1000 + VARIABLES_FIRST.index(name), node)
-            return
-        if name in self.entries:
-            self.entries[name] = (self.entries[name][0], node)
             return
         self.entries[name] = (self.counter, node)
         self.counter += 1

@@ -218,10 +218,11 @@ def source_namespace(
             definitions[name] = definition
         else:
             continue
-        merged_order.setdefault(name, (1, definition.order))
+        merged_order[name] = (1, definition.order)
     for name in source.sibling_names:
         definitions.pop(name, None)
-    original = {n: p for n, p in _positions(source.index).items() if n not in merged_order}
+    redefined = {n for n, order in merged_order.items() if order[0] == 1}
+    original = {n: p for n, p in _positions(source.index).items() if n not in redefined}
     return Namespace(definitions, original, merged_order)
 
 
@@ -256,7 +257,8 @@ def add_class(
         node = flatten(modular, sources[module], node, bases[0])
         direct = ns.closure_of_objects(ns.deps_of(names_used(node) - siblings, node.name.value))
         direct, extra = split_cross_kind(direct, ns, draft.kind, modular.snake)
-        missing = bfs_classes(ns, direct, draft.entries)
+        later = {n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS}
+        missing = bfs_classes(ns, direct - later, [*draft.entries, *later])
     else:
         ns = own
         direct = ns.closure_of_objects(ns.deps_of(names_used(node) - siblings, node.name.value))
@@ -264,7 +266,8 @@ def add_class(
         missing = [n for n in direct if n not in draft.entries]
     draft.extra_imports.extend(extra)
     for name in relative_order(ns, missing):
-        draft.put(name, materialize(ns.definitions[name]))
+        if name != node.name.value:  # a class reached through its own dependencies is placed once, last
+            draft.put(name, materialize(ns.definitions[name]))
     draft.put(node.name.value, node)
 
 
