@@ -149,6 +149,20 @@ def plugin(
     _print_report(write_changed(plan, dry_run=dry_run), dry_run=dry_run)
 
 
+@app.command()
+@reports_errors
+def export(
+    directory: Annotated[Path, typer.Argument(help="A project made by 'scaffold new-model'.")],
+    checkpoint: Annotated[Path, typer.Option(help="A folder the model was saved to with save_pretrained().")],
+) -> None:
+    """Make a saved checkpoint load with trust_remote_code=True, without this package installed."""
+    from scaffold.export import plan_export, read_package
+    from scaffold.writer import write_changed
+
+    plan = plan_export(read_package(directory), checkpoint)
+    _print_report(write_changed(plan), dry_run=False)
+
+
 @app.command("test")
 @reports_errors
 def test_project(
