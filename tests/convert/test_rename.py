@@ -249,6 +249,18 @@ def test_hub_ids_in_docstrings_and_comments_are_kept() -> None:
     )
 
 
+def test_hyphen_joined_words_are_kept_in_text() -> None:
+    check(
+        'a = "meta-llama, Llama-2-7b-hf, llama-based, llama and Llama"  # bert-base-uncased, bert\n',
+        'a = "meta-llama, Llama-2-7b-hf, llama-based, my_llama and MyLlama"  # bert-base-uncased, bert\n',
+        LLAMA,
+    )
+
+
+def test_bare_upper_word_in_prose_takes_the_camel_name() -> None:
+    check('"""PyTorch BERT model, see BERT_INPUTS."""\n', '"""PyTorch MyBert model, see MY_BERT_INPUTS."""\n', BERT)
+
+
 def test_no_invented_hub_ids() -> None:
     out = renamed('x = "see meta-llama/Llama-2-7b-hf or hf.co/meta-llama/Llama-2-7b-hf"\n', LLAMA)
     assert "my_llama" not in out and "MyLlama" not in out

@@ -10,7 +10,7 @@ import libcst as cst
 import pytest
 import transformers
 
-from scaffold.convert.rename import RenameMap, Spellings, rename_node
+from scaffold.convert.rename import IN_TREE_COMPAT, RenameMap, RenamePolicy, Spellings, rename_node
 
 MODELS = Path(transformers.__file__).parent / "models"
 HUB_ID = re.compile(r"\b[A-Za-z0-9][\w.-]*/[\w.-]*[A-Za-z0-9]\b")
@@ -115,3 +115,27 @@ def test_lookalike_words_survive_whole_files(path: str, camel: str, snake: str, 
     lookalikes = {w for w in before if snake in w.lower() and not _standalone(w, camel, snake)}
     assert expected <= lookalikes
     assert {w: before[w] for w in sorted(lookalikes)} == {w: after.get(w, 0) for w in sorted(lookalikes)}
+
+
+# Fidelity with transformers' own converter: the shipped modeling_phi3.py was generated from modular_phi3.py,
+# whose Phi3ForCausalLM inherits LlamaForCausalLM's forward; upstream renamed the docstring example's hub id too.
+def _example_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if "CausalLM.from_pretrained(" in line and ">>>" in line]
+
+
+def _rename_llama_to_phi3(policy: RenamePolicy) -> list[str]:
+    text = (MODELS / "llama" / "modeling_llama.py").read_text(encoding="utf-8")
+    rename_map = RenameMap(pairs=((Spellings.infer("Llama", "llama"), Spellings.infer("Phi3", "phi3")),), policy=policy)
+    return _example_lines(rename_node(cst.parse_module(text), rename_map).code)  # type: ignore[attr-defined]
+
+
+def test_in_tree_compat_reproduces_shipped_docstring_ids() -> None:
+    shipped = _example_lines((MODELS / "phi3" / "modeling_phi3.py").read_text(encoding="utf-8"))
+    assert shipped == ['>>> model = Phi3ForCausalLM.from_pretrained("meta-phi3/Phi3-2-7b-hf")']
+    assert _rename_llama_to_phi3(IN_TREE_COMPAT) == shipped
+
+
+def test_default_policy_keeps_the_real_hub_id() -> None:
+    assert _rename_llama_to_phi3(RenamePolicy()) == [
+        '>>> model = Phi3ForCausalLM.from_pretrained("meta-llama/Llama-2-7b-hf")'
+    ]
