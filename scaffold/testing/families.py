@@ -361,6 +361,8 @@ class ImageTextToTextTester(GenerationTests, ModelTester):
     """Image-text-to-text models (llava, ...): text ids with image placeholder tokens plus pixel_values."""
 
     __test__ = False
+    # Vision towers built from CLIP-like encoders: the projector reads hidden states before this norm.
+    params_without_grad: ClassVar[tuple[str, ...]] = ("post_layernorm",)
 
     def get_config(self) -> PreTrainedConfig:
         config = _with_pad_token(super().get_config())
@@ -368,6 +370,8 @@ class ImageTextToTextTester(GenerationTests, ModelTester):
         patches = (vision.image_size // vision.patch_size) ** 2
         if hasattr(config, "image_seq_length"):
             config.image_seq_length = patches
+        if isinstance(getattr(config, "vision_feature_layer", None), int):
+            config.vision_feature_layer = -1  # every vision layer then feeds the loss (gradient test)
         return config
 
     def image_token(self, config: PreTrainedConfig) -> int:

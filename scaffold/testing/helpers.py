@@ -59,13 +59,24 @@ def rename_keys(state_dict: dict[str, torch.Tensor], renames: tuple[tuple[str, s
     return renamed
 
 
+# Heads whose labels are token ids shaped like the input ids.
+LM_HEADS = (
+    "AutoModelForCausalLM",
+    "AutoModelForImageTextToText",
+    "AutoModelForMaskedLM",
+    "AutoModelForMultimodalLM",
+    "AutoModelForSeq2SeqLM",
+    "AutoModelForVision2Seq",
+)
+
+
 def head_labels(auto_name: str, config: Any, inputs: dict[str, torch.Tensor]) -> dict[str, torch.Tensor] | None:
     """Labels that make the head of Auto class `auto_name` return a loss, or None when it has no known labels."""
     generator = torch.Generator().manual_seed(1)
     ids = inputs.get("input_ids", inputs.get("decoder_input_ids"))
     batch = next(iter(inputs.values())).shape[0]
     num_labels = getattr(config, "num_labels", 2)
-    if auto_name in ("AutoModelForCausalLM", "AutoModelForMaskedLM", "AutoModelForSeq2SeqLM"):
+    if auto_name in LM_HEADS and ids is not None:
         return {"labels": ids.clone()}
     if auto_name in ("AutoModelForSequenceClassification", "AutoModelForImageClassification"):
         return {"labels": torch.randint(0, num_labels, (batch,), generator=generator)}

@@ -128,6 +128,9 @@ def _fix_layer_lists(config: PreTrainedConfig) -> None:
 def _fix_token_ids(config: PreTrainedConfig) -> None:
     """Special token ids must index into the tiny vocabulary: clamp large ones to its last ids."""
     vocab = getattr(config, "vocab_size", None)
+    text = getattr(config, "text_config", None)
+    if not isinstance(vocab, int) and isinstance(text, PreTrainedConfig):
+        vocab = getattr(text, "vocab_size", None)  # composite models (llava) index the text vocabulary
     if not isinstance(vocab, int):
         return
     for offset, name in enumerate(TOKEN_ID_FIELDS):
