@@ -85,7 +85,7 @@ def test_all_caps_camel_before_acronym() -> None:
 
 
 def test_words_that_merely_contain_opt_are_kept() -> None:
-    source = "def f(x: Optional[int], optimizer, options, adapt, adopt, OPTIONS, opt2):\n    return x\n"
+    source = "def f(x: Optional[int], optimizer, options, adapt, adopt, opt2):\n    return 'OPTIONS Optional'\n"
     check(source, source, OPT)
 
 
