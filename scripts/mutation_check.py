@@ -34,31 +34,17 @@ class Mutation:
 M, C = "modeling", "configuration"
 
 LLAMA_MUTATIONS = (
-    Mutation(
-        "drop the attention mask",
-        ((M, "            attention_mask,\n            dropout=", "            None,\n            dropout="),),
-    ),
+    Mutation("drop the attention mask", ((M, "            attention_mask,\n            dropout=", "            None,\n            dropout="),)),
     Mutation(
         "break the cache update",
         ((M, "key_states, value_states = past_key_values.update(", "past_key_values.update("),),
     ),
-    Mutation(
-        "never create a cache", ((M, "past_key_values = DynamicCache(config=self.config)", "past_key_values = None"),)
-    ),
+    Mutation("never create a cache", ((M, "past_key_values = DynamicCache(config=self.config)", "past_key_values = None"),)),
     Mutation(
         "skip the MLP residual",
-        (
-            (
-                M,
-                "        hidden_states = residual + hidden_states\n        return hidden_states",
-                "        return hidden_states",
-            ),
-        ),
+        ((M, "        hidden_states = residual + hidden_states\n        return hidden_states", "        return hidden_states"),),
     ),
-    Mutation(
-        "mis-tie embeddings",
-        ((M, '_tied_weights_keys = {"lm_head.weight": "model.embed_tokens.weight"}', "_tied_weights_keys = {}"),),
-    ),
+    Mutation("mis-tie embeddings", ((M, '_tied_weights_keys = {"lm_head.weight": "model.embed_tokens.weight"}', "_tied_weights_keys = {}"),)),
     Mutation(
         "forget the norms in _init_weights",
         (
@@ -92,32 +78,15 @@ LLAMA_MUTATIONS = (
     ),
     Mutation(
         "config num_key_value_heads ignored",
-        (
-            (
-                C,
-                "        if self.num_key_value_heads is None:\n            self.num_key_value_heads",
-                "        if True:\n            self.num_key_value_heads",
-            ),
-        ),
+        ((C, "        if self.num_key_value_heads is None:\n            self.num_key_value_heads", "        if True:\n            self.num_key_value_heads"),),
     ),
     Mutation("config default changed", ((C, "rms_norm_eps: float = 1e-6", "rms_norm_eps: float = 1e-5"),)),
     Mutation(
         "final norm ignores config eps",
-        (
-            (
-                M,
-                "self.norm = MutLlamaRMSNorm(config.hidden_size, eps=config.rms_norm_eps)",
-                "self.norm = MutLlamaRMSNorm(config.hidden_size, eps=1e-5)",
-            ),
-        ),
+        ((M, "self.norm = MutLlamaRMSNorm(config.hidden_size, eps=config.rms_norm_eps)", "self.norm = MutLlamaRMSNorm(config.hidden_size, eps=1e-5)"),),
     ),
-    Mutation(
-        "wrong rotary sign",
-        ((M, "q_embed = (q * cos) + (rotate_half(q) * sin)", "q_embed = (q * cos) - (rotate_half(q) * sin)"),),
-    ),
-    Mutation(
-        "wrong attention scaling", ((M, "self.scaling = self.head_dim**-0.5", "self.scaling = self.head_dim**-1.0"),)
-    ),
+    Mutation("wrong rotary sign", ((M, "q_embed = (q * cos) + (rotate_half(q) * sin)", "q_embed = (q * cos) - (rotate_half(q) * sin)"),)),
+    Mutation("wrong attention scaling", ((M, "self.scaling = self.head_dim**-0.5", "self.scaling = self.head_dim**-1.0"),)),
     Mutation(
         "positions ignore the cache",
         ((M, "device=inputs_embeds.device) + past_seen_tokens", "device=inputs_embeds.device)"),),
@@ -130,10 +99,7 @@ LLAMA_MUTATIONS = (
         "last layer skipped",
         ((M, "self.layers[: self.config.num_hidden_layers]", "self.layers[: self.config.num_hidden_layers - 1]"),),
     ),
-    Mutation(
-        "attention weights not returned",
-        ((M, "        return attn_output, attn_weights\n", "        return attn_output, None\n"),),
-    ),
+    Mutation("attention weights not returned", ((M, "        return attn_output, attn_weights\n", "        return attn_output, None\n"),)),
     Mutation(
         "GenerationMixin dropped",
         ((M, "(MutLlamaPreTrainedModel, GenerationMixin):", "(MutLlamaPreTrainedModel):"),),
@@ -142,10 +108,7 @@ LLAMA_MUTATIONS = (
         "padding mask inverted in eager attention",
         ((M, "attn_weights = attn_weights + attention_mask", "attn_weights = attn_weights - attention_mask"),),
     ),
-    Mutation(
-        "bias config ignored",
-        ((M, "bias=config.mlp_bias)\n        self.down_proj", "bias=False)\n        self.down_proj"),),
-    ),
+    Mutation("bias config ignored", ((M, "bias=config.mlp_bias)\n        self.down_proj", "bias=False)\n        self.down_proj"),)),
 )
 
 PROFILES = {"llama": ("mut-llama", "mut_llama", LLAMA_MUTATIONS)}
@@ -163,19 +126,7 @@ class Outcome:
 
 def generate(like: str, name: str, out: Path) -> None:
     """Write the clone with the scaffold CLI (without running its tests)."""
-    command = [
-        sys.executable,
-        "-m",
-        "scaffold",
-        "new-model",
-        "--like",
-        like,
-        "--name",
-        name,
-        "--out",
-        str(out),
-        "--no-tests",
-    ]
+    command = [sys.executable, "-m", "scaffold", "new-model", "--like", like, "--name", name, "--out", str(out), "--no-tests"]
     subprocess.run(command, check=True, capture_output=True, text=True)
 
 
@@ -186,9 +137,7 @@ def run_tests(project: Path) -> tuple[int, tuple[str, ...], float]:
     start = time.perf_counter()
     result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    failed = sorted(
-        {match.group(2) for match in re.finditer(r"^(FAILED|ERROR) \S+?::(?:\w+::)?(\w+)", result.stdout, re.M)}
-    )
+    failed = sorted({match.group(2) for match in re.finditer(r"^(FAILED|ERROR) \S+?::(?:\w+::)?(\w+)", result.stdout, re.M)})
     if result.returncode not in (0, 1):
         failed = failed or [f"pytest exit {result.returncode}: {result.stdout.strip().splitlines()[-1:]}"]
     return result.returncode, tuple(failed), seconds
