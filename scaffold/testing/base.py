@@ -294,6 +294,32 @@ class ModelTester:
         torch.manual_seed(0)
         return source_class._from_config(self.source_config(copy.deepcopy(config)), **kwargs).eval()
 
+    def test_parity_with_source_for_flipped_flags(self) -> None:
+        """Each boolean architecture flag of the config, flipped: the clone still equals the source.
+
+        Catches a clone that ignores a flag the tiny default config leaves off (a bias, a norm variant).
+        """
+        pairs = dict(self._source_pairs())
+        key = self.main_head() if self.main_head() in pairs else sorted(pairs)[0] if pairs else None
+        flags = _bool_flags(self.get_config())
+        if key is None or not flags:
+            pytest.skip("no source class or no boolean config flags to flip")
+        for flag in flags:
+            config = self.get_config()
+            setattr(config, flag, not getattr(config, flag))
+            try:
+                source = self._build_source(pairs[key], config)
+            except Exception:  # noqa: BLE001 - the source rejects this combination too: nothing to compare
+                continue
+            clone = self.build(key, config)
+            renamed = rename_keys(clone.state_dict(), self.state_dict_key_renames)
+            missing, unexpected = source.load_state_dict(renamed, strict=False)
+            assert (
+                not missing and not unexpected
+            ), f"{flag}={getattr(config, flag)}: missing {missing}, extra {unexpected}"
+            inputs = self.inputs_for(key, config)
+            assert_outputs_equal(self.forward(clone, inputs), self.forward(source, inputs), what=f"{flag} flipped")
+
     def test_config_defaults_match_source(self) -> None:
         if not self.source_model_type:
             pytest.skip("no source model to compare with")
@@ -340,6 +366,23 @@ def _changed_scalars(config: PreTrainedConfig) -> dict[str, Any]:
         elif isinstance(value, int) and value > 0:
             changed[name] = value * 2
     return changed
+
+
+# Boolean config fields that change the run, not the architecture.
+NON_ARCHITECTURE_FLAGS = ("use_cache", "is_decoder", "add_cross_attention", "is_encoder_decoder")
+
+
+def _bool_flags(config: PreTrainedConfig) -> list[str]:
+    """Boolean init fields the config class declares itself (not PreTrainedConfig's), run flags aside."""
+    inherited = set(getattr(PreTrainedConfig, "__dataclass_fields__", {}))
+    fields = getattr(type(config), "__dataclass_fields__", {})
+    return sorted(
+        name
+        for name in fields
+        if name not in inherited
+        and name not in NON_ARCHITECTURE_FLAGS
+        and isinstance(getattr(config, name, None), bool)
+    )
 
 
 def _forget_initialisation(model: PreTrainedModel) -> None:

@@ -6,6 +6,7 @@ process: no second interpreter, so a few seconds in all.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 import pytest
@@ -33,6 +34,15 @@ class CacheIgnored(LlamaLMClass):
         return super().forward(**kwargs)
 
 
+class IgnoresMlpBias(LlamaLMClass):
+    """Builds its MLP without bias whatever config.mlp_bias says (the tiny default config has it off)."""
+
+    def __init__(self, config: object) -> None:
+        config = copy.deepcopy(config)
+        config.mlp_bias = False
+        super().__init__(config)
+
+
 class IgnoringConfig(LLAMA["config_class"]):
     """Overwrites one init argument after construction."""
 
@@ -54,6 +64,10 @@ CASES: dict[str, tuple[str, dict[str, object]]] = {
     "cache_ignored": (
         "test_incremental_decoding_with_cache_matches_full_forward",
         {"model_classes": {"AutoModelForCausalLM": CacheIgnored}},
+    ),
+    "model_ignores_a_flag": (
+        "test_parity_with_source_for_flipped_flags",
+        {"model_classes": {"AutoModelForCausalLM": IgnoresMlpBias}},
     ),
     "config_ignores_an_argument": ("test_config_values_reach_the_config", {"config_class": IgnoringConfig}),
 }
