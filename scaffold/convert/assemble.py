@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from scaffold.convert.definitions import DefKind, Definition
-from scaffold.convert.names_ast import definition_time_names, names_used
+from scaffold.convert.names_ast import definition_time_names, variables_used
 from scaffold.convert.imports import ImportRecord
 from scaffold.convert.routing import kind_for_name
 from scaffold.files import FileKind
@@ -155,7 +155,7 @@ def needed_imports(body: list[cst.BaseStatement], defined: Iterable[str], record
     """The records whose bound name the body uses and does not define itself; first record per name wins."""
     used: set[str] = set()
     for node in body:
-        used |= names_used(node)
+        used |= variables_used(node)
     taken = set(defined)
     kept: list[ImportRecord] = []
     for record in records:

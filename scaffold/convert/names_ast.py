@@ -85,3 +85,11 @@ def definition_time_names(node: cst.CSTNode) -> frozenset[str]:
     """Names a libcst top-level statement needs when it runs."""
     parsed = _parsed(code_of(node))
     return definition_time_names_of(parsed) if parsed is not None else frozenset()
+
+
+def variables_used(node: cst.CSTNode) -> frozenset[str]:
+    """The plain names a libcst statement reads or binds (no attribute or keyword names): what imports serve."""
+    parsed = _parsed(code_of(node))
+    if parsed is None:
+        return frozenset()
+    return frozenset(n.id for n in ast.walk(parsed) if isinstance(n, ast.Name))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import libcst as cst
+import libcst.matchers
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -169,9 +170,22 @@ def build_drafts(modular: ModularFile, sources: Mapping[str, SourceModule]) -> d
         kind = kind_for_name(definition.name)
         draft = drafts.setdefault(kind, FileDraft(kind))
         add_class(modular, sources, spaces, own, imported_by_kind(sources, kind), draft, definition)
+    for definition in modular.index.definitions.values():
+        if definition.name == "__getattr__" and definition.node is not None:
+            kind = _kind_of_strings(definition.node)
+            drafts.setdefault(kind, FileDraft(kind)).put("__getattr__", definition.node)
     for kind, names in exports_by_kind(modular).items():
         drafts.setdefault(kind, FileDraft(kind)).put("__all__", _all_statement(names))
     return drafts
+
+
+def _kind_of_strings(node: cst.CSTNode) -> FileKind:
+    """A module ``__getattr__`` (deprecated names) goes to the file of the first name it mentions."""
+    for found in cst.matchers.findall(node, cst.matchers.SimpleString()):
+        value = found.evaluated_value  # type: ignore[union-attr]
+        if isinstance(value, str) and kind_for_name(value) is not FileKind.MODELING:
+            return kind_for_name(value)
+    return FileKind.MODELING
 
 
 def imported_by_kind(sources: Mapping[str, SourceModule], kind: FileKind) -> frozenset[str]:
@@ -313,6 +327,10 @@ def render_file(
     for source in sources.values():
         records.extend(source.imports)
     imports = needed_imports(body, draft.entries, _unique(records))
+    guards = [cst.parse_expression(r.guard) for r in imports if r.guard is not None]
+    if guards:  # names a kept guard tests (is_torch_available) are needed too
+        extra = needed_imports([cst.SimpleStatementLine([cst.Expr(g)]) for g in guards], draft.entries, _unique(records))
+        imports = _unique(imports + [r for r in extra if r.guard is None])
     imports = [r for r in imports if r.module != "." + draft.kind.filename(modular.snake)[:-3]]
     new_package = options.package or f"transformers.models.{modular.snake}"
     leading = cst.Module(body=render_imports(imports, options.import_style, new_package), header=modular.tree.header).code
