@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import pytest
 import torch
 from transformers import PreTrainedConfig, PreTrainedModel
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
@@ -92,7 +93,7 @@ class _TextTester(GenericTester):
             model = self.build(key, config)
             output = model.get_output_embeddings()
             if output is None:
-                return
+                pytest.skip(f"{key} has no output embeddings to tie")
             same = output.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
             assert same == tie, f"tie_word_embeddings={tie} but output embeddings shared: {same}"
             model.save_pretrained(tmp_path / str(tie))
@@ -296,6 +297,7 @@ class VisionEncoderDecoderTester(GenerationTests, Seq2SeqTrainerTests, ModelTest
     encoder_model_type: ClassVar[str] = "vit"
     decoder_model_type: ClassVar[str] = "gpt2"
     decoder_length: ClassVar[int] = 5
+    reload_through_auto_model: ClassVar[bool] = True
     params_without_grad: ClassVar[tuple[str, ...]] = ("pooler",)
 
     def base_config(self) -> PreTrainedConfig:

@@ -30,6 +30,8 @@ class GenerationTests:
         key = self.generation_head()
         config = self.get_config()
         model = self.build(key, config)
+        if not hasattr(model, "generate") and key == "AutoModel":
+            pytest.skip("the model has no generating head (only AutoModel)")
         if not hasattr(model, "generate"):
             pytest.fail(f"{type(model).__name__} has no generate(): add GenerationMixin to its bases")
         model.generation_config.eos_token_id = None  # generate exactly new_tokens tokens
