@@ -350,6 +350,20 @@ class VisionEncoderDecoderTester(GenerationTests, Seq2SeqTrainerTests, ModelTest
         first, second = self.forward(model, inputs).logits, self.forward(model, other).logits
         assert not torch.allclose(first, second, atol=1e-6), "the decoder's logits ignore pixel_values"
 
+    def test_labels_alone_are_shifted_into_decoder_inputs(self) -> None:
+        """forward(labels=L) equals forward(decoder_input_ids=[start] + L[:-1] with -100 -> pad), loss included."""
+        config = self.get_config()
+        model = self.build(self.main_head(), config)
+        pixels = random_pixels(config.encoder, self.batch_size)
+        labels = self.labels_for(self.main_head(), config, {"pixel_values": pixels})["labels"]
+        labels[0, -1] = -100
+        shifted = torch.cat([torch.full_like(labels[:, :1], config.decoder_start_token_id), labels[:, :-1]], 1)
+        shifted[shifted == -100] = config.pad_token_id
+        from_labels = self.forward(model, {"pixel_values": pixels}, labels=labels)
+        by_hand = self.forward(model, {"pixel_values": pixels}, decoder_input_ids=shifted, labels=labels)
+        torch.testing.assert_close(from_labels.logits, by_hand.logits, atol=0, rtol=0)
+        torch.testing.assert_close(from_labels.loss, by_hand.loss, atol=0, rtol=0)
+
     def test_generation_config_has_the_token_ids(self) -> None:
         model = self.build(self.main_head())
         config = self.get_config()
