@@ -98,13 +98,22 @@ def plan_clone(source: SourceModel, names: ModelNames) -> Clone:
         for name in f.exported
     )
     renamed = {c.source: c.new for c in classes}
+    entries = _profile_entries(source) + source.auto_entries
     return Clone(
         source=source,
         names=names,
         classes=classes,
         config_types=tuple((type_map[t], renamed[c]) for t, c in source.config_types),
-        registrations=_registrations(source, renamed),
-        test=_test_spec(source, renamed),
+        registrations=_registrations(source, entries, renamed),
+        test=_test_spec(source, entries, renamed),
+    )
+
+
+def _profile_entries(source: SourceModel) -> tuple[AutoEntry, ...]:
+    """Auto registrations the source's profile adds to what transformers maps (VED: AutoModel)."""
+    return tuple(
+        AutoEntry(auto_class, source.names.model_type, class_name, "", owned=True)
+        for auto_class, class_name in profile_for(source.names.model_type).extra_auto_classes
     )
 
 
@@ -127,16 +136,14 @@ def _config_model_type(name: str, source: SourceModel, type_map: dict[str, str])
     return next((type_map[t] for t, c in source.config_types if c == name), None)
 
 
-def _registrations(source: SourceModel, renamed: dict[str, str]) -> tuple[Registration, ...]:
+def _registrations(
+    source: SourceModel, entries: tuple[AutoEntry, ...], renamed: dict[str, str]
+) -> tuple[Registration, ...]:
     """Group the Auto entries by (Auto class, config) into register calls, in discovery order."""
     config_of_type = dict(source.config_types)
     grouped: dict[tuple[str, str], list[tuple[str, str]]] = {}
     local: dict[tuple[str, str], bool] = {}
-    extra = tuple(
-        AutoEntry(auto_class, source.names.model_type, class_name, "", owned=True)
-        for auto_class, class_name in profile_for(source.names.model_type).extra_auto_classes
-    )
-    for entry in extra + source.auto_entries:
+    for entry in entries:
         config = config_of_type.get(entry.model_type)
         # A borrowed model class (qwen2's AutoModelForDecision maps JevForDecision) is bound to another
         # config class and cannot serve the clone's; borrowed tokenizers and processors can.
@@ -156,8 +163,8 @@ def _registrations(source: SourceModel, renamed: dict[str, str]) -> tuple[Regist
     )
 
 
-def _test_spec(source: SourceModel, renamed: dict[str, str]) -> TestSpec:
-    primary = [e for e in source.auto_entries if e.model_type == source.names.model_type and e.owned]
+def _test_spec(source: SourceModel, entries: tuple[AutoEntry, ...], renamed: dict[str, str]) -> TestSpec:
+    primary = [e for e in entries if e.model_type == source.names.model_type and e.owned]
     heads: dict[str, tuple[str, str, str]] = {}
     for entry in primary:
         if entry.auto_class.startswith("AutoModel") and entry.auto_class not in heads:

@@ -78,3 +78,8 @@ def test_borrowed_model_classes_are_not_registered(catalogue):
     registered = {name for r in clone.registrations for _, name in r.classes}
     assert not any(name.startswith("Jev") for name in registered)
     assert "MyQwenForCausalLM" in registered
+
+
+def test_ved_test_spec_includes_the_profile_automodel(catalogue):
+    heads = _clone(catalogue, "vision-encoder-decoder", "my-captioner").test.heads
+    assert heads[0] == ("AutoModel", "MyCaptionerModel", "VisionEncoderDecoderModel")
