@@ -356,7 +356,7 @@ class VisionEncoderDecoderTester(GenerationTests, Seq2SeqTrainerTests, ModelTest
         model = self.build(self.main_head(), config)
         pixels = random_pixels(config.encoder, self.batch_size)
         labels = self.labels_for(self.main_head(), config, {"pixel_values": pixels})["labels"]
-        labels[0, -1] = -100
+        labels[0, 1] = -100  # a padded position inside the shifted window
         shifted = torch.cat([torch.full_like(labels[:, :1], config.decoder_start_token_id), labels[:, :-1]], 1)
         shifted[shifted == -100] = config.pad_token_id
         from_labels = self.forward(model, {"pixel_values": pixels}, labels=labels)
