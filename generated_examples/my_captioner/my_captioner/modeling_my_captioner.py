@@ -23,7 +23,6 @@ from .configuration_my_captioner import MyCaptionerConfig
 logger = logging.get_logger(__name__)
 
 
-# Copied from transformers.models.encoder_decoder.modeling_encoder_decoder.shift_tokens_right
 def shift_tokens_right(input_ids: torch.Tensor, pad_token_id: int, decoder_start_token_id: int):
     """
     Shift input ids one token to the right.

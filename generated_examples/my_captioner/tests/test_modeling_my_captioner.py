@@ -15,11 +15,13 @@ class TestMyCaptioner(VisionEncoderDecoderTester):
     config_class = MyCaptionerConfig
     model_type = "my-captioner"
     model_classes = {
+        "AutoModel": MyCaptionerModel,
         "AutoModelForImageTextToText": MyCaptionerModel,
         "AutoModelForMultimodalLM": MyCaptionerModel,
     }
     source_model_type = "vision-encoder-decoder"
     source_classes = {
+        "AutoModel": "VisionEncoderDecoderModel",
         "AutoModelForImageTextToText": "VisionEncoderDecoderModel",
         "AutoModelForMultimodalLM": "VisionEncoderDecoderModel",
     }

@@ -13,17 +13,17 @@ from transformers.utils import auto_docstring
 from transformers.utils.type_validators import interval
 
 
-@auto_docstring(checkpoint="meta-my_llama/MyLlama-2-7b-hf")
+@auto_docstring(checkpoint="meta-llama/Llama-2-7b-hf")
 @strict
 class MyLlamaConfig(PreTrainedConfig):
     r"""
     ```python
     >>> from transformers import MyLlamaModel, MyLlamaConfig
 
-    >>> # Initializing a MyLlama my_llama-7b style configuration
+    >>> # Initializing a LLaMA llama-7b style configuration
     >>> configuration = MyLlamaConfig()
 
-    >>> # Initializing a model from the my_llama-7b style configuration
+    >>> # Initializing a model from the llama-7b style configuration
     >>> model = MyLlamaModel(configuration)
 
     >>> # Accessing the model configuration

@@ -24,7 +24,7 @@ class MyLlamaTokenizer(TokenizersBackend):
     ```python
     >>> from transformers import MyLlamaTokenizer
 
-    >>> tokenizer = MyLlamaTokenizer.from_pretrained("hf-internal-testing/my_llama-tokenizer")
+    >>> tokenizer = MyLlamaTokenizer.from_pretrained("hf-internal-testing/llama-tokenizer")
     >>> tokenizer.encode("Hello this is a test")
     [1, 15043, 445, 338, 263, 1243]
     ```
