@@ -28,11 +28,12 @@ class TestRunReport:
 
 def run_project_tests(project: Path, *, extra_args: tuple[str, ...] = ()) -> TestRunReport:
     """``python -m pytest <project>/tests`` with the project importable; never raises on test failures."""
+    project = project.resolve()  # the child runs in the project folder: a relative path would not resolve there
     tests = project / "tests"
     if not tests.is_dir():
         raise ScaffoldError(f"{project}: no tests/ folder; is this a project made by 'scaffold new-model'?")
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project.resolve()), env.get("PYTHONPATH", "")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project), env.get("PYTHONPATH", "")]))
     command = [sys.executable, "-m", "pytest", str(tests), "-q", "-p", "no:cacheprovider", *extra_args]
     completed = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
     output = completed.stdout + completed.stderr

@@ -12,10 +12,11 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "generated_examples"
 
 
 @pytest.mark.parametrize("example", ["my_llama", "my_captioner"])
-def test_scaffold_test_passes_on_the_generated_project(tmp_path, example):
+def test_scaffold_test_passes_on_the_generated_project(tmp_path, monkeypatch, example):
     project = tmp_path / example
     shutil.copytree(EXAMPLES / example, project, ignore=shutil.ignore_patterns("__pycache__"))
-    result = CliRunner().invoke(app, ["test", str(project)])
+    monkeypatch.chdir(tmp_path)  # a relative project path, as users type it
+    result = CliRunner().invoke(app, ["test", example])
     assert result.exit_code == 0, result.output[-4000:]
     assert "passed" in result.output and "failed" not in result.output
 
