@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from scaffold.plugin.contract import CHAT_TEMPLATE_FIELDS  # one definition, in the contract
+
 
 class Framework(enum.Enum):
     """A training framework that takes models as plugin folders; the value is the CLI spelling."""
@@ -70,16 +72,6 @@ class ChatTemplateParts:
 
 
 EOS_MARK = "<<EOS>>"  # replaced by tokenizer.eos_token in the generated processor at runtime
-
-CHAT_TEMPLATE_FIELDS = (
-    "system_begin",
-    "system_end",
-    "user_begin",
-    "user_end",
-    "assistant_begin",
-    "assistant_end",
-    "image_placeholder",
-)
 
 
 def discover_plugin_source(like: str) -> PluginSource:

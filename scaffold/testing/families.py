@@ -264,16 +264,6 @@ class Seq2SeqLMTester(GenerationTests, Seq2SeqTrainerTests, _TextTester):
             {"input_ids": ids[i], "attention_mask": torch.ones_like(ids[i]), "labels": labels[i]} for i in range(count)
         ]
 
-    def test_inputs_embeds_equal_input_ids(self) -> None:
-        config = self.get_config()
-        key = self.main_head()
-        model, inputs = self.build(key, config), self.inputs_for(key, config)
-        embeds = {**inputs, "inputs_embeds": model.get_input_embeddings()(inputs["input_ids"])}
-        embeds.pop("input_ids")
-        torch.testing.assert_close(
-            main_tensor(self.forward(model, inputs)), main_tensor(self.forward(model, embeds)), atol=1e-6, rtol=0
-        )
-
 
 class VisionEncoderTester(GenericTester):
     """Vision encoders (vit, deit, ...): image inputs, no text, no generation."""
