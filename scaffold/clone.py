@@ -49,7 +49,6 @@ class Registration:
     auto_class: str
     config_class: str
     classes: tuple[tuple[str, str], ...]  # (backend key or "", class name) - backend only for processors
-    local: bool  # classes defined by the clone (False: borrowed from transformers, e.g. GPT2Tokenizer)
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,6 @@ def _registrations(
     """Group the Auto entries by (Auto class, config) into register calls, in discovery order."""
     config_of_type = dict(source.config_types)
     grouped: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    local: dict[tuple[str, str], bool] = {}
     for entry in entries:
         config = config_of_type.get(entry.model_type)
         # A borrowed model class (qwen2's AutoModelForDecision maps JevForDecision) is bound to another
@@ -156,11 +154,7 @@ def _registrations(
         # alternatives transformers lists (FunnelModel, FunnelBaseModel) cannot all be registered.
         if not taken or (entry.backend and all(b != entry.backend for b, _ in taken)):
             taken.append((entry.backend, name))
-            local[key] = local.get(key, True) and entry.owned
-    return tuple(
-        Registration(auto_class=a, config_class=c, classes=tuple(v), local=local[(a, c)])
-        for (a, c), v in grouped.items()
-    )
+    return tuple(Registration(auto_class=a, config_class=c, classes=tuple(v)) for (a, c), v in grouped.items())
 
 
 def _test_spec(source: SourceModel, entries: tuple[AutoEntry, ...], renamed: dict[str, str]) -> TestSpec:

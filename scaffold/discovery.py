@@ -39,6 +39,7 @@ class SourceFile:
     kind: FileKind
     module: str  # dotted: transformers.models.llama.modeling_llama
     exported: tuple[str, ...]
+    base_model_prefixes: tuple[str, ...] = ()  # values of `base_model_prefix = "..."` in the file, sorted
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,16 @@ class SourceModel:
     config_types: tuple[tuple[str, str], ...]  # (model type, config class) of every config in these files
     files: tuple[SourceFile, ...]
     auto_entries: tuple[AutoEntry, ...]
-    base_model_prefixes: tuple[str, ...]  # values of `base_model_prefix` in the modeling file(s)
     transformers_version: str
 
     @property
     def exported(self) -> tuple[str, ...]:
         return tuple(name for f in self.files for name in f.exported)
 
-    def file_of(self, class_name: str) -> SourceFile | None:
-        return next((f for f in self.files if class_name in f.exported), None)
+    @property
+    def base_model_prefixes(self) -> tuple[str, ...]:
+        """Values of ``base_model_prefix`` in the modeling file(s), sorted."""
+        return tuple(sorted({p for f in self.files if f.kind is FileKind.MODELING for p in f.base_model_prefixes}))
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,6 @@ def discover(like: str, catalogue: Catalogue | None = None) -> SourceModel:
         config_types=config_types,
         files=files,
         auto_entries=entries,
-        base_model_prefixes=_base_model_prefixes(catalogue.installed, files),
         transformers_version=catalogue.installed.version,
     )
 
@@ -147,19 +148,19 @@ def _config_types(tables: AutoTables, model_type: str, exported: set[str]) -> tu
 
 def _model_files(package_dir: Path, package: str, config_class: str) -> tuple[SourceFile, ...]:
     """The files sharing the config file's stem (``configuration_data2vec_audio`` -> ``*_data2vec_audio``)."""
-    parsed = {p.stem: _exports(p) for p in sorted(package_dir.glob("*.py"))}
+    parsed = {p.stem: _parse_file(p) for p in sorted(package_dir.glob("*.py"))}
     config_stem = next(
-        (stem for stem, (_, defined) in parsed.items() if stem.startswith("configuration_") and config_class in defined),
+        (stem for stem, f in parsed.items() if stem.startswith("configuration_") and config_class in f.defined),
         None,
     )
     if config_stem is None:
         raise SourceNotFoundError(f"No configuration file in {package} defines {config_class}.")
     stem = config_stem.removeprefix("configuration_")
     files = []
-    for module, (exported, _) in parsed.items():
+    for module, f in parsed.items():
         kind = _kind_of(module, stem)
-        if kind is not None and exported:
-            files.append(SourceFile(kind=kind, module=f"{package}.{module}", exported=exported))
+        if kind is not None and f.exported:
+            files.append(SourceFile(kind, f"{package}.{module}", f.exported, f.base_model_prefixes))
     return tuple(sorted(files, key=lambda f: (list(FileKind).index(f.kind), f.module)))
 
 
@@ -170,8 +171,16 @@ def _kind_of(module: str, stem: str) -> FileKind | None:
     return None
 
 
-def _exports(path: Path) -> tuple[tuple[str, ...], frozenset[str]]:
-    """(``__all__`` of the file, names of the classes it defines)."""
+@dataclass(frozen=True)
+class _ParsedFile:
+    """What discovery reads from one module file, in one parse."""
+
+    exported: tuple[str, ...]  # ``__all__`` names the file defines as classes
+    defined: frozenset[str]  # names of the classes it defines
+    base_model_prefixes: tuple[str, ...]
+
+
+def _parse_file(path: Path) -> _ParsedFile:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     exported: tuple[str, ...] = ()
     defined = frozenset(n.name for n in tree.body if isinstance(n, ast.ClassDef))
@@ -179,7 +188,22 @@ def _exports(path: Path) -> tuple[tuple[str, ...], frozenset[str]]:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
             if isinstance(node.value, (ast.List, ast.Tuple)):
                 exported = tuple(e.value for e in node.value.elts if isinstance(e, ast.Constant))
-    return tuple(name for name in exported if name in defined), defined
+    return _ParsedFile(tuple(name for name in exported if name in defined), defined, _prefixes_in(tree))
+
+
+def _prefixes_in(tree: ast.Module) -> tuple[str, ...]:
+    """Every ``base_model_prefix = "..."`` class attribute in ``tree``, sorted."""
+    found = {
+        stmt.value.value
+        for cls in tree.body
+        if isinstance(cls, ast.ClassDef)
+        for stmt in cls.body
+        if isinstance(stmt, ast.Assign)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+        and any(isinstance(t, ast.Name) and t.id == "base_model_prefix" for t in stmt.targets)
+    }
+    return tuple(sorted(found))
 
 
 def _auto_entries(tables: AutoTables, model_types: tuple[str, ...], exported: set[str]) -> tuple[AutoEntry, ...]:
@@ -209,16 +233,3 @@ def _class_prefix(files: tuple[SourceFile, ...], config_class: str) -> str:
 def _boundary(name: str, index: int) -> bool:
     """True when ``name[:index]`` ends a camel word: next char upper-case or end of name."""
     return index == len(name) or name[index].isupper()
-
-
-def _base_model_prefixes(installed: InstalledTransformers, files: tuple[SourceFile, ...]) -> tuple[str, ...]:
-    """Every ``base_model_prefix = "..."`` class attribute of the modeling files, sorted."""
-    found = set()
-    for f in files:
-        if f.kind is not FileKind.MODELING:
-            continue
-        for node in ast.walk(ast.parse(installed.read_module(f.module) or "")):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-                if any(isinstance(t, ast.Name) and t.id == "base_model_prefix" for t in node.targets):
-                    found.add(node.value.value)
-    return tuple(sorted(v for v in found if isinstance(v, str)))

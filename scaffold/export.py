@@ -51,12 +51,16 @@ def plan_export(code: PackageCode, checkpoint: Path) -> Plan:
         GeneratedFile(PurePosixPath(p.name), p.read_text(encoding="utf-8"), FileKind.MODELING) for p in code.files
     ]
     files.append(
-        GeneratedFile(PurePosixPath("config.json"), json.dumps(config, indent=2, sort_keys=True) + "\n", FileKind.PROJECT)
+        GeneratedFile(
+            PurePosixPath("config.json"), json.dumps(config, indent=2, sort_keys=True) + "\n", FileKind.PROJECT
+        )
     )
     return Plan(root=checkpoint, files=tuple(files))
 
 
-def _config_through_modeling(auto_map: tuple[tuple[str, str], ...], files: tuple[Path, ...]) -> tuple[tuple[str, str], ...]:
+def _config_through_modeling(
+    auto_map: tuple[tuple[str, str], ...], files: tuple[Path, ...]
+) -> tuple[tuple[str, str], ...]:
     """Point AutoConfig at the config class as the modeling module imports it.
 
     transformers names a remote module after the hash of the file and its relative imports, so
@@ -98,8 +102,7 @@ def _registrations(init: Path, module_of: dict[str, str]) -> tuple[tuple[str, st
             continue
         target = node.args[1]
         if isinstance(target, ast.Name) and target.id in module_of and owner.id not in found:
-            if owner.id != "AutoConfig" or not found.get("AutoConfig"):
-                found[owner.id] = f"{module_of[target.id]}.{target.id}"
+            found[owner.id] = f"{module_of[target.id]}.{target.id}"
     if "AutoConfig" not in found:
         raise ScaffoldError(f"{init}: no AutoConfig.register(...) call; is this a package made by scaffold?")
     return tuple(found.items())

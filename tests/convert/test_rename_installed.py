@@ -10,6 +10,7 @@ import libcst as cst
 import pytest
 import transformers
 
+from scaffold.convert.names_ast import names_in
 from scaffold.convert.rename import IN_TREE_COMPAT, RenameMap, RenamePolicy, Spellings, rename_node
 
 MODELS = Path(transformers.__file__).parent / "models"
@@ -21,23 +22,6 @@ CASES = [
     ("gpt2", "GPT2", "MyGpt", "my_gpt", {"Conv1D"}),
     ("bert", "Bert", "MyBert", "my_bert", {"BaseModelOutputWithPoolingAndCrossAttentions"}),
 ]
-
-
-def identifiers(tree: ast.AST) -> set[str]:
-    """Every name, attribute, definition, argument and keyword name in ``tree``."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            found.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            found.add(node.attr)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            found.add(node.name)
-        elif isinstance(node, ast.arg):
-            found.add(node.arg)
-        elif isinstance(node, ast.keyword) and node.arg:
-            found.add(node.arg)
-    return found
 
 
 def imported_names(tree: ast.AST) -> frozenset[str]:
@@ -58,17 +42,17 @@ def case(request: pytest.FixtureRequest) -> tuple[str, str, ast.Module, ast.Modu
 def test_model_classes_are_all_renamed(case) -> None:  # type: ignore[no-untyped-def]
     _, _, original, renamed, keep, _, camel = case
     # A class or constant of the model: the old camel name followed by a new word, "_" or nothing.
-    own = {i for i in identifiers(original) if re.match(rf"{camel}([A-Z_]|$)", i)} - keep
+    own = {i for i in names_in(original) if re.match(rf"{camel}([A-Z_]|$)", i)} - keep
     assert own, "the file defines model classes"
-    assert own & identifiers(renamed) == set()
+    assert own & names_in(renamed) == set()
 
 
 def test_words_without_the_name_survive(case) -> None:  # type: ignore[no-untyped-def]
     _, _, original, renamed, keep, survivors, camel = case
-    unrelated = {i for i in identifiers(original) if camel.lower() not in i.lower()}
+    unrelated = {i for i in names_in(original) if camel.lower() not in i.lower()}
     assert survivors <= unrelated
-    assert unrelated - identifiers(renamed) == set()
-    assert keep & identifiers(original) <= identifiers(renamed)
+    assert unrelated - names_in(renamed) == set()
+    assert keep & names_in(original) <= names_in(renamed)
 
 
 def test_hub_ids_survive_everywhere(case) -> None:  # type: ignore[no-untyped-def]
@@ -125,7 +109,9 @@ def _example_lines(text: str) -> list[str]:
 
 def _rename_llama_to_phi3(policy: RenamePolicy) -> list[str]:
     text = (MODELS / "llama" / "modeling_llama.py").read_text(encoding="utf-8")
-    rename_map = RenameMap(pairs=((Spellings.infer("Llama", "llama"), Spellings.infer("Phi3", "phi3")),), policy=policy)
+    rename_map = RenameMap(
+        pairs=((Spellings.infer("Llama", "llama"), Spellings.infer("Phi3", "phi3")),), policy=policy
+    )
     return _example_lines(rename_node(cst.parse_module(text), rename_map).code)  # type: ignore[attr-defined]
 
 
