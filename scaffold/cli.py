@@ -134,19 +134,22 @@ def plugin(
     from scaffold.errors import OutputConflictError
     from scaffold.formatting import format_file
     from scaffold.names import ModelNames
-    from scaffold.plugin import Framework, discover_plugin_source, plan_plugin
+    from scaffold.plugin import Framework, discover_plugin_source, plan_plugin, plugin_warnings
     from scaffold.writer import Plan, compare, write_changed
 
     choices = {f.value: f for f in Framework}
     if framework not in choices:
         raise ScaffoldError(f"Unknown framework '{framework}'; choose one of: {', '.join(sorted(choices))}.")
     names = ModelNames.from_name(name)
-    files = plan_plugin(choices[framework], discover_plugin_source(like), names)
+    source = discover_plugin_source(like)
+    files = plan_plugin(choices[framework], source, names)
     plan = Plan(root=out, files=tuple(format_file(f) for f in files))
     existing = [o for o in compare(plan) if o.status is FileStatus.OVERWRITE]
     if existing and not force:
         raise OutputConflictError(f"{plan.root / existing[0].path} exists; pass --force to overwrite it.")
     _print_report(write_changed(plan, dry_run=dry_run), dry_run=dry_run)
+    for warning in plugin_warnings(choices[framework], source):
+        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
 
 
 @app.command()

@@ -12,7 +12,7 @@ def _invoke(*args):
     return runner.invoke(app, list(args))
 
 
-@pytest.mark.parametrize("command", ["new-model", "list", "convert", "check", "test", "plugin"])
+@pytest.mark.parametrize("command", ["new-model", "list", "convert", "check", "test", "export", "plugin"])
 def test_help_on_every_command(command):
     result = _invoke(command, "--help")
     assert result.exit_code == 0 and "Usage" in result.output
@@ -99,6 +99,14 @@ def test_plugin_writes_the_folder_and_refuses_overwrite(tmp_path, framework, pac
     refused = _invoke(*args)
     assert refused.exit_code != 0 and "--force" in refused.output and "# edited" in plugin.read_text()
     assert _invoke(*args, "--force").exit_code == 0 and "# edited" not in plugin.read_text()
+
+
+@pytest.mark.parametrize("like, warned", [("qwen2_vl", True), ("llava", False)])
+def test_plugin_warns_when_the_framework_pin_lacks_the_source_class(tmp_path, like, warned):
+    result = _invoke("plugin", "vl-rlhf", "--like", like, "--name", "my-vlm", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "vlrlhf" / "models" / "MyVlm" / "__init__.py").is_file()
+    assert ("is not in transformers 4.41" in result.output) is warned
 
 
 def test_plugin_unknown_framework(tmp_path):

@@ -21,6 +21,16 @@ def plan_plugin(framework: Framework, source: PluginSource, names: ModelNames) -
     return tuple(sorted(files, key=lambda generated: str(generated.path)))
 
 
+def plugin_warnings(framework: Framework, source: PluginSource) -> tuple[str, ...]:
+    """What the user should know before running the plugin; the files are written either way."""
+    if source.in_pinned_transformers:
+        return ()
+    return (
+        f"{source.model_class} is not in transformers 4.41, the version {framework.title} pins: the plugin "
+        "imports only once the framework moves to a transformers that has it.",
+    )
+
+
 def plugin_path(framework: Framework, names: ModelNames) -> PurePosixPath:
     return PurePosixPath(framework.package, "models", names.camel, "__init__.py")
 
