@@ -20,6 +20,7 @@ ALLOWED_IMPORTS = {
     "dataclasses": {"dataclass"},
     "typing": {"Any", "Dict", "List", "Literal", "Optional", "Union"},
     "torch": None,
+    "warnings": None,  # stdlib
     "transformers": None,
     "PIL": {"Image"},
 }
