@@ -193,27 +193,29 @@ def test_rm_and_ppo_collators_declare_the_processor_field_their_bases_lack(plugi
         assert ("processor" not in base_fields) == output.declares_processor, field
 
 
-def test_register_adds_entries_and_keeps_existing_ones_with_a_warning(
+def test_register_takes_over_the_source_architecture_with_a_warning(
     plugin: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     auto_load = importlib.import_module("vlrlhf.utils.auto_load")
     monkeypatch.setattr(auto_load, "MODEL_NICKNAME_MAP", dict(auto_load.MODEL_NICKNAME_MAP))
-    with pytest.warns(UserWarning, match="LlavaForConditionalGeneration stays with the Llava plugin"):
-        plugin.register()
-        plugin.register()
-    assert auto_load.MODEL_NICKNAME_MAP["MyVlmForRL"] == "MyVlm"
     assert auto_load.MODEL_NICKNAME_MAP["LlavaForConditionalGeneration"] == "Llava"  # the stub's own entry
+    with pytest.warns(UserWarning, match="mapped to the Llava plugin; it now maps to MyVlm"):
+        plugin.register()
+    with warnings.catch_warnings():  # idempotent: the second call finds its own entries and stays silent
+        warnings.simplefilter("error")
+        plugin.register()
+    assert auto_load.MODEL_NICKNAME_MAP["LlavaForConditionalGeneration"] == "MyVlm"
+    assert auto_load.MODEL_NICKNAME_MAP["MyVlmForRL"] == "MyVlm"
     assert auto_load.FLASH_ATTN_MODELS.count("MyVlmForRL") == 1
 
 
-def test_register_take_over_maps_the_source_architecture_to_the_plugin(
-    plugin: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_register_can_keep_the_framework_entry(plugin: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     auto_load = importlib.import_module("vlrlhf.utils.auto_load")
     monkeypatch.setattr(auto_load, "MODEL_NICKNAME_MAP", dict(auto_load.MODEL_NICKNAME_MAP))
-    with pytest.warns(UserWarning, match="mapped to the Llava plugin; it now maps to MyVlm"):
-        plugin.register(take_over=True)
-    assert auto_load.MODEL_NICKNAME_MAP["LlavaForConditionalGeneration"] == "MyVlm"
+    with pytest.warns(UserWarning, match="LlavaForConditionalGeneration stays with the Llava plugin"):
+        plugin.register(take_over=False)
+    assert auto_load.MODEL_NICKNAME_MAP["LlavaForConditionalGeneration"] == "Llava"
+    assert auto_load.MODEL_NICKNAME_MAP["MyVlmForRL"] == "MyVlm"
 
 
 def test_register_without_a_collision_is_silent(plugin: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
