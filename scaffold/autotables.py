@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -51,6 +51,9 @@ class AutoTables:
     tables: Mapping[str, Mapping[str, Any]]
     auto_class_tables: tuple[tuple[str, str], ...]  # (Auto class name, table name), transformers' order
     module_names: Mapping[str, str]  # SPECIAL_MODEL_TYPE_TO_MODULE_NAME
+    # Auto class -> the backends its ``@requires(backends=...)`` decorator names (AutoVideoProcessor needs
+    # torchvision: without it transformers hands out a placeholder whose ``register`` raises ImportError).
+    auto_class_backends: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def config_names(self) -> Mapping[str, str]:
@@ -87,6 +90,7 @@ def read_auto_tables(installed: InstalledTransformers) -> AutoTables:
     """Evaluate the literal tables of every auto module of the installed transformers."""
     scope: dict[str, Any] = {}
     auto_classes: list[tuple[str, str]] = []
+    backends: dict[str, tuple[str, ...]] = {}
     for module in AUTO_MODULES:
         source = installed.read_module(f"transformers.models.auto.{module}")
         if source is None:
@@ -94,13 +98,30 @@ def read_auto_tables(installed: InstalledTransformers) -> AutoTables:
         tree = ast.parse(source)
         _TableEvaluator(scope).run(tree.body)
         auto_classes.extend(_model_auto_classes(tree, scope))
+        backends.update(_auto_class_backends(tree))
     auto_classes.extend(PREPROCESSOR_AUTO_CLASSES)
     tables = {k: MappingProxyType(dict(v)) for k, v in scope.items() if k.endswith("MAPPING_NAMES")}
     return AutoTables(
         tables=MappingProxyType(tables),
         auto_class_tables=tuple(auto_classes),
         module_names=MappingProxyType(dict(scope.get("SPECIAL_MODEL_TYPE_TO_MODULE_NAME", {}))),
+        auto_class_backends=MappingProxyType(backends),
     )
+
+
+def _auto_class_backends(tree: ast.Module) -> dict[str, tuple[str, ...]]:
+    """``@requires(backends=("vision", "torchvision"))`` on ``class AutoX`` -> {"AutoX": ("torchvision", "vision")}."""
+    found = {}
+    for node in tree.body:
+        if not (isinstance(node, ast.ClassDef) and node.name.startswith("Auto")):
+            continue
+        for decorator in node.decorator_list:
+            if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name) and decorator.func.id == "requires":
+                for keyword in decorator.keywords:
+                    value = _TableEvaluator({}).value(keyword.value) if keyword.arg == "backends" else None
+                    if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
+                        found[node.name] = tuple(sorted(value))
+    return found
 
 
 def _model_auto_classes(tree: ast.Module, scope: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

@@ -147,6 +147,8 @@ def _registrations(
         # config class and cannot serve the clone's; borrowed tokenizers and processors can.
         if config is None or not (entry.owned or entry.auto_class in PREPROCESSOR_AUTO_NAMES):
             continue
+        if not _built_from(source, entry.class_name, config):
+            continue
         key = (entry.auto_class, renamed[config])
         name = renamed.get(entry.class_name, entry.class_name) if entry.owned else entry.class_name
         taken = grouped.setdefault(key, [])
@@ -157,8 +159,19 @@ def _registrations(
     return tuple(Registration(auto_class=a, config_class=c, classes=tuple(v)) for (a, c), v in grouped.items())
 
 
+def _built_from(source: SourceModel, class_name: str, config: str) -> bool:
+    """False for a model class declaring another config (llama4's table maps Llama4ForCausalLM, whose config
+    is Llama4TextConfig, for Llama4Config too): ``Auto*.register`` refuses such a pair."""
+    declared = source.config_of(class_name)
+    return declared is None or declared == config
+
+
 def _test_spec(source: SourceModel, entries: tuple[AutoEntry, ...], renamed: dict[str, str]) -> TestSpec:
-    primary = [e for e in entries if e.model_type == source.names.model_type and e.owned]
+    primary = [
+        e
+        for e in entries
+        if e.model_type == source.names.model_type and e.owned and _built_from(source, e.class_name, source.config_class)
+    ]
     heads: dict[str, tuple[str, str, str]] = {}
     for entry in primary:
         if entry.auto_class.startswith("AutoModel") and entry.auto_class not in heads:

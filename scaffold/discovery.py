@@ -40,6 +40,7 @@ class SourceFile:
     module: str  # dotted: transformers.models.llama.modeling_llama
     exported: tuple[str, ...]
     base_model_prefixes: tuple[str, ...] = ()  # values of `base_model_prefix = "..."` in the file, sorted
+    class_configs: tuple[tuple[str, str], ...] = ()  # (exported class, its `config: X` annotation, inherited)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class SourceModel:
     files: tuple[SourceFile, ...]
     auto_entries: tuple[AutoEntry, ...]
     transformers_version: str
+    # (Auto class, backends its @requires names) for the Auto classes in auto_entries that need any
+    auto_class_backends: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def exported(self) -> tuple[str, ...]:
@@ -73,6 +76,10 @@ class SourceModel:
     def base_model_prefixes(self) -> tuple[str, ...]:
         """Values of ``base_model_prefix`` in the modeling file(s), sorted."""
         return tuple(sorted({p for f in self.files if f.kind is FileKind.MODELING for p in f.base_model_prefixes}))
+
+    def config_of(self, class_name: str) -> str | None:
+        """The config class a model class declares (``config: Llama4TextConfig``), or None when unknown."""
+        return next((c for f in self.files for name, c in f.class_configs if name == class_name), None)
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,9 @@ def discover(like: str, catalogue: Catalogue | None = None) -> SourceModel:
         files=files,
         auto_entries=entries,
         transformers_version=catalogue.installed.version,
+        auto_class_backends=tuple(
+            sorted((a, b) for a, b in catalogue.tables.auto_class_backends.items() if any(e.auto_class == a for e in entries))
+        ),
     )
 
 
@@ -160,7 +170,8 @@ def _model_files(package_dir: Path, package: str, config_class: str) -> tuple[So
     for module, f in parsed.items():
         kind = _kind_of(module, stem)
         if kind is not None and f.exported:
-            files.append(SourceFile(kind, f"{package}.{module}", f.exported, f.base_model_prefixes))
+            configs = tuple((name, f.configs[name]) for name in f.exported if name in f.configs)
+            files.append(SourceFile(kind, f"{package}.{module}", f.exported, f.base_model_prefixes, configs))
     return tuple(sorted(files, key=lambda f: (list(FileKind).index(f.kind), f.module)))
 
 
@@ -178,6 +189,7 @@ class _ParsedFile:
     exported: tuple[str, ...]  # ``__all__`` names the file defines as classes
     defined: frozenset[str]  # names of the classes it defines
     base_model_prefixes: tuple[str, ...]
+    configs: dict[str, str]  # class -> config class it declares, inherited through in-file bases
 
 
 def _parse_file(path: Path) -> _ParsedFile:
@@ -188,7 +200,34 @@ def _parse_file(path: Path) -> _ParsedFile:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
             if isinstance(node.value, (ast.List, ast.Tuple)):
                 exported = tuple(e.value for e in node.value.elts if isinstance(e, ast.Constant))
-    return _ParsedFile(tuple(name for name in exported if name in defined), defined, _prefixes_in(tree))
+    exported = tuple(name for name in exported if name in defined)
+    return _ParsedFile(exported, defined, _prefixes_in(tree), _class_configs(tree))
+
+
+def _class_configs(tree: ast.Module) -> dict[str, str]:
+    """Class name -> the ``config: X`` annotation of its body or, failing that, of its first in-file base with one."""
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    own = {name: _declared_config(cls) for name, cls in classes.items()}
+    found: dict[str, str] = {}
+    for name in sorted(classes):
+        seen, queue = set(), [name]
+        while queue and name not in found:
+            current = queue.pop(0)
+            if current in seen or current not in classes:
+                continue
+            seen.add(current)
+            if own[current] is not None:
+                found[name] = own[current]
+            queue.extend(b.id for b in classes[current].bases if isinstance(b, ast.Name))
+    return found
+
+
+def _declared_config(cls: ast.ClassDef) -> str | None:
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == "config":
+            if isinstance(stmt.annotation, ast.Name):
+                return stmt.annotation.id
+    return None
 
 
 def _prefixes_in(tree: ast.Module) -> tuple[str, ...]:

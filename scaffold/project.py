@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scaffold import __version__
+from scaffold.backends import ModuleBackends, gather_backends
 from scaffold.clone import Clone, plan_clone
 from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
 from scaffold.discovery import Catalogue, SourceModel, discover
@@ -29,9 +30,19 @@ PER_BACKEND_ARGUMENT = {
 }
 
 
-# Files whose source imports torchvision at module level (why: transformers imports them lazily, but the
-# generated __init__ imports eagerly, and torchvision is an optional dependency).
-GUARDED_KINDS = (FileKind.IMAGE_PROCESSING, FileKind.VIDEO_PROCESSING)
+# Backends a per-backend processor entry needs, by its key in transformers' table (why: a borrowed
+# torchvision processor is a placeholder without torchvision, and register() rejects it).
+BACKEND_KEY_NEEDS = {"pil": ("vision",), "torchvision": ("torchvision",)}
+
+
+@dataclass(frozen=True)
+class RegisterCall:
+    """One register call of the generated ``__init__`` and the backends it needs (as ``_available`` arguments)."""
+
+    auto_class: str
+    config_class: str
+    needs: str  # '"torchvision", "vision"', or "" when it needs nothing optional
+    classes: tuple[tuple[str, str, str], ...]  # (backend key, class name, needs of this entry)
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,8 @@ def build_files(clone: Clone, resolver: SourceResolver) -> tuple[GeneratedFile, 
     model_files = tuple(
         GeneratedFile(path=package / f.path.name, content=f.content, kind=f.kind) for f in converted.files
     )
-    context = _context(clone, tuple(f.path.name for f in model_files))
+    backends = gather_backends({f.path.stem: f.content for f in model_files if f.path.suffix == ".py"})
+    context = _context(clone, tuple(f.path.name for f in model_files), backends)
     return (
         GeneratedFile(PurePosixPath("pyproject.toml"), render("project/pyproject.toml.j2", **context), FileKind.PROJECT),
         GeneratedFile(PurePosixPath("README.md"), render("project/README.md.j2", **context), FileKind.PROJECT),
@@ -101,7 +113,7 @@ def render_modular(clone: Clone) -> str:
     )
 
 
-def _context(clone: Clone, model_files: tuple[str, ...]) -> dict[str, object]:
+def _context(clone: Clone, model_files: tuple[str, ...], backends: dict[str, ModuleBackends]) -> dict[str, object]:
     names, source = clone.names, clone.source
     local = set(clone.exported)
     registered = {name for reg in clone.registrations for _, name in reg.classes}
@@ -122,13 +134,45 @@ def _context(clone: Clone, model_files: tuple[str, ...]) -> dict[str, object]:
         "local_imports": local_imports,
         "per_backend": PER_BACKEND_ARGUMENT,
         "uses_backends": any(r.auto_class in PER_BACKEND_ARGUMENT for r in clone.registrations),
-        "guarded_modules": {f"{kind.value}_{names.snake}" for kind in GUARDED_KINDS},
+        "import_guards": {m: _arguments(b.imports) for m, b in backends.items() if b.imports},
+        "register_calls": (calls := _register_calls(clone, backends)),
+        "uses_available": any(b.imports for b in backends.values())
+        or any(c.needs or any(e for _, _, e in c.classes) for c in calls),
         "auto_classes": auto_classes,
         "test": clone.test,
         "test_family": clone.test.family,
         "test_imports": sorted({clone.test.config_class, *(new for _, new, _ in clone.test.heads)}),
         "key_renames": _key_renames(source, names),
     }
+
+
+def _register_calls(clone: Clone, backends: dict[str, ModuleBackends]) -> tuple[RegisterCall, ...]:
+    """The registrations with what each needs: its Auto class's backends, and per class its module's
+    import needs, its ``@requires`` and its per-backend key."""
+    auto_needs = dict(clone.source.auto_class_backends)
+    modules = {c.new: f"{c.kind.value}_{clone.names.snake}" for c in clone.classes}
+    calls = []
+    for reg in clone.registrations:
+        per_class = [
+            (key, name, _class_needs(name, modules, backends) + BACKEND_KEY_NEEDS.get(key, ()))
+            for key, name in reg.classes
+        ]
+        call_needs = set(auto_needs.get(reg.auto_class, ()))
+        if reg.auto_class not in PER_BACKEND_ARGUMENT:  # per-backend entries are checked one by one
+            call_needs.update(n for _, _, needs in per_class for n in needs)
+        entries = tuple((key, name, _arguments(tuple(set(needs) - call_needs))) for key, name, needs in per_class)
+        calls.append(RegisterCall(reg.auto_class, reg.config_class, _arguments(tuple(call_needs)), entries))
+    return tuple(calls)
+
+
+def _class_needs(name: str, modules: dict[str, str], backends: dict[str, ModuleBackends]) -> tuple[str, ...]:
+    found = backends.get(modules.get(name, ""))
+    return found.of_class(name) if found is not None else ()
+
+
+def _arguments(needs: tuple[str, ...]) -> str:
+    """``("vision", "torchvision")`` -> ``'"torchvision", "vision"'`` (sorted, for ``_available(...)``)."""
+    return ", ".join(f'"{n}"' for n in sorted(set(needs)))
 
 
 def _key_renames(source: SourceModel, names: ModelNames) -> tuple[tuple[str, str], ...]:

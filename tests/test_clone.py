@@ -83,3 +83,29 @@ def test_borrowed_model_classes_are_not_registered(catalogue):
 def test_ved_test_spec_includes_the_profile_automodel(catalogue):
     heads = _clone(catalogue, "vision-encoder-decoder", "my-captioner").test.heads
     assert heads[0] == ("AutoModel", "MyCaptionerModel", "VisionEncoderDecoderModel")
+
+
+def test_heads_declaring_another_config_are_not_registered_for_it(catalogue):
+    """transformers maps Llama4ForCausalLM (config: Llama4TextConfig) for llama4 too; register() would refuse it."""
+    clone = _clone(catalogue, "llama4", "my-l4")
+    pairs = {(r.auto_class, r.config_class, r.classes[0][1]) for r in clone.registrations}
+    assert ("AutoModelForCausalLM", "MyL4Config", "MyL4ForCausalLM") not in pairs
+    assert ("AutoModelForTextEncoding", "MyL4Config", "MyL4TextModel") not in pairs
+    assert ("AutoModelForCausalLM", "MyL4TextConfig", "MyL4ForCausalLM") in pairs
+    assert ("AutoModel", "MyL4Config", "MyL4ForConditionalGeneration") in pairs
+    assert all(source != "Llama4ForCausalLM" for _, _, source in clone.test.heads)
+
+
+def test_sub_config_clone_keeps_its_own_heads(catalogue):
+    clone = _clone(catalogue, "qwen3_5_moe_text", "my-q")
+    pairs = {(r.auto_class, r.config_class, r.classes[0][1]) for r in clone.registrations}
+    assert ("AutoModelForCausalLM", "MyQConfig", "MyQForCausalLM") not in pairs
+    assert ("AutoModelForCausalLM", "MyQTextConfig", "MyQForCausalLM") in pairs
+    assert [h[0] for h in clone.test.heads] == ["AutoModel", "AutoModelForCausalLM"]
+
+
+def test_declared_config_is_inherited_through_in_file_bases(catalogue):
+    source = discover("llama4", catalogue)
+    assert source.config_of("Llama4ForCausalLM") == "Llama4TextConfig"
+    assert source.config_of("Llama4PreTrainedModel") == "Llama4Config"
+    assert source.config_of("Llama4ForConditionalGeneration") == "Llama4Config"

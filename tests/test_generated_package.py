@@ -84,3 +84,21 @@ print("ok")
 def test_ved_clone_registers_with_automodel(tmp_path):
     out = _run(f"SAVE = {str(tmp_path / 'ckpt')!r}\n" + VED_CHECK, EXAMPLES / "my_captioner")
     assert out.strip().endswith("ok")
+
+
+def test_clone_with_torchvision_modules_imports_whatever_is_installed(tmp_path):
+    """vilt's image processors import torchvision at top level; the package must import with or without it."""
+    from scaffold.project import NewModelRequest, plan_new_model
+    from scaffold.writer import write_new_tree
+
+    write_new_tree(plan_new_model(NewModelRequest(like="vilt", name="my-vilt", out=tmp_path / "my_vilt")), force=True)
+    code = (
+        "import my_vilt\n"
+        "from transformers import AutoConfig, AutoModel\n"
+        "from transformers.utils import is_torchvision_available\n"
+        "assert (my_vilt.MyViltImageProcessor is None) != is_torchvision_available()\n"
+        "cfg = AutoConfig.for_model('my-vilt')\n"
+        "assert type(cfg).__name__ == 'MyViltConfig'\n"
+        "print('ok')\n"
+    )
+    assert _run(code, tmp_path / "my_vilt").strip().endswith("ok")
