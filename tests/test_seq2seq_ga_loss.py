@@ -106,3 +106,17 @@ def test_the_clone_says_it_ignores_loss_kwargs(clones):
     for like, head in clones.items():
         assert head.accepts_loss_kwargs is False, like
         assert "accepts_loss_kwargs" not in vars(STOCK[like]), like
+
+
+def test_every_listed_head_still_ignores_loss_kwargs_in_transformers():
+    """The table names real classes whose Trainer default (forward takes **kwargs) is the wrong one."""
+    import inspect
+
+    from scaffold.profiles import MEAN_LOSS_SEQ2SEQ_HEADS, profile_for
+
+    for model_type, head in MEAN_LOSS_SEQ2SEQ_HEADS.items():
+        cls = getattr(transformers, head)
+        assert "accepts_loss_kwargs" not in vars(cls), head
+        kinds = {p.kind for p in inspect.signature(cls.forward).parameters.values()}
+        assert inspect.Parameter.VAR_KEYWORD in kinds, head
+        assert "accepts_loss_kwargs = False" in profile_for(model_type).overrides[head]
