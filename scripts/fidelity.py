@@ -7,7 +7,10 @@ every generated file with the shipped one:
   (b) AST-identical after removing docstrings and making imports absolute. Import statements are compared as a
       set of (guard, module, name, alias): their order and grouping is the job of ruff's isort in transformers.
 
-Usage: python scripts/fidelity.py [--jobs 2] [--only NAME ...] [--show-diff] [--verbose]
+Usage: python scripts/fidelity.py [--jobs 2] [--only NAME ...] [--timeout 120] [--show-diff] [--verbose]
+
+One line per model is printed (and flushed) as soon as it is done, so a partial run is readable; the summary
+follows at the end. A model that takes longer than ``--timeout`` seconds counts as a crash.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import ast
 import difflib
 import multiprocessing
+import signal
 import statistics
 import sys
 import time
@@ -54,6 +58,7 @@ class ModelOutcome:
     files: tuple[FileOutcome, ...] = ()
     crash: str = ""
     causes: tuple[str, ...] = field(default=())
+    cpu_seconds: float = 0.0  # CPU time of the conversion: less sensitive than wall time to a loaded machine
 
     @property
     def ast_identical(self) -> bool:
@@ -178,6 +183,30 @@ def ast_cause(ours: str, theirs: str, package: str) -> str:
     return ""
 
 
+class ConversionTimeout(Exception):
+    """A conversion ran past the per-model time limit."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise ConversionTimeout("conversion ran past the time limit")
+
+
+def check_model_timed(job: tuple[Path, int]) -> ModelOutcome:
+    """check_model with a wall-clock limit (SIGALRM; 0 means none). A timeout is reported as a crash."""
+    modular, timeout = job
+    if timeout <= 0:
+        return check_model(modular)
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(timeout)
+    try:
+        return check_model(modular)
+    except ConversionTimeout:
+        return ModelOutcome(modular.stem, float(timeout), crash=f"Timeout: over {timeout}s")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def check_model(modular: Path) -> ModelOutcome:
     """Convert one modular file and compare its outputs with the shipped ones."""
     model = modular.parent.name
@@ -189,7 +218,7 @@ def check_model(modular: Path) -> ModelOutcome:
         header=header,
         rename_policy=IN_TREE_COMPAT,
     )
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     try:
         result = convert_modular(
             modular.read_text(encoding="utf-8"),
@@ -197,14 +226,16 @@ def check_model(modular: Path) -> ModelOutcome:
             resolver=installed_transformers(),
             options=options,
         )
+    except ConversionTimeout:
+        raise
     except Exception as error:  # noqa: BLE001 - crashes are what this script counts
         return ModelOutcome(modular.stem, time.perf_counter() - start, crash=_crash(error))
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     ours = {str(f.path): f.content for f in result.files}
     causes = [f"missing file {n}" for n in sorted(set(shipped) - set(ours))]
     causes += [f"extra file {n}" for n in sorted(set(ours) - set(shipped))]
     files = tuple(_compare(name, ours[name], shipped[name], options.package or "") for name in sorted(ours) if name in shipped)
-    return ModelOutcome(modular.stem, seconds, files, causes=tuple(causes))
+    return ModelOutcome(modular.stem, seconds, files, causes=tuple(causes), cpu_seconds=cpu)
 
 
 def _crash(error: Exception) -> str:
@@ -236,6 +267,8 @@ def report(outcomes: list[ModelOutcome], verbose: bool) -> None:
     times = [o.seconds for o in outcomes if not o.crash]
     if times:
         print(f"time per model: median {statistics.median(times):.2f}s, mean {statistics.mean(times):.2f}s, max {max(times):.2f}s")
+        cpu = [o.cpu_seconds for o in outcomes if not o.crash]
+        print(f"CPU per model:  median {statistics.median(cpu):.2f}s, mean {statistics.mean(cpu):.2f}s, max {max(cpu):.2f}s")
     groups: dict[str, list[str]] = defaultdict(list)
     for o in outcomes:
         if o.crash:
@@ -250,6 +283,20 @@ def report(outcomes: list[ModelOutcome], verbose: bool) -> None:
         print(f"  {len(items):4d}  {cause}")
         for item in items[: (None if verbose else 6)]:
             print(f"          {item}")
+
+
+def _progress(outcome: ModelOutcome, done: int, total: int) -> ModelOutcome:
+    """Print one line for a finished model (flushed, so a partial run can be read) and return it."""
+    if outcome.crash:
+        status = "CRASH " + outcome.crash
+    elif outcome.byte_identical:
+        status = "byte"
+    elif outcome.ast_identical:
+        status = "ast"
+    else:
+        status = "FAIL " + "; ".join(list(outcome.causes) + [f"{f.name}: {f.cause}" for f in outcome.files if f.cause])
+    print(f"[{done}/{total}] {outcome.model} {outcome.seconds:.2f}s cpu {outcome.cpu_seconds:.2f}s {status}", flush=True)
+    return outcome
 
 
 def _pct(part: int, whole: int) -> str:
@@ -278,17 +325,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], help="model directory or modular name (repeatable)")
     parser.add_argument("--show-diff", action="store_true", help="print diffs for the selected models")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--timeout", type=int, default=120, help="seconds per model (0: none); over it is a crash")
     args = parser.parse_args(argv)
     paths = modular_files(args.only)
     if args.show_diff:
         for path in paths:
             show_diff(path)
         return 0
+    jobs = [(p, args.timeout) for p in paths]
+    outcomes: list[ModelOutcome] = []
     if args.jobs > 1:
         with multiprocessing.Pool(args.jobs) as pool:
-            outcomes = pool.map(check_model, paths, chunksize=1)
+            for outcome in pool.imap_unordered(check_model_timed, jobs, chunksize=1):
+                outcomes.append(_progress(outcome, len(outcomes) + 1, len(jobs)))
     else:
-        outcomes = [check_model(p) for p in paths]
+        for job in jobs:
+            outcomes.append(_progress(check_model_timed(job), len(outcomes) + 1, len(jobs)))
+    outcomes.sort(key=lambda o: o.model)
     report(outcomes, args.verbose)
     return 0
 

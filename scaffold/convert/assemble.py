@@ -106,11 +106,20 @@ class FileDraft:
         return [self.entries[name][1] for name in placed]
 
 
-def split_cross_kind(deps: set[str], ns: Namespace, kind: FileKind, new_snake: str) -> tuple[set[str], list[ImportRecord]]:
-    """Classes that belong to another generated file are imported from it instead of copied."""
+def split_cross_kind(
+    deps: set[str], ns: Namespace, kind: FileKind, new_snake: str, home: FileKind | None = None
+) -> tuple[set[str], list[ImportRecord]]:
+    """Classes that belong to another generated file are imported from it instead of copied.
+
+    ``home`` is the kind of the parent module ``ns`` was read from: a class that module defines itself stays
+    in a file of the same kind whatever its name says (``XImageProcessorKwargs`` in an image_processing_pil
+    file, ``XCTCTokenizerOutput`` in a tokenization file).
+    """
     kept, imports = set(deps), []
     for name in sorted(deps):
         other = kind_for_name(name)
+        if home is kind and name in ns.original:
+            continue
         if ns.definitions[name].kind is DefKind.CLASS and other is not kind:
             kept.discard(name)
             imports.append(ImportRecord("." + other.filename(new_snake)[:-3], name))
@@ -159,10 +168,18 @@ def needed_imports(body: list[cst.BaseStatement], defined: Iterable[str], record
     taken = set(defined)
     kept: list[ImportRecord] = []
     for record in records:
-        if record.bound in used and record.bound not in taken:
+        key = _binding_key(record)
+        if key in used and key not in taken:
             kept.append(record)
-            taken.add(record.bound)
+            taken.add(key)
     return kept
+
+
+def _binding_key(record: ImportRecord) -> str:
+    """What a record provides: its bound name, or the dotted module of a plain ``import a.b`` (used as ``a.b.x``)."""
+    if not record.module and not record.alias and "." in record.name:
+        return record.name
+    return record.bound
 
 
 def keeps_modular_assignment(name: str, node: cst.BaseStatement, parent_has_it: bool) -> bool:

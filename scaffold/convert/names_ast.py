@@ -7,6 +7,7 @@ libcst is the tool for rewriting; for reading names it is about 50 times slower 
 from __future__ import annotations
 
 import ast
+import symtable
 from functools import lru_cache
 
 import libcst as cst
@@ -88,8 +89,83 @@ def definition_time_names(node: cst.CSTNode) -> frozenset[str]:
 
 
 def variables_used(node: cst.CSTNode) -> frozenset[str]:
-    """The plain names a libcst statement reads or binds (no attribute or keyword names): what imports serve."""
-    parsed = _parsed(code_of(node))
+    """The plain names a libcst statement reads or binds (no attribute or keyword names): what imports serve.
+
+    Names inside string annotations count too (``outputs: "DepthEstimatorOutput"`` needs its import, usually
+    under ``if TYPE_CHECKING:``).
+    """
+    code = code_of(node)
+    parsed = _parsed(code)
     if parsed is None:
         return frozenset()
-    return frozenset(n.id for n in ast.walk(parsed) if isinstance(n, ast.Name))
+    found = set(_global_names(code))
+    for annotation in _annotations(parsed):
+        found |= _names_in_strings(annotation)
+    found |= _dotted_names(parsed)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def _global_names(code: str) -> frozenset[str]:
+    """Module-level names a statement binds or reads; a function's parameters and locals are not among them.
+
+    (``def f(self, strict): g(strict)`` does not need ``from huggingface_hub.dataclasses import strict``.)
+    """
+    found: set[str] = set()
+    stack = [symtable.symtable(code, "<statement>", "exec")]
+    while stack:
+        table = stack.pop()
+        top = table.get_type() == "module"
+        found |= {s.get_name() for s in table.get_symbols() if top or s.is_global()}
+        stack.extend(table.get_children())
+    return frozenset(found)
+
+
+def _dotted_names(tree: ast.AST) -> set[str]:
+    """``torch.distributions.Categorical`` -> ``torch.distributions``, ``torch.distributions.Categorical``.
+
+    A plain ``import torch.distributions`` binds ``torch`` like ``import torch`` does; this tells them apart.
+    """
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            parts = [node.attr]
+            value = node.value
+            while isinstance(value, ast.Attribute):
+                parts.append(value.attr)
+                value = value.value
+            if isinstance(value, ast.Name):
+                found.add(".".join([value.id, *reversed(parts)]))
+    return found
+
+
+def _annotations(tree: ast.AST) -> list[ast.expr]:
+    """Every annotation expression in a subtree: parameters, returns, annotated assignments."""
+    found: list[ast.expr | None] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg):
+            found.append(node.annotation)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            found.append(node.annotation)
+    return [a for a in found if a is not None]
+
+
+def _names_in_strings(annotation: ast.expr) -> set[str]:
+    """The plain names of the string parts of an annotation (``"X | None"`` -> X), unparsable strings skipped."""
+    found: set[str] = set()
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            inner = _parsed_expression(node.value)
+            if inner is not None:
+                found |= {n.id for n in ast.walk(inner) if isinstance(n, ast.Name)}
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _parsed_expression(text: str) -> ast.expr | None:
+    try:
+        return ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 import libcst as cst
@@ -85,7 +85,8 @@ def read_modular(text: str, path: str, options: ConvertOptions) -> ModularFile:
     parents: dict[str, str] = {}
     plain: list[ImportRecord] = []
     for record in index.imports:
-        if model_specific(record.module) and record.guard is None:
+        own_file = options.package is not None and sibling_stem(record.module, options.package) is not None
+        if model_specific(record.module) and record.guard is None and not own_file:
             parents[record.bound] = record.module
         elif record.module.startswith("..") or (record.module.startswith(".") and sibling_stem(record.module, None) is None):
             raise ModularError(
@@ -96,7 +97,7 @@ def read_modular(text: str, path: str, options: ConvertOptions) -> ModularFile:
             )
         else:
             sibling = sibling_stem(record.module, options.package)
-            plain.append(record if sibling is None else ImportRecord("." + sibling, record.name, record.alias))
+            plain.append(record if sibling is None else replace(record, module="." + sibling))  # guard kept
     return ModularFile(path, snake_of(path), tree, index, parents, tuple(plain))
 
 
@@ -270,7 +271,8 @@ def add_class(
         ns = spaces[module]
         node = flatten(modular, sources[module], node, bases[0])
         direct = ns.closure_of_objects(ns.deps_of(names_used(node) - siblings, node.name.value))
-        direct, extra = split_cross_kind(direct, ns, draft.kind, modular.snake)
+        home = kind_for_module(module.rpartition(".")[2])
+        direct, extra = split_cross_kind(direct, ns, draft.kind, modular.snake, home)
         later = {n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS}
         missing = bfs_classes(ns, direct - later, [*draft.entries, *later])
     else:
@@ -324,8 +326,8 @@ def render_file(
     """The text of one generated file: header, the imports its body needs, then the body."""
     body = draft.body()
     records = list(modular.imports) + draft.extra_imports
-    for source in sources.values():
-        records.extend(source.imports)
+    for source in sorted(sources.values(), key=lambda src: _home_kind(src) is not draft.kind):
+        records.extend(source.imports)  # a name bound by the parent file of this kind wins (`logging`)
     imports = needed_imports(body, draft.entries, _unique(records))
     guards = [cst.parse_expression(r.guard) for r in imports if r.guard is not None]
     if guards:  # names a kept guard tests (is_torch_available) are needed too
@@ -337,6 +339,10 @@ def render_file(
     code = leading + "".join(code_of(node) for node in body)
     header = options.header if options.header is not None else default_header(modular.path)
     return GeneratedFile(path=PurePosixPath(draft.kind.filename(modular.snake)), content=header + code, kind=draft.kind)
+
+
+def _home_kind(source: SourceModule) -> FileKind | None:
+    return kind_for_module(source.module.rpartition(".")[2])
 
 
 def _unique(records: list[ImportRecord]) -> list[ImportRecord]:

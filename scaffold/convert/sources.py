@@ -12,7 +12,8 @@ from scaffold.convert.definitions import DefKind, ModuleIndex, index_source
 from scaffold.convert.imports import ImportRecord
 from scaffold.convert.naming import SourceNames, camel_prefixes, default_camel, pick_prefix, shared_prefix
 from scaffold.convert.rename import RenameMap, RenamePolicy, Spellings, rename_identifier
-from scaffold.convert.routing import SUFFIX_KINDS, kind_for_module, model_of_module
+from scaffold.convert.routing import SUFFIX_KINDS, kind_for_module, kind_for_name, model_of_module
+from scaffold.files import FileKind
 
 # Modules under transformers.models that are shared machinery, not a model to inherit from.
 NOT_MODEL_PACKAGES = frozenset({"auto"})
@@ -117,7 +118,7 @@ def rename_map_for(names: SourceNames, keep: frozenset[str], policy: RenamePolic
 def load_source(names: SourceNames, parsed: ParsedSource, policy: RenamePolicy, file_snake: str) -> SourceModule:
     """Rename one parent module; its sibling imports now point at the new model's files."""
     package = names.module.rpartition(".")[0]
-    raw = parsed.index
+    raw = replace(parsed.index, imports=tuple(_own_class_from_top(r, names) for r in parsed.index.imports))
     keep = frozenset(r.bound for r in raw.imports if sibling_stem(r.module, package) is None)
     rename_map = rename_map_for(names, keep, policy)
     renamed: dict[str, str] = {}
@@ -135,6 +136,16 @@ def load_source(names: SourceNames, parsed: ParsedSource, policy: RenamePolicy, 
     siblings = frozenset(r.bound for r in imports if r.module.startswith("."))
     index = ModuleIndex(MappingProxyType(definitions), imports, raw.exports)
     return SourceModule(names, index, imports, siblings, rename_map)
+
+
+def _own_class_from_top(record: ImportRecord, names: SourceNames) -> ImportRecord:
+    """``from transformers import UdopConfig`` in modeling_udop is a sibling import of its own config file."""
+    if record.module != "transformers" or not record.name.startswith(names.old_camel) or record.guard is not None:
+        return record
+    kind = kind_for_name(record.name)
+    if kind is FileKind.MODELING:
+        return record
+    return replace(record, module=f"{names.module.rpartition('.')[0]}.{kind.filename(names.old_snake)[:-3]}")
 
 
 def _renamed_record(

@@ -1,0 +1,352 @@
+"""Before/after tests for converter bugs found by the full fidelity run (scripts/fidelity.py) and by clones.
+
+Each test converts a small modular snippet against a dict-backed fake transformers and checks the one
+behaviour that was wrong (the "before" is said in the test's docstring).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
+
+
+class FakeResolver:
+    """Serves module sources from a dict."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self.modules = modules
+
+    def read_module(self, dotted: str) -> str | None:
+        return self.modules.get(dotted)
+
+
+def _convert(modular: str, modules: dict[str, str], **options: object) -> dict[str, str]:
+    result = convert_modular(modular, modular_path="bar/modular_bar.py", resolver=FakeResolver(modules),
+                             options=ConvertOptions(**options))  # type: ignore[arg-type]
+    return {str(f.path): f.content for f in result.files}
+
+
+def _in_tree(modular: str, modules: dict[str, str]) -> dict[str, str]:
+    return _convert(modular, modules, import_style=ImportStyle.IN_TREE, package="transformers.models.bar")
+
+
+def _guarded_imports(code: str) -> dict[str, list[str]]:
+    """``{guard source: [import source, ...]}`` for the top-level ``if <guard>: import ...`` blocks."""
+    found: dict[str, list[str]] = {}
+    for stmt in ast.parse(code).body:
+        if isinstance(stmt, ast.If) and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body):
+            found.setdefault(ast.unparse(stmt.test), []).extend(ast.unparse(s) for s in stmt.body)
+    return found
+
+
+def _top_level_classes(code: str) -> list[str]:
+    return [s.name for s in ast.parse(code).body if isinstance(s, ast.ClassDef)]
+
+
+IMAGE_PROCESSING_FOO = '''
+from ...image_processing_backends import TorchvisionBackend
+from ...processing_utils import ImagesKwargs
+
+
+class FooImageProcessorKwargs(ImagesKwargs, total=False):
+    do_grayscale: bool
+
+
+class FooImageProcessor(TorchvisionBackend):
+    valid_kwargs = FooImageProcessorKwargs
+
+
+__all__ = ["FooImageProcessor"]
+'''
+
+IMAGE_PROCESSING_PIL_FOO = '''
+from ...image_processing_backends import PilBackend
+from ...processing_utils import ImagesKwargs
+
+
+class FooImageProcessorKwargs(ImagesKwargs, total=False):
+    do_grayscale: bool
+
+
+class FooImageProcessorPil(PilBackend):
+    valid_kwargs = FooImageProcessorKwargs
+
+
+__all__ = ["FooImageProcessorPil"]
+'''
+
+
+def test_string_annotation_keeps_its_type_checking_import() -> None:
+    """Before: ``outputs: "DepthEstimatorOutput"`` did not count as a use, so the guarded import was dropped."""
+    modular = '''
+from typing import TYPE_CHECKING
+
+from transformers.models.foo.image_processing_foo import FooImageProcessor
+
+if TYPE_CHECKING:
+    from ...modeling_outputs import DepthEstimatorOutput
+
+
+class BarImageProcessor(FooImageProcessor):
+    def post_process(self, outputs: "DepthEstimatorOutput | None"):
+        return outputs
+'''
+    files = _in_tree(modular, {"transformers.models.foo.image_processing_foo": IMAGE_PROCESSING_FOO})
+    code = files["image_processing_bar.py"]
+    assert _guarded_imports(code) == {"TYPE_CHECKING": ["from ...modeling_outputs import DepthEstimatorOutput"]}
+    assert "from typing import TYPE_CHECKING" in code
+
+
+def test_sibling_import_under_type_checking_stays_guarded() -> None:
+    """Before: ``if TYPE_CHECKING: from .modeling_bar import X`` lost its guard (a circular import at run time)."""
+    modular = '''
+from typing import TYPE_CHECKING
+
+from transformers.models.foo.image_processing_foo import FooImageProcessor
+
+if TYPE_CHECKING:
+    from .modeling_bar import BarOutput
+
+
+class BarImageProcessor(FooImageProcessor):
+    def post_process(self, outputs: "BarOutput"):
+        return outputs
+'''
+    files = _in_tree(modular, {"transformers.models.foo.image_processing_foo": IMAGE_PROCESSING_FOO})
+    code = files["image_processing_bar.py"]
+    assert _guarded_imports(code) == {"TYPE_CHECKING": ["from .modeling_bar import BarOutput"]}
+
+
+def test_pil_file_defines_the_kwargs_class_its_parent_file_defines() -> None:
+    """Before: ``BarImageProcessorKwargs`` was imported from image_processing_bar instead of copied."""
+    modular = '''
+from transformers.models.foo.image_processing_foo import FooImageProcessor
+from transformers.models.foo.image_processing_pil_foo import FooImageProcessorPil
+
+
+class BarImageProcessor(FooImageProcessor):
+    pass
+
+
+class BarImageProcessorPil(FooImageProcessorPil):
+    pass
+'''
+    modules = {
+        "transformers.models.foo.image_processing_foo": IMAGE_PROCESSING_FOO,
+        "transformers.models.foo.image_processing_pil_foo": IMAGE_PROCESSING_PIL_FOO,
+    }
+    files = _in_tree(modular, modules)
+    pil = files["image_processing_pil_bar.py"]
+    assert _top_level_classes(pil) == ["BarImageProcessorKwargs", "BarImageProcessorPil"]
+    assert "from .image_processing_bar import" not in pil
+
+
+TOKENIZATION_FOO = '''
+from dataclasses import dataclass
+
+from ...tokenization_python import PreTrainedTokenizer
+from ...utils import ModelOutput
+
+
+@dataclass
+class FooCTCTokenizerOutput(ModelOutput):
+    text: list
+
+
+class FooCTCTokenizer(PreTrainedTokenizer):
+    def decode(self, ids):
+        return FooCTCTokenizerOutput(text=ids)
+
+
+__all__ = ["FooCTCTokenizer"]
+'''
+
+
+def test_tokenizer_output_dataclass_is_defined_in_the_tokenization_file() -> None:
+    """Before: ``BarCTCTokenizerOutput`` (no tokenizer suffix) was imported from modeling_bar, which lacked it."""
+    modular = '''
+from transformers.models.foo.tokenization_foo import FooCTCTokenizer
+
+
+class BarCTCTokenizer(FooCTCTokenizer):
+    pass
+'''
+    files = _convert(modular, {"transformers.models.foo.tokenization_foo": TOKENIZATION_FOO})
+    assert list(files) == ["tokenization_bar.py"]
+    code = files["tokenization_bar.py"]
+    assert _top_level_classes(code) == ["BarCTCTokenizerOutput", "BarCTCTokenizer"]
+    assert "modeling_bar" not in code
+
+
+MODELING_FOO_STDLIB_LOGGING = '''
+import logging
+
+from torch import nn
+
+from transformers import FooConfig
+
+logger = logging.getLogger(__name__)
+
+
+class FooModel(nn.Module):
+    def __init__(self, config: FooConfig):
+        super().__init__()
+        logger.info("made")
+
+
+__all__ = ["FooModel"]
+'''
+
+PROCESSING_FOO = '''
+from transformers import logging
+
+from ...processing_utils import ProcessorMixin
+
+logger = logging.get_logger(__name__)
+
+
+class FooProcessor(ProcessorMixin):
+    def __call__(self, text):
+        logger.warning("called")
+        return text
+
+
+__all__ = ["FooProcessor"]
+'''
+
+CONFIGURATION_FOO = '''
+from ...configuration_utils import PreTrainedConfig
+
+
+class FooConfig(PreTrainedConfig):
+    model_type = "foo"
+
+
+__all__ = ["FooConfig"]
+'''
+
+
+def test_each_file_binds_a_shared_name_from_its_own_parent_file() -> None:
+    """Before: processing_bar.py imported the stdlib ``logging`` of modeling_foo (``logging.get_logger`` fails)."""
+    modular = '''
+from transformers.models.foo.configuration_foo import FooConfig
+from transformers.models.foo.modeling_foo import FooModel
+from transformers.models.foo.processing_foo import FooProcessor
+
+
+class BarConfig(FooConfig):
+    pass
+
+
+class BarModel(FooModel):
+    pass
+
+
+class BarProcessor(FooProcessor):
+    pass
+'''
+    modules = {
+        "transformers.models.foo.configuration_foo": CONFIGURATION_FOO,
+        "transformers.models.foo.modeling_foo": MODELING_FOO_STDLIB_LOGGING,
+        "transformers.models.foo.processing_foo": PROCESSING_FOO,
+    }
+    files = _convert(modular, modules)
+    assert "from transformers import logging" in files["processing_bar.py"]
+    assert "import logging\n" in files["modeling_bar.py"]
+
+
+def test_parent_importing_its_own_config_from_the_top_package_gets_the_new_config() -> None:
+    """Before: ``from transformers import FooConfig`` in modeling_foo stayed, so the clone used FooConfig."""
+    modular = '''
+from transformers.models.foo.configuration_foo import FooConfig
+from transformers.models.foo.modeling_foo import FooModel
+
+
+class BarConfig(FooConfig):
+    pass
+
+
+class BarModel(FooModel):
+    pass
+'''
+    modules = {
+        "transformers.models.foo.configuration_foo": CONFIGURATION_FOO,
+        "transformers.models.foo.modeling_foo": MODELING_FOO_STDLIB_LOGGING,
+    }
+    modeling = _convert(modular, modules)["modeling_bar.py"]
+    assert "from .configuration_bar import BarConfig" in modeling
+    assert "FooConfig" not in modeling
+
+
+MODELING_FOO_SMALL = '''
+import torch
+import torch.distributions
+from torch import nn
+
+from .configuration_foo import FooConfig
+
+
+class FooLayer(nn.Module):
+    def __init__(self, config: FooConfig):
+        super().__init__()
+
+    def _load(self, state_dict, strict):
+        return torch.distributions.Categorical(logits=state_dict).entropy(), strict
+
+
+class FooModel(nn.Module):
+    def __init__(self, config: FooConfig):
+        super().__init__()
+        self.layer = FooLayer(config)
+
+
+__all__ = ["FooModel"]
+'''
+
+
+def test_import_from_the_modular_files_own_config_is_a_sibling_import_not_a_parent() -> None:
+    """Before: ``from .configuration_bar import BarOtherConfig`` (in-tree) was taken as a parent and its import lost."""
+    modular = '''
+from transformers.models.foo.modeling_foo import FooModel
+
+from .configuration_bar import BarConfig, BarOtherConfig
+
+
+class BarModel(FooModel):
+    def __init__(self, config: BarConfig, other: BarOtherConfig):
+        super().__init__(config)
+'''
+    modules = {"transformers.models.foo.modeling_foo": MODELING_FOO_SMALL}
+    modeling = _in_tree(modular, modules)["modeling_bar.py"]
+    assert "from .configuration_bar import BarConfig, BarOtherConfig" in modeling
+
+
+def test_parameter_named_like_a_modular_import_does_not_pull_that_import() -> None:
+    """Before: ``def _load(self, state_dict, strict)`` kept ``from huggingface_hub.dataclasses import strict``."""
+    modular = '''
+from huggingface_hub.dataclasses import strict
+
+from transformers.models.foo.modeling_foo import FooModel
+
+
+class BarModel(FooModel):
+    pass
+'''
+    modeling = _convert(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO_SMALL})["modeling_bar.py"]
+    assert "def _load(self, state_dict, strict)" in modeling
+    assert "huggingface_hub" not in modeling
+
+
+def test_plain_dotted_import_is_kept_next_to_the_plain_one() -> None:
+    """Before: ``import torch.distributions`` was dropped because ``import torch`` already bound ``torch``."""
+    modular = '''
+from transformers.models.foo.modeling_foo import FooModel
+
+
+class BarModel(FooModel):
+    pass
+'''
+    modeling = _convert(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO_SMALL})["modeling_bar.py"]
+    lines = modeling.splitlines()
+    assert "import torch" in lines and "import torch.distributions" in lines
