@@ -124,6 +124,23 @@ VED = (
              "attention_mask=decoder_attention_mask,", "attention_mask=None,"),
     Mutation("config decoder without cross-attention", "configuration",
              "decoder_config.add_cross_attention = True", "decoder_config.add_cross_attention = False"),
+    Mutation("encoder-to-decoder projection skipped", "modeling",
+             "encoder_hidden_states = self.enc_to_dec_proj(encoder_hidden_states)",
+             "encoder_hidden_states = encoder_hidden_states"),
+    Mutation("encoder output detached (encoder never trains)", "modeling",
+             "encoder_hidden_states = encoder_outputs[0]", "encoder_hidden_states = encoder_outputs[0].detach()"),
+    Mutation("-100 label padding not ignored by the loss", "modeling",
+             "loss_fct = CrossEntropyLoss()", "loss_fct = CrossEntropyLoss(ignore_index=-1)"),
+    Mutation("collator shift returns the labels unshifted", "modeling",
+             "return shift_tokens_right(labels, self.config.pad_token_id, self.config.decoder_start_token_id)",
+             "return labels"),
+    Mutation("cache not passed to the decoder", "modeling",
+             "past_key_values=past_key_values,", "past_key_values=None,"),
+    Mutation("use_cache not passed to the decoder", "modeling", "use_cache=use_cache,", "use_cache=False,"),
+    Mutation("config not marked encoder-decoder", "configuration",
+             "is_encoder_decoder: bool = True", "is_encoder_decoder: bool = False"),
+    Mutation("config default decoder changed", "configuration",
+             'config_class=AutoConfig, model_type="bert"', 'config_class=AutoConfig, model_type="gpt2"'),
 )
 
 PROFILES = {"llama": ("mut-llama", LLAMA), "vision-encoder-decoder": ("mut-captioner", VED)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, ClassVar
 
 import pytest
@@ -11,7 +12,7 @@ from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
 from .base import ModelTester
 from .generation import GenerationTests
-from .helpers import main_tensor
+from .helpers import assert_outputs_equal, main_tensor, rename_keys
 from .tiny import shrink_config
 from .training import Seq2SeqTrainerTests
 
@@ -38,6 +39,32 @@ def _with_pad_token(config: PreTrainedConfig) -> PreTrainedConfig:
     if getattr(config, "pad_token_id", 0) is None:
         config.pad_token_id = 0
     return config
+
+
+class DecoderMaskTests:
+    """Mixin for encoder-decoder families: the decoder honours `decoder_attention_mask`."""
+
+    __test__ = False
+
+    def test_decoder_attention_mask_is_applied(self) -> None:
+        """A decoder token under decoder_attention_mask=0 does not change the logits after it.
+
+        Right padding cannot show a dropped mask (causal attention hides later tokens anyway) and left padding
+        moves absolute positions, so the masked token sits inside the sequence: changing it must change
+        nothing when the mask is honoured.
+        """
+        config = self.get_config()
+        model, inputs = self.build(self.main_head(), config), self.make_inputs(config)
+        decoder = inputs["decoder_input_ids"]
+        mask = torch.ones_like(decoder)
+        mask[:, 2] = 0
+        changed = decoder.clone()
+        changed[:, 2] = FIRST_ORDINARY_TOKEN + (decoder[:, 2] - FIRST_ORDINARY_TOKEN + 1) % 5
+        first = self.forward(model, {**inputs, "decoder_attention_mask": mask}).logits
+        second = self.forward(model, {**inputs, "decoder_input_ids": changed, "decoder_attention_mask": mask}).logits
+        torch.testing.assert_close(first[:, 3:], second[:, 3:], atol=1e-5, rtol=1e-4)
+        unmasked = self.forward(model, {**inputs, "decoder_input_ids": changed}).logits
+        assert not torch.allclose(first[:, 3:], unmasked[:, 3:], atol=1e-5), "the changed token had no effect at all"
 
 
 class GenericTester(ModelTester):
@@ -143,9 +170,13 @@ class CausalLMTester(GenerationTests, _TextTester):
         ids = random_ids(config, 1, self.seq_length, seed=5)
         pad = torch.zeros((1, 3), dtype=ids.dtype)
         padded = {"input_ids": torch.cat([pad, ids], 1), "attention_mask": torch.cat([pad, torch.ones_like(ids)], 1)}
+        # Absolute-position models (gpt2) need the positions a generate() call would give the padded row.
+        positions = {}
+        if "position_ids" in inspect.signature(model.forward).parameters:
+            positions = {"position_ids": (padded["attention_mask"].cumsum(-1) - 1).clamp(min=0)}
         with torch.no_grad():
             alone = model(input_ids=ids, attention_mask=torch.ones_like(ids)).logits[:, -1]
-            with_pad = model(**padded).logits[:, -1]
+            with_pad = model(**padded, **positions).logits[:, -1]
         torch.testing.assert_close(with_pad, alone, atol=1e-5, rtol=1e-4)
         generated = self.generate(model, padded)[:, 3:]
         assert torch.equal(generated, self.generate(model, {"input_ids": ids, "attention_mask": torch.ones_like(ids)}))
@@ -203,7 +234,7 @@ class EncoderTester(_TextTester):
         torch.testing.assert_close(first[:, :-2], second[:, :-2], atol=1e-5, rtol=1e-4)
 
 
-class Seq2SeqLMTester(GenerationTests, Seq2SeqTrainerTests, _TextTester):
+class Seq2SeqLMTester(GenerationTests, Seq2SeqTrainerTests, DecoderMaskTests, _TextTester):
     """Encoder-decoder language models (t5, bart, ...): generation and Seq2SeqTrainer on top of the suite."""
 
     __test__ = False
@@ -231,15 +262,35 @@ class Seq2SeqLMTester(GenerationTests, Seq2SeqTrainerTests, _TextTester):
         return config.decoder_start_token_id
 
     def make_inputs(self, config: PreTrainedConfig, batch_size: int | None = None) -> dict[str, torch.Tensor]:
+        """Encoder ids ending in the eos token (classification heads pool there) and decoder ids."""
         batch = batch_size or self.batch_size
         ids = random_ids(config, batch, self.seq_length)
+        if getattr(config, "eos_token_id", None) is not None:
+            ids[:, -1] = config.eos_token_id
         decoder = random_ids(config, batch, self.seq_length - 2, seed=1)
         decoder[:, 0] = self.decoder_start(config)
         return {"input_ids": ids, "attention_mask": torch.ones_like(ids), "decoder_input_ids": decoder}
 
+    def takes_decoder_inputs(self, key: str) -> bool:
+        """Only the bare model and the seq2seq LM class get decoder ids; other heads derive them or have no decoder."""
+        model_class = self.model_classes[key]
+        full = {_class_name(self.model_classes.get(name)) for name in ("AutoModel", "AutoModelForSeq2SeqLM")}
+        return model_class.__name__ in full and "decoder_input_ids" in inspect.signature(model_class.forward).parameters
+
+    def is_seq2seq_lm(self, key: str) -> bool:
+        """Head `key` is the seq2seq LM class (AutoModelForPreTraining / MaskedLM often map to it too)."""
+        return self.model_classes[key].__name__ == _class_name(self.model_classes.get("AutoModelForSeq2SeqLM"))
+
+    def inputs_for(self, key: str, config: PreTrainedConfig) -> dict[str, torch.Tensor]:
+        inputs = self.make_inputs(config)
+        if not self.takes_decoder_inputs(key):
+            inputs.pop("decoder_input_ids")
+        return inputs
+
     def labels_for(self, key: str, config: PreTrainedConfig, inputs: dict) -> dict | None:
-        if key == "AutoModelForSeq2SeqLM":
-            return {"labels": random_ids(config, inputs["input_ids"].shape[0], self.seq_length - 2, seed=2)}
+        if self.is_seq2seq_lm(key):
+            length = inputs["decoder_input_ids"].shape[1] if "decoder_input_ids" in inputs else self.seq_length - 2
+            return {"labels": random_ids(config, inputs["input_ids"].shape[0], length, seed=2)}
         return super().labels_for(key, config, inputs)
 
     def expected_layers(self, config: PreTrainedConfig) -> dict[str, int]:
@@ -274,13 +325,24 @@ class VisionEncoderTester(GenericTester):
         return getattr(config, "vision_config", None) or config
 
     def make_inputs(self, config: PreTrainedConfig, batch_size: int | None = None) -> dict[str, torch.Tensor]:
-        return {"pixel_values": random_pixels(self.vision_config(config), batch_size or self.batch_size)}
+        """pixel_values; dual encoders (a text_config too, like clip) also get text ids."""
+        batch = batch_size or self.batch_size
+        inputs = {"pixel_values": random_pixels(self.vision_config(config), batch)}
+        if isinstance(getattr(config, "text_config", None), PreTrainedConfig):
+            ids = random_ids(config.text_config, batch, self.seq_length)
+            inputs.update(input_ids=ids, attention_mask=torch.ones_like(ids))
+        return inputs
+
+    def inputs_for(self, key: str, config: PreTrainedConfig) -> dict[str, torch.Tensor]:
+        """The inputs the head's forward names (an image classifier of a dual encoder takes no text)."""
+        accepted = inspect.signature(self.model_classes[key].forward).parameters
+        return {name: value for name, value in self.make_inputs(config).items() if name in accepted}
 
     def expected_layers(self, config: PreTrainedConfig) -> dict[str, int]:
         return {"": self.vision_config(config).num_hidden_layers}
 
 
-class VisionEncoderDecoderTester(GenerationTests, Seq2SeqTrainerTests, ModelTester):
+class VisionEncoderDecoderTester(GenerationTests, Seq2SeqTrainerTests, DecoderMaskTests, ModelTester):
     """Vision encoder-decoder models: a config built from an encoder and a decoder config (ViT + GPT2 by default)."""
 
     __test__ = False
@@ -353,6 +415,19 @@ class VisionEncoderDecoderTester(GenerationTests, Seq2SeqTrainerTests, ModelTest
         by_hand = self.forward(model, {"pixel_values": pixels}, decoder_input_ids=shifted, labels=labels)
         torch.testing.assert_close(from_labels.logits, by_hand.logits, atol=0, rtol=0)
         torch.testing.assert_close(from_labels.loss, by_hand.loss, atol=0, rtol=0)
+        if hasattr(model, "prepare_decoder_input_ids_from_labels"):  # DataCollatorForSeq2Seq calls it
+            assert torch.equal(model.prepare_decoder_input_ids_from_labels(labels=labels), shifted)
+
+    def test_parity_with_unequal_hidden_sizes(self) -> None:
+        """An encoder wider than the decoder goes through the projection between them, as in the source model."""
+        config = self.get_config()
+        config.encoder.hidden_size = 2 * config.decoder.hidden_size
+        pairs = self._source_pairs()
+        key = self.main_head() if self.main_head() in dict(pairs) else pairs[0][0]
+        clone, source = self.build(key, config), self._build_source(dict(pairs)[key], config)
+        source.load_state_dict(rename_keys(clone.state_dict(), self.state_dict_key_renames), strict=True)
+        inputs = self.make_inputs(config)
+        assert_outputs_equal(self.forward(clone, inputs), self.forward(source, inputs), what=f"{key} vs source")
 
     def test_generation_config_has_the_token_ids(self) -> None:
         model = self.build(self.main_head())
@@ -408,6 +483,10 @@ class ImageTextToTextTester(GenerationTests, ModelTester):
 
     def next_token_logits(self, model: PreTrainedModel, inputs: dict, sequence: torch.Tensor) -> torch.Tensor:
         return model(**{**inputs, "input_ids": sequence, "attention_mask": torch.ones_like(sequence)}).logits[:, -1]
+
+
+def _class_name(model_class: type | None) -> str | None:
+    return model_class.__name__ if model_class is not None else None
 
 
 def _first_int(config: Any, names: tuple[str, ...]) -> int:

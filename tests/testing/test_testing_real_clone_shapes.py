@@ -1,0 +1,134 @@
+"""Shapes of real clones the stand-ins of test_testing_families.py did not have (found on `new-model` output):
+every head of t5/bart, a dual encoder (clip) under VisionEncoderTester, an absolute-position decoder (gpt2)
+with left padding, and a decoder that drops `decoder_attention_mask`. Tests are called directly (fast)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from testing_standins import VED, standin
+
+from scaffold.testing import CausalLMTester, Seq2SeqLMTester, VisionEncoderDecoderTester, VisionEncoderTester
+
+T5_HEADS = standin(
+    "t5",
+    "standin-t5-heads",
+    {
+        "AutoModel": "T5Model",
+        "AutoModelForSeq2SeqLM": "T5ForConditionalGeneration",
+        "AutoModelForPreTraining": "T5ForConditionalGeneration",
+        "AutoModelForTextEncoding": "T5EncoderModel",
+        "AutoModelForTokenClassification": "T5ForTokenClassification",
+        "AutoModelForSequenceClassification": "T5ForSequenceClassification",
+    },
+)
+BART_HEADS = standin(
+    "bart",
+    "standin-bart-heads",
+    {
+        "AutoModelForSeq2SeqLM": "BartForConditionalGeneration",
+        "AutoModelForMaskedLM": "BartForConditionalGeneration",
+        "AutoModelForCausalLM": "BartForCausalLM",
+        "AutoModelForSequenceClassification": "BartForSequenceClassification",
+        "AutoModelForQuestionAnswering": "BartForQuestionAnswering",
+    },
+)
+CLIP = standin(
+    "clip",
+    "standin-clip",
+    {"AutoModel": "CLIPModel", "AutoModelForImageClassification": "CLIPForImageClassification"},
+)
+GPT2 = standin("gpt2", "standin-gpt2", {"AutoModelForCausalLM": "GPT2LMHeadModel"})
+
+
+def direct(base: type, attributes: dict) -> object:
+    return type("Direct", (base,), {**attributes, "__test__": False})()
+
+
+@pytest.mark.parametrize("heads", [T5_HEADS, BART_HEADS], ids=["t5", "bart"])
+def test_every_seq2seq_head_gets_inputs_it_takes(heads: dict) -> None:
+    suite = direct(Seq2SeqLMTester, heads)
+    suite.test_loss_and_backward_for_every_head()
+    suite.test_parity_with_source_model()
+
+
+def test_only_the_full_seq2seq_classes_get_decoder_inputs() -> None:
+    suite = direct(Seq2SeqLMTester, T5_HEADS)
+    config = suite.get_config()
+    takes = {key: "decoder_input_ids" in suite.inputs_for(key, config) for key in suite.head_keys()}
+    assert takes == {
+        "AutoModel": True,
+        "AutoModelForPreTraining": True,
+        "AutoModelForSeq2SeqLM": True,
+        "AutoModelForSequenceClassification": False,
+        "AutoModelForTextEncoding": False,
+        "AutoModelForTokenClassification": False,
+    }
+    inputs = suite.inputs_for("AutoModelForPreTraining", config)
+    labels = suite.labels_for("AutoModelForPreTraining", config, inputs)["labels"]
+    assert labels.shape == inputs["decoder_input_ids"].shape
+    assert (inputs["input_ids"][:, -1] == config.eos_token_id).all()
+
+
+@pytest.mark.parametrize(
+    "test_name",
+    [
+        "test_loss_and_backward_for_every_head",
+        "test_config_defaults_match_source",
+        "test_init_weights_cover_every_parameter",
+        "test_parity_with_source_model",
+    ],
+)
+def test_dual_encoder_under_the_vision_tester(test_name: str) -> None:
+    getattr(direct(VisionEncoderTester, CLIP), test_name)()
+
+
+def test_dual_encoder_heads_get_only_their_inputs() -> None:
+    suite = direct(VisionEncoderTester, CLIP)
+    config = suite.get_config()
+    assert sorted(suite.inputs_for("AutoModel", config)) == ["attention_mask", "input_ids", "pixel_values"]
+    assert sorted(suite.inputs_for("AutoModelForImageClassification", config)) == ["pixel_values"]
+
+
+def test_init_check_still_fails_on_a_parameter_the_source_initialises() -> None:
+    """Tolerating what the source leaves alone (clip logit_scale) must not hide what the clone forgets."""
+    base = CLIP["model_classes"]["AutoModelForImageClassification"]
+
+    class ForgetsClassifier(base):
+        def _init_weights(self, module: torch.nn.Module) -> None:
+            if module is not getattr(self, "classifier", None):
+                super()._init_weights(module)
+
+    heads = {"AutoModelForImageClassification": ForgetsClassifier}
+    sources = {"AutoModelForImageClassification": "CLIPForImageClassification"}
+    suite = direct(VisionEncoderTester, {**CLIP, "model_classes": heads, "source_classes": sources})
+    with pytest.raises(AssertionError, match="classifier.weight"):
+        suite.test_init_weights_cover_every_parameter()
+
+
+def test_left_padding_with_absolute_positions() -> None:
+    direct(CausalLMTester, GPT2).test_left_padding_does_not_change_outputs()
+
+
+def _dropping_decoder_mask(model_class: type) -> type:
+    class DropsDecoderMask(model_class):
+        def forward(self, *args, decoder_attention_mask=None, **kwargs):
+            return super().forward(*args, **kwargs)
+
+    return DropsDecoderMask
+
+
+@pytest.mark.parametrize(
+    ("base", "attributes", "key"),
+    [
+        (VisionEncoderDecoderTester, VED, "AutoModelForImageTextToText"),
+        (Seq2SeqLMTester, BART_HEADS, "AutoModelForSeq2SeqLM"),
+    ],
+    ids=["ved", "bart"],
+)
+def test_decoder_attention_mask_test(base: type, attributes: dict, key: str) -> None:
+    """Passes on the stock model, fails on one that drops decoder_attention_mask."""
+    direct(base, attributes).test_decoder_attention_mask_is_applied()
+    broken = {**attributes, "model_classes": {key: _dropping_decoder_mask(attributes["model_classes"][key])}}
+    with pytest.raises(AssertionError):
+        direct(base, broken).test_decoder_attention_mask_is_applied()
