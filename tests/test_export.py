@@ -1,5 +1,6 @@
 """Export: a checkpoint of a generated clone reloads with trust_remote_code in a fresh process that cannot
-import the generated package."""
+import the generated package: the model through its Auto class, a saved tokenizer through AutoTokenizer, and a
+saved processor (with its image processor) through AutoProcessor."""
 
 import json
 import os
