@@ -34,19 +34,31 @@ def fenced(language: str) -> list[str]:
     return re.findall(rf"^```{language}\n(.*?)^```", section_text(), re.S | re.M)
 
 
-def test_the_section_has_one_command_block_and_one_script():
-    assert len(fenced("bash")) == 1 and len(fenced("python")) == 1
-    assert "scaffold new-model --like vision-encoder-decoder" in fenced("bash")[0]
+def scaffold_commands(block: str) -> list[list[str]]:
+    """The arguments of each `scaffold ...` line of a shell block (comments dropped)."""
+    lines = [line.split("#")[0].strip() for line in block.splitlines()]
+    return [shlex.split(line)[1:] for line in lines if line.startswith("scaffold ")]
 
 
-def test_readme_captioner_script_trains_evaluates_saves_and_reloads(tmp_path, monkeypatch):
-    commands = [line.split("#")[0].strip() for line in fenced("bash")[0].splitlines()]
-    scaffold_lines = [shlex.split(line)[1:] for line in commands if line.startswith("scaffold ")]
-    assert scaffold_lines, "the section's bash block has no scaffold command"
-    monkeypatch.chdir(tmp_path)
-    for arguments in scaffold_lines:  # pip install -e is replaced by the script's sys.path line
+def run_scaffold(block: str) -> None:
+    commands = scaffold_commands(block)
+    assert commands, f"no scaffold command in {block!r}"
+    for arguments in commands:  # pip install -e is replaced by the script's sys.path line
         result = CliRunner().invoke(app, arguments)
         assert result.exit_code == 0, result.output
+
+
+def test_the_section_makes_the_package_runs_one_script_then_exports():
+    before, after = fenced("bash")
+    assert len(fenced("python")) == 1
+    assert scaffold_commands(before)[0][:3] == ["new-model", "--like", "vision-encoder-decoder"]
+    assert scaffold_commands(after)[0][0] == "export"
+
+
+def test_readme_captioner_path_trains_evaluates_reloads_and_ships(tmp_path, monkeypatch):
+    before, after = fenced("bash")
+    monkeypatch.chdir(tmp_path)
+    run_scaffold(before)
     (tmp_path / "train_captioner.py").write_text(fenced("python")[0], encoding="utf-8")
     env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH="", TQDM_DISABLE="1")
     done = subprocess.run(
@@ -59,7 +71,18 @@ def test_readme_captioner_script_trains_evaluates_saves_and_reloads(tmp_path, mo
     assert caption, done.stdout[-2000:]
     ids = [int(x) for x in caption.group(1).split(",")]
     assert ids[0] == 1 and 2 <= len(ids) <= 6  # starts with decoder_start_token_id; at most 5 new tokens
-    assert (tmp_path / "captioner" / "config.json").is_file()
+    run_scaffold(after)
+    probe_dir = tmp_path / "elsewhere"  # the project folder in the cwd would be importable as a namespace package
+    probe_dir.mkdir()
+    probe = (
+        "import importlib.util\nfrom transformers import AutoModel\n"
+        "assert importlib.util.find_spec('my_captioner') is None\n"
+        f"m = AutoModel.from_pretrained({str(tmp_path / 'captioner')!r}, trust_remote_code=True)\n"
+        "print(type(m).__name__, m.generation_config.decoder_start_token_id)\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=probe_dir, capture_output=True, text=True, env=env)
+    assert loaded.returncode == 0, loaded.stderr[-3000:]
+    assert loaded.stdout.strip().splitlines()[-1] == "MyCaptionerModel 1"
 
 
 @pytest.mark.parametrize(
