@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scaffold.cli import app
-from scaffold.export import read_package
+from scaffold.export import plan_export, read_package
 from scaffold.project import NewModelRequest, plan_new_model
 from scaffold.writer import write_new_tree
 
@@ -159,3 +159,24 @@ def test_exported_processor_loads_with_auto_processor_in_a_fresh_process(tmp_pat
 def test_export_needs_a_saved_checkpoint(tmp_path):
     result = CliRunner().invoke(app, ["export", str(EXAMPLES / "my_llama"), "--checkpoint", str(tmp_path)])
     assert result.exit_code != 0 and "save_pretrained" in result.output
+
+
+def test_plan_export_adds_processing_entries_only_to_files_the_checkpoint_has(tmp_path, llava_project):
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "my-llava"}))
+    (tmp_path / "processor_config.json").write_text(json.dumps({"image_processor": {"size": 8}, "patch_size": 4}))
+    (tmp_path / "tokenizer_config.json").write_text(json.dumps({"auto_map": {"AutoTokenizer": ["a.B", None]}}))
+    plan = plan_export(read_package(llava_project), tmp_path)
+    written = {str(f.path): f.content for f in plan.files}
+    assert "preprocessor_config.json" not in written  # never created, only extended
+    processor = json.loads(written["processor_config.json"])
+    assert processor["auto_map"]["AutoProcessor"] == "processing_my_llava.MyLlavaProcessor"
+    assert processor["image_processor"]["auto_map"]["AutoImageProcessor"]["torchvision"] == (
+        "image_processing_my_llava.MyLlavaImageProcessor"
+    )
+    assert processor["image_processor"]["size"] == 8 and processor["patch_size"] == 4
+    tokenizer = json.loads(written["tokenizer_config.json"])["auto_map"]
+    assert tokenizer == {"AutoTokenizer": ["a.B", None], "AutoProcessor": "processing_my_llava.MyLlavaProcessor"}
+    config = json.loads(written["config.json"])["auto_map"]
+    assert config["AutoProcessor"] == "processing_my_llava.MyLlavaProcessor"
+    assert config["AutoModel"] == "modeling_my_llava.MyLlavaModel"
+    assert {"modeling_my_llava.py", "processing_my_llava.py", "image_processing_pil_my_llava.py"} <= set(written)
