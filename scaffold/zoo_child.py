@@ -15,37 +15,10 @@ import sys
 import traceback
 from pathlib import Path
 
-# Size fields shrunk for the zoo's tiny models (why: defaults are full-size models that take seconds to
-# build; parity only needs the same code paths). Nested sub-configs are shrunk recursively.
-_TINY = {
-    "hidden_size": 32, "d_model": 32, "n_embd": 32, "embed_dim": 32, "dim": 32,
-    "intermediate_size": 64, "ffn_dim": 64, "encoder_ffn_dim": 64, "decoder_ffn_dim": 64, "d_ff": 64, "n_inner": 64,
-    "num_hidden_layers": 2, "n_layer": 2, "num_layers": 2, "encoder_layers": 2, "decoder_layers": 2,
-    "num_decoder_layers": 2, "n_layers": 2,
-    "num_attention_heads": 4, "n_head": 4, "num_heads": 4, "encoder_attention_heads": 4,
-    "decoder_attention_heads": 4, "n_heads": 4, "num_key_value_heads": 2,
-    "vocab_size": 99, "image_size": 32, "patch_size": 8, "head_dim": 8, "max_position_embeddings": 64,
-}
-
-
-def shrink(config) -> None:
-    special_ids = [v for k, v in vars(config).items() if k.endswith("token_id") and isinstance(v, int)]
-    for key, value in _TINY.items():
-        if key == "vocab_size" and any(i >= value for i in special_ids):
-            continue  # token ids beyond a tiny vocabulary would break the embeddings
-        if hasattr(config, key) and isinstance(getattr(config, key), int):
-            setattr(config, key, value)
-    layers = getattr(config, "num_hidden_layers", None)
-    if isinstance(getattr(config, "layer_types", None), list) and isinstance(layers, int):
-        config.layer_types = config.layer_types[:layers]
-    for key in getattr(config, "sub_configs", {}) or {}:
-        sub = getattr(config, key, None)
-        if sub is not None and hasattr(sub, "to_dict"):
-            shrink(sub)
-
 
 def check(project: Path, name: str, progress: list[str]) -> None:
     import torch
+    from scaffold.testing.tiny import shrink_config
 
     sys.path.insert(0, str(project))
     importlib.invalidate_caches()
@@ -56,32 +29,85 @@ def check(project: Path, name: str, progress: list[str]) -> None:
     config_class = type(AutoConfig.for_model(name))
     assert config_class.__module__.startswith(package.__name__), config_class
     progress.append("registers")
-    heads, sources, key_renames = _read_test_spec(project, name)
-    auto_class, clone_name = next(iter(heads.items()))
-    clone_class = getattr(package, clone_name)
-    config = config_class()
-    shrink(config)
+    clone_name, source_name, key_renames = _main_head(project, name, package, config_class)
+    config = _rebuilt(config_class, shrink_config(config_class()))
     torch.manual_seed(0)
-    clone = clone_class(config).eval()
+    clone = getattr(package, clone_name)(config).eval()
     progress.append("instantiates")
-    import transformers
-
-    source_class = getattr(transformers, sources[auto_class])
-    data = config.to_dict()
-    data.pop("model_type", None)
-    source_config_class = source_class.config_class
-    source = source_class(source_config_class(**data)).eval()
+    source = _source_twin(source_name, config)
     state = clone.state_dict()
     for old, new in key_renames:
-        state = {(old + k[len(new):] if k.startswith(new) else k): v for k, v in state.items()}
+        state = {(old + k[len(new) :] if k.startswith(new) else k): v for k, v in state.items()}
     missing, unexpected = source.load_state_dict(state, strict=False)
     assert not missing and not unexpected, f"state dict keys differ: {missing[:3]} {unexpected[:3]}"
-    inputs = _inputs(clone, config)
-    with torch.no_grad():
-        a, b = clone(**inputs), source(**inputs)
-    first_a, first_b = (o.to_tuple()[0] if hasattr(o, "to_tuple") else o[0] for o in (a, b))
+    inputs = _working_inputs(clone, config)
+    a, b = (_seeded_forward(model, inputs) for model in (clone, source))
+    first_a, first_b = (_first_tensor(o) for o in (a, b))
     assert torch.equal(first_a, first_b), "outputs differ"
     progress.append("parity")
+
+
+def _seeded_forward(model, inputs: dict):
+    """Forward from the same RNG state (why: vilt samples image patches at random even in eval mode)."""
+    import torch
+
+    torch.manual_seed(0)
+    with torch.no_grad():
+        return model(**inputs)
+
+
+def _rebuilt(config_class, config):
+    """The config built again from its shrunk values, as the source's twin is (why: fields derived at
+    construction, such as t5gemma's cross-attention width from the encoder size, must follow the new sizes)."""
+    data = config.to_dict()
+    data.pop("model_type", None)
+    return config_class(**data)
+
+
+def _source_twin(source_name: str, config):
+    """The transformers source class built from the same config values (its own config class)."""
+    import transformers
+
+    source_class = getattr(transformers, source_name)
+    data = config.to_dict()
+    data.pop("model_type", None)
+    return source_class(source_class.config_class(**data)).eval()
+
+
+def _first_tensor(output):
+    values = output.to_tuple() if hasattr(output, "to_tuple") else output
+    return values if not isinstance(values, (tuple, list)) else values[0]
+
+
+# Auto classes tried first for the one head the zoo builds (why: the base model takes the plainest inputs;
+# AutoModelForTextEncoding maps encoder-only classes such as T5GemmaEncoderModel that refuse the default
+# encoder-decoder config).
+HEAD_PREFERENCE = ("AutoModel",)
+
+
+def _main_head(project: Path, name: str, package, config_class) -> tuple[str, str, tuple]:
+    """(clone class, source class, key renames) of the head to build: the generated test's preferred head,
+    or, for a sub-config type no Auto model class maps, the exported model class declaring that config."""
+    heads, sources, key_renames = _read_test_spec(project, name)
+    for auto_class in (*[a for a in HEAD_PREFERENCE if a in heads], *heads):
+        return heads[auto_class], sources[auto_class], key_renames
+    pairs = _modular_pairs(project, name)
+    for clone_name, source_name in pairs:
+        cls = getattr(package, clone_name, None)
+        if getattr(cls, "config_class", None) is config_class and not clone_name.endswith("PreTrainedModel"):
+            return clone_name, source_name, key_renames
+    raise LookupError(f"no model class of {name} is built from {config_class.__name__}")
+
+
+def _modular_pairs(project: Path, name: str) -> list[tuple[str, str]]:
+    """(clone class, source class) of each ``class Clone(Source)`` of the modular file, in file order."""
+    snake = name.replace("-", "_")
+    tree = ast.parse((project / snake / f"modular_{snake}.py").read_text())
+    return [
+        (node.name, node.bases[0].id)
+        for node in tree.body
+        if isinstance(node, ast.ClassDef) and node.bases and isinstance(node.bases[0], ast.Name)
+    ]
 
 
 def _read_test_spec(project: Path, name: str) -> tuple[dict, dict, tuple]:
@@ -98,28 +124,160 @@ def _read_test_spec(project: Path, name: str) -> tuple[dict, dict, tuple]:
     return heads, ast.literal_eval(found["source_classes"]), ast.literal_eval(found["state_dict_key_renames"])
 
 
-def _inputs(model, config) -> dict:
+BATCH, LENGTH, DECODER_LENGTH = 2, 7, 5
+AUDIO_SAMPLES = 3200  # ten frames after wav2vec2-style conv stacks (stride product 320)
+
+
+def _working_inputs(model, config) -> dict:
+    """The first candidate input set of the model's main input that the clone accepts.
+
+    Layouts differ between models with the same main input (input_features is (batch, mels, frames) for
+    whisper, (batch, frames, features) for speech_to_text); parity only needs one the model runs on. When none
+    runs, the error of the first (the most common layout) is the verdict.
+    """
     import torch
 
     main = getattr(model, "main_input_name", "input_ids")
-    if main == "input_ids":
-        vocab = getattr(config, "vocab_size", None) or getattr(getattr(config, "text_config", None), "vocab_size", 99)
-        ids = torch.randint(0, min(vocab, 99), (2, 7))
-        inputs = {"input_ids": ids}
-        if getattr(config, "is_encoder_decoder", False):
-            inputs["decoder_input_ids"] = ids
-        return inputs
-    if main == "pixel_values":
-        vision = getattr(config, "encoder", None) or getattr(config, "vision_config", None) or config
-        channels = getattr(vision, "num_channels", 3)
-        size = getattr(vision, "image_size", 32)
-        size = size if isinstance(size, int) else size[0]
-        inputs = {"pixel_values": torch.randn(2, channels, size, size)}
-        if getattr(config, "is_encoder_decoder", False):
-            decoder = getattr(config, "decoder", config)
-            inputs["decoder_input_ids"] = torch.randint(0, min(decoder.vocab_size, 99), (2, 5))
-        return inputs
-    raise NotImplementedError(f"no input builder for main_input_name={main!r}")
+    builder = INPUT_BUILDERS.get(main)
+    if builder is None:
+        raise NotImplementedError(f"no input builder for main_input_name={main!r}")
+    first_error = None
+    for candidate in _with_pixels(model, main, builder(model, config), config):
+        inputs = _with_required(model, config, candidate)
+        try:
+            with torch.no_grad():
+                model(**inputs)
+            return inputs
+        except Exception as exc:  # noqa: BLE001 - try the next layout
+            first_error = first_error or exc
+    raise first_error
+
+
+def _with_pixels(model, main: str, candidates: list[dict], config) -> list[dict]:
+    """The candidates, then each with pixel_values too for a text-and-image forward (vilt, owlvit, clipseg)."""
+    import inspect
+
+    if main == "pixel_values" or "pixel_values" not in inspect.signature(model.forward).parameters:
+        return candidates
+    pixels = _pixel_inputs(model, config)[0]
+    return candidates + [{**c, **pixels} for c in candidates]
+
+
+def _required(model) -> list[str]:
+    """forward's parameters without a default (``self`` and ``**kwargs`` aside)."""
+    import inspect
+
+    return [
+        p.name
+        for p in inspect.signature(model.forward).parameters.values()
+        if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+
+
+def _with_required(model, config, inputs: dict) -> dict:
+    """Add decoder ids for encoder-decoders, and what forward requires that can be built from the config."""
+    import inspect
+
+    import torch
+    from scaffold.testing.families import random_ids
+
+    inputs = dict(inputs)
+    parameters = inspect.signature(model.forward).parameters
+    if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in parameters:
+        inputs.setdefault("decoder_input_ids", random_ids(config, BATCH, DECODER_LENGTH, seed=1))
+    for name in _required(model):
+        if name in inputs:
+            continue
+        if name.endswith("_embeds"):
+            hidden = _first_int(config, ("hidden_size", "d_model"), 32)
+            inputs[name] = torch.randn(BATCH, 4, hidden, generator=torch.Generator().manual_seed(2))
+        elif name == "past_observed_mask" and "past_values" in inputs:
+            inputs[name] = torch.ones_like(inputs["past_values"])
+        else:
+            raise NotImplementedError(f"no input builder for required argument {name!r}")
+    return inputs
+
+
+def _text_inputs(model, config) -> list[dict]:
+    from scaffold.testing.families import random_ids
+
+    return [{"input_ids": random_ids(config, BATCH, LENGTH)}]
+
+
+def _pixel_inputs(model, config) -> list[dict]:
+    import torch
+    from scaffold.testing.families import random_pixels
+
+    vision = getattr(config, "vision_config", None) or getattr(config, "encoder", None) or config
+    if "spatial_shapes" in _required(model):  # patchified input (siglip2): (batch, patches, channels*patch^2)
+        side = int(_first_int(vision, ("num_patches",), 16) ** 0.5)
+        width = _first_int(vision, ("num_channels",), 3) * _first_int(vision, ("patch_size",), 8) ** 2
+        return [
+            {
+                "pixel_values": torch.randn(BATCH, side * side, width, generator=torch.Generator().manual_seed(0)),
+                "pixel_attention_mask": torch.ones(BATCH, side * side, dtype=torch.long),
+                "spatial_shapes": torch.tensor([[side, side]] * BATCH),
+            }
+        ]
+    if not isinstance(getattr(vision, "image_size", None), (int, list, tuple)):
+        vision = type("Sized", (), {"image_size": 32, "num_channels": getattr(vision, "num_channels", 3)})()
+    return [{"pixel_values": random_pixels(vision, BATCH)}]
+
+
+def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
+    """Spectrogram-like features, (batch, features, frames) and (batch, frames, features)."""
+    import torch
+
+    source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
+    width = _first_int(source, ("num_mel_bins", "feature_size", "input_feat_per_channel", "n_mels"), 80)
+    positions = getattr(source, "max_source_positions", None)
+    frames = 2 * positions if isinstance(positions, int) and positions <= 1500 else 64
+    values = torch.randn(BATCH, width, frames, generator=torch.Generator().manual_seed(0))
+    return [{key: values}, {key: values.transpose(1, 2).contiguous()}]
+
+
+def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
+    """Raw audio, (batch, samples) and (batch, channels, samples)."""
+    import torch
+
+    source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
+    channels = _first_int(source, ("audio_channels", "num_channels"), 1)
+    audio = torch.randn(BATCH, AUDIO_SAMPLES, generator=torch.Generator().manual_seed(0))
+    return [{key: audio}, {key: audio[:, None].repeat(1, channels, 1)}]
+
+
+def _speech_inputs(model, config) -> list[dict]:
+    """speech-encoder-decoder's ``inputs``: whatever its encoder takes, waveform or features."""
+    return _waveform_inputs(model, config, "inputs") + _feature_inputs(model, config, "inputs")
+
+
+def _series_inputs(model, config) -> list[dict]:
+    """Time series ``past_values``: (batch, context) and (batch, context, channels)."""
+    import torch
+
+    context = _first_int(config, ("context_length",), 32)
+    channels = _first_int(config, ("num_input_channels", "input_size"), 1)
+    values = torch.randn(BATCH, context, channels, generator=torch.Generator().manual_seed(0))
+    return [{"past_values": values[..., 0].contiguous()}, {"past_values": values}]
+
+
+def _first_int(config, names: tuple[str, ...], default: int) -> int:
+    for name in names:
+        value = getattr(config, name, None)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return default
+
+
+# main_input_name -> candidate input builders (why: one builder per kind of input, shared by every model).
+INPUT_BUILDERS = {
+    "input_ids": _text_inputs,
+    "pixel_values": _pixel_inputs,
+    "input_features": _feature_inputs,
+    "input_values": _waveform_inputs,
+    "inputs": _speech_inputs,
+    "past_values": _series_inputs,
+}
 
 
 def verdict(project: Path, name: str) -> dict:

@@ -1,0 +1,52 @@
+"""The zoo child's input builders: candidate layouts, required arguments, honest 'no builder' verdicts."""
+
+import pytest
+import torch
+from transformers import PretrainedConfig
+
+from scaffold.zoo_child import _working_inputs
+
+
+class _FramesLast(torch.nn.Module):
+    """Accepts input_features only as (batch, frames, 80): the second candidate layout."""
+
+    main_input_name = "input_features"
+
+    def forward(self, input_features, attention_mask=None):
+        assert input_features.shape[-1] == 80, input_features.shape
+        return (input_features.sum(-1),)
+
+
+class _NeedsState(torch.nn.Module):
+    main_input_name = "input_ids"
+
+    def forward(self, input_ids, state):
+        return (input_ids,)
+
+
+def test_the_first_layout_the_model_accepts_is_used():
+    inputs = _working_inputs(_FramesLast(), PretrainedConfig(num_mel_bins=80))
+    assert inputs["input_features"].shape == (2, 64, 80)
+
+
+def test_unknown_main_input_is_an_honest_verdict():
+    model = _FramesLast()
+    model.main_input_name = "state"
+    with pytest.raises(NotImplementedError, match="main_input_name='state'"):
+        _working_inputs(model, PretrainedConfig())
+
+
+def test_unknown_required_argument_is_an_honest_verdict():
+    with pytest.raises(NotImplementedError, match="required argument 'state'"):
+        _working_inputs(_NeedsState(), PretrainedConfig(vocab_size=20))
+
+
+def test_embeds_arguments_are_built_from_the_hidden_size():
+    class Qformer(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids, query_embeds):
+            return (query_embeds,)
+
+    inputs = _working_inputs(Qformer(), PretrainedConfig(vocab_size=20, hidden_size=12))
+    assert inputs["query_embeds"].shape == (2, 4, 12)
