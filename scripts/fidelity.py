@@ -19,6 +19,7 @@ import argparse
 import ast
 import difflib
 import multiprocessing
+import re
 import signal
 import statistics
 import sys
@@ -47,6 +48,7 @@ class FileOutcome:
     byte_identical: bool
     ast_identical: bool
     cause: str = ""
+    drift: bool = False  # the difference is drift in the shipped file (see DRIFT_RULE), not ours
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,12 @@ class ModelOutcome:
     @property
     def ast_identical(self) -> bool:
         return not self.crash and not self.causes and all(f.ast_identical for f in self.files)
+
+    @property
+    def drift(self) -> bool:
+        """Failed only because shipped files drifted: every differing file is drift, no crash, no missing file."""
+        failing = [f for f in self.files if not f.ast_identical]
+        return not self.crash and not self.causes and bool(failing) and all(f.drift for f in failing)
 
     @property
     def byte_identical(self) -> bool:
@@ -183,6 +191,88 @@ def ast_cause(ours: str, theirs: str, package: str) -> str:
     return ""
 
 
+DRIFT_RULE = """\
+A differing file is drift (the shipped file is stale against its CURRENT parents) when the two files define
+the same names and every definition that differs
+  (a) is not written by hand in the modular file: it is pulled in from a parent unchanged, or the modular
+      class only sets class attributes (those statements are left out of the comparison), and
+  (b) still differs once identifiers and strings are blanked out: the shipped code has another shape than
+      the parent's current code (a renaming or text difference would be ours).
+Import-only, order-only and missing/extra-definition differences are counted as ours."""
+
+
+def hand_written(modular_text: str) -> dict[str, set[str] | None]:
+    """Top-level names the modular file writes itself: None = all of it, else the class attributes it sets."""
+    found: dict[str, set[str] | None] = {}
+    for stmt in ast.parse(modular_text).body:
+        if isinstance(stmt, ast.ClassDef):
+            body = [b for b in stmt.body if not _is_doc_or_pass(b)]
+            if all(isinstance(b, (ast.Assign, ast.AnnAssign)) for b in body):
+                found[stmt.name] = {_target(b) for b in body}
+            else:
+                found[stmt.name] = None
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found[stmt.name] = None
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            found[ast.unparse(stmt.targets[0])] = None
+    return found
+
+
+def _is_doc_or_pass(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+
+
+def _target(stmt: ast.stmt) -> str:
+    return ast.unparse(stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target)  # type: ignore[attr-defined]
+
+
+_IDENTIFIER = re.compile(r"\b(id|attr|arg|name|module|asname)=('[^']*'|None)")
+_STRING = re.compile(r"Constant\(value=('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
+
+
+def shape(node: ast.AST) -> str:
+    """The dump of a node with identifiers and strings blanked out."""
+    return _STRING.sub("Constant(value=_", _IDENTIFIER.sub(r"\1=_", ast.dump(node)))
+
+
+def _without_targets(node: ast.AST, targets: set[str]) -> ast.AST:
+    if isinstance(node, ast.ClassDef) and targets:
+        node.body = [b for b in node.body if not (isinstance(b, (ast.Assign, ast.AnnAssign)) and _target(b) in targets)]
+    return node
+
+
+def is_drift(ours: str, theirs: str, package: str, own: dict[str, set[str] | None]) -> bool:
+    """DRIFT_RULE applied to one differing file."""
+    try:
+        our_defs, their_defs = _definitions(ours, package), _definitions(theirs, package)
+    except SyntaxError:
+        return False
+    if set(our_defs) != set(their_defs):
+        return False
+    changed = [n for n in our_defs if ast.dump(our_defs[n]) != ast.dump(their_defs[n])]
+    if not changed:
+        return False
+    for name in changed:
+        if name in own and own[name] is None:
+            return False
+        targets = own.get(name) or set()
+        ours_shape = shape(_without_targets(our_defs[name], targets))
+        if ours_shape == shape(_without_targets(their_defs[name], targets)):
+            return False
+    return True
+
+
+def _definitions(code: str, package: str) -> dict[str, ast.stmt]:
+    tree = _Normalize(package).visit(ast.parse(code))
+    found = {}
+    for stmt in tree.body:
+        if _import_keys(stmt):
+            continue
+        name = getattr(stmt, "name", "") or (ast.unparse(stmt.targets[0]) if isinstance(stmt, ast.Assign) else "")
+        found[name or ast.unparse(stmt)[:40]] = stmt
+    return found
+
+
 class ConversionTimeout(Exception):
     """A conversion ran past the per-model time limit."""
 
@@ -234,7 +324,10 @@ def check_model(modular: Path) -> ModelOutcome:
     ours = {str(f.path): f.content for f in result.files}
     causes = [f"missing file {n}" for n in sorted(set(shipped) - set(ours))]
     causes += [f"extra file {n}" for n in sorted(set(ours) - set(shipped))]
-    files = tuple(_compare(name, ours[name], shipped[name], options.package or "") for name in sorted(ours) if name in shipped)
+    own = hand_written(modular.read_text(encoding="utf-8"))
+    files = tuple(
+        _compare(name, ours[name], shipped[name], options.package or "", own) for name in sorted(ours) if name in shipped
+    )
     return ModelOutcome(modular.stem, seconds, files, causes=tuple(causes), cpu_seconds=cpu)
 
 
@@ -243,10 +336,11 @@ def _crash(error: Exception) -> str:
     return f"{type(error).__name__}: {str(error)[:120]} ({Path(frame.filename).name}:{frame.lineno})"
 
 
-def _compare(name: str, ours: str, theirs: str, package: str) -> FileOutcome:
+def _compare(name: str, ours: str, theirs: str, package: str, own: dict[str, set[str] | None]) -> FileOutcome:
     formatted_ours, formatted_theirs = fmt(ours), fmt(theirs)
     cause = ast_cause(ours, theirs, package)
-    return FileOutcome(name, formatted_ours == formatted_theirs, cause == "", cause)
+    drift = bool(cause) and is_drift(ours, theirs, package, own)
+    return FileOutcome(name, formatted_ours == formatted_theirs, cause == "", cause, drift)
 
 
 def _category(cause: str) -> str:
@@ -261,9 +355,14 @@ def report(outcomes: list[ModelOutcome], verbose: bool) -> None:
     print(f"  AST-identical:  {sum(o.ast_identical for o in outcomes)}/{n} = {_pct(sum(o.ast_identical for o in outcomes), n)}")
     print(f"  byte-identical: {sum(o.byte_identical for o in outcomes)}/{n} = {_pct(sum(o.byte_identical for o in outcomes), n)}")
     print(f"  crashes:        {sum(bool(o.crash) for o in outcomes)}")
+    failed = [o for o in outcomes if not o.ast_identical]
+    drift = sum(o.drift for o in failed)
+    print(f"  failures:       {len(failed)} = {len(failed) - drift} ours + {drift} drift in the shipped files")
+    print(f"  AST-identical or drift: {n - len(failed) + drift}/{n} = {_pct(n - len(failed) + drift, n)}")
     print(f"files compared: {len(files)}")
     print(f"  AST-identical:  {sum(f.ast_identical for f in files)}/{len(files)} = {_pct(sum(f.ast_identical for f in files), len(files))}")
     print(f"  byte-identical: {sum(f.byte_identical for f in files)}/{len(files)} = {_pct(sum(f.byte_identical for f in files), len(files))}")
+    print(f"  drift:          {sum(f.drift for f in files)} of {sum(not f.ast_identical for f in files)} differing files")
     times = [o.seconds for o in outcomes if not o.crash]
     if times:
         print(f"time per model: median {statistics.median(times):.2f}s, mean {statistics.mean(times):.2f}s, max {max(times):.2f}s")
@@ -277,7 +376,8 @@ def report(outcomes: list[ModelOutcome], verbose: bool) -> None:
             groups[_category(cause)].append(o.model)
         for f in o.files:
             if f.cause:
-                groups[_category(f.cause)].append(f"{f.name}: {f.cause}" if verbose else f.name)
+                label = ("drift: " if f.drift else "") + _category(f.cause)
+                groups[label].append(f"{f.name}: {f.cause}" if verbose else f.name)
     print("failures by cause:")
     for cause, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         print(f"  {len(items):4d}  {cause}")
@@ -294,7 +394,9 @@ def _progress(outcome: ModelOutcome, done: int, total: int) -> ModelOutcome:
     elif outcome.ast_identical:
         status = "ast"
     else:
-        status = "FAIL " + "; ".join(list(outcome.causes) + [f"{f.name}: {f.cause}" for f in outcome.files if f.cause])
+        drifted = [f"{f.name} (drift)" for f in outcome.files if f.drift]
+        ours = list(outcome.causes) + [f"{f.name}: {f.cause}" for f in outcome.files if f.cause and not f.drift]
+        status = ("DRIFT " if outcome.drift else "FAIL ") + "; ".join(drifted + ours)
     print(f"[{done}/{total}] {outcome.model} {outcome.seconds:.2f}s cpu {outcome.cpu_seconds:.2f}s {status}", flush=True)
     return outcome
 
@@ -326,7 +428,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-diff", action="store_true", help="print diffs for the selected models")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--timeout", type=int, default=120, help="seconds per model (0: none); over it is a crash")
+    parser.add_argument("--drift-rule", action="store_true", help="print the rule that labels a failure as drift")
     args = parser.parse_args(argv)
+    if args.drift_rule:
+        print(DRIFT_RULE)
+        return 0
     paths = modular_files(args.only)
     if args.show_diff:
         for path in paths:

@@ -58,6 +58,10 @@ def merge(parent_doc: str, child_doc: str) -> str:
         new_parts = child_doc.lstrip('r"').split("```")
         if len(new_parts) != 3:
             return child_doc
+        parent_intro = parts[0].rstrip(" \n").split('"""', 1)[-1]
+        child_head, _, child_intro = child_doc.split("```")[0].partition('"""')
+        if child_intro.rstrip(" \n").startswith(parent_intro):  # the child repeats the parent's intro: say it once
+            return "".join([child_head, '"""', child_intro, "```", new_parts[1], "```", parts[2]])
         level = _indent_after_quotes(parent_doc)
         return "".join(
             [parts[0].rstrip(" \n") + new_parts[0], f"\n{level * ' '}```", new_parts[1], "```", parts[2]]

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
@@ -76,12 +78,27 @@ def _merged_params(child: cst.FunctionDef, parent: cst.FunctionDef) -> cst.Param
     return child.params.with_changes(params=list(by_name.values()), star_kwarg=parent.params.star_kwarg)
 
 
+_NO_INHERIT = m.Decorator(decorator=m.Name("no_inherit_decorator") | m.Attribute(attr=m.Name("no_inherit_decorator")))
+
+
+def merged_decorators(
+    child: Sequence[cst.Decorator], parent: Sequence[cst.Decorator]
+) -> Sequence[cst.Decorator]:
+    """The child's decorators when it has any, else the parent's.
+
+    ``@no_inherit_decorator`` on the child means "not the parent's decorators": it is dropped, and so are they.
+    """
+    if any(m.matches(d, _NO_INHERIT) for d in child):
+        return [d for d in child if not m.matches(d, _NO_INHERIT)]
+    return child or parent
+
+
 def _override(parent: cst.FunctionDef, child: cst.FunctionDef) -> cst.FunctionDef:
     """The parent's method with the child's body; decorators and return annotation follow the child if set."""
     return parent.with_changes(
         body=child.body,
         params=_merged_params(child, parent),
-        decorators=child.decorators or parent.decorators,
+        decorators=merged_decorators(child.decorators, parent.decorators),
         returns=child.returns or parent.returns,
     )
 
@@ -151,7 +168,7 @@ def merge_class(child: cst.ClassDef, parent: cst.ClassDef, parent_base: str) -> 
         name=child.name,
         bases=_switched_bases(parent, extra),
         body=cst.IndentedBlock(body=[_as_statement(s) for s in body]),
-        decorators=child.decorators or parent.decorators,
+        decorators=merged_decorators(child.decorators, parent.decorators),
     )
     own_bases = {get_full_name_for_node(b.value) or "" for b in merged.bases}
     unroll = UnrollSuperCallsTransformer(parent_methods, child_methods, frozenset(child_bases) | own_bases)

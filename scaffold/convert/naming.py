@@ -20,16 +20,17 @@ def common_suffix(first: str, second: str) -> str:
 def camel_prefixes(child: str, parent: str, old_hint: str = "") -> tuple[str, str] | None:
     """``("MyLlamaModel", "LlamaModel")`` -> ``("Llama", "MyLlama")``: the parts before a CamelCase suffix.
 
-    When the child's name ends with the whole parent name (``MyViTModel`` / ``ViTModel``), the source model's
-    own prefix ``old_hint`` (``ViT``) tells where the suffix starts.
+    The source model's own prefix ``old_hint`` (``ViT``), when given and the child ends with what follows it,
+    tells where the suffix starts: ``MyViTModel`` / ``ViTModel``, and ``Qwen2_5_VLConfig`` / ``Qwen2VLConfig`` with
+    hint ``Qwen2VL`` (-> ``Qwen2VL``, ``Qwen2_5_VL``, not ``Qwen2``, ``Qwen2_5_``). Else the common suffix does.
     """
+    if old_hint and parent.startswith(old_hint) and len(parent) > len(old_hint):
+        rest = parent[len(old_hint) :]
+        if child.endswith(rest) and len(child) > len(rest) and rest[0].isupper():
+            return old_hint, child[: -len(rest)]  # Qwen2VLTextConfig -> Qwen2_5_VLTextConfig: Qwen2VL, Qwen2_5_VL
     suffix = common_suffix(child, parent)
     if suffix and suffix[0].isupper():
         return parent[: -len(suffix)], child[: -len(suffix)]
-    if old_hint and parent.startswith(old_hint) and len(parent) > len(old_hint):
-        rest = parent[len(old_hint) :]
-        if child.endswith(rest) and len(child) > len(rest):
-            return old_hint, child[: -len(rest)]
     return None
 
 

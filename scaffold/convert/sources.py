@@ -98,8 +98,8 @@ def infer_source_names(
 
 def _snake_for(new_camel: str, default_new: str, new_snake: str) -> str:
     """The snake spelling of a new prefix: the file's own name for the default prefix, else derived."""
-    if new_camel == default_new:
-        return new_snake
+    if new_camel == default_new or new_camel.lower().replace("_", "") == new_snake.replace("_", ""):
+        return new_snake  # PPOCRV6TinyRec is the camel of pp_ocrv6_tiny_rec too
     out = []
     for index, char in enumerate(new_camel):
         if char.isupper() and index and not new_camel[index - 1].isupper():

@@ -350,3 +350,105 @@ class BarModel(FooModel):
     modeling = _convert(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO_SMALL})["modeling_bar.py"]
     lines = modeling.splitlines()
     assert "import torch" in lines and "import torch.distributions" in lines
+
+
+MODELING_FOO_DECORATED = '''
+from torch import nn
+
+from ...integrations import use_kernelized_func
+from ...utils import auto_docstring
+
+
+def rotate(x):
+    return x
+
+
+@use_kernelized_func(rotate)
+class FooAttention(nn.Module):
+    def forward(self, x):
+        return x
+
+
+class FooForCausalLM(nn.Module):
+    def forward(self, x):
+        r"""
+        Example:
+
+        ```python
+        >>> model = FooForCausalLM()
+        ```"""
+        return x
+
+
+__all__ = ["FooAttention", "FooForCausalLM"]
+'''
+
+
+def test_no_inherit_decorator_drops_the_parents_decorators_and_itself() -> None:
+    """Before: ``@no_inherit_decorator`` was emitted (and imported) instead of removing the parent's decorator."""
+    modular = '''
+from transformers.models.foo.modeling_foo import FooAttention
+
+from ...utils.generic import no_inherit_decorator
+
+
+@no_inherit_decorator
+class BarAttention(FooAttention):
+    pass
+'''
+    modeling = _in_tree(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO_DECORATED})["modeling_bar.py"]
+    assert "no_inherit_decorator" not in modeling
+    assert "use_kernelized_func" not in modeling
+    assert "class BarAttention(nn.Module):" in modeling
+
+
+def test_child_docstring_repeating_the_parents_intro_says_it_once() -> None:
+    """Before: a child ``Example:`` block merged into the parent's gave ``Example:`` twice."""
+    modular = '''
+from transformers.models.foo.modeling_foo import FooForCausalLM
+
+
+class BarForCausalLM(FooForCausalLM):
+    def forward(self, x):
+        r"""
+        Example:
+
+        ```python
+        >>> model = BarForCausalLM.from_pretrained("bar")
+        ```"""
+        return super().forward(x)
+'''
+    modeling = _in_tree(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO_DECORATED})["modeling_bar.py"]
+    assert modeling.count("Example:") == 1
+    assert 'BarForCausalLM.from_pretrained("bar")' in modeling
+
+
+CONFIGURATION_PP_SMALL = '''
+from ...configuration_utils import PreTrainedConfig
+
+
+class PPOCRSmallRecConfig(PreTrainedConfig):
+    model_type = "pp_ocr_small_rec"
+
+
+__all__ = ["PPOCRSmallRecConfig"]
+'''
+
+
+def test_model_type_follows_the_file_names_when_the_class_prefix_is_not_their_camel_case() -> None:
+    """Before: PPOCRSmallRec -> PPOCRTinyRec gave the snake name ``ppocr_tiny`` (``model_type = "ppocr_tiny"``)."""
+    modular = '''
+from transformers.models.pp_ocr_small_rec.configuration_pp_ocr_small_rec import PPOCRSmallRecConfig
+
+
+class PPOCRTinyRecConfig(PPOCRSmallRecConfig):
+    pass
+'''
+    result = convert_modular(
+        modular,
+        modular_path="pp_ocr_tiny_rec/modular_pp_ocr_tiny_rec.py",
+        resolver=FakeResolver({"transformers.models.pp_ocr_small_rec.configuration_pp_ocr_small_rec": CONFIGURATION_PP_SMALL}),
+    )
+    code = {str(f.path): f.content for f in result.files}["configuration_pp_ocr_tiny_rec.py"]
+    assert 'model_type = "pp_ocr_tiny_rec"' in code
+    assert "class PPOCRTinyRecConfig(PreTrainedConfig):" in code

@@ -69,3 +69,12 @@ def test_rendered_imports_are_isort_ordered_by_section() -> None:
         "from collections.abc import Callable\n\nimport torch\nfrom torch import nn\n\n"
         "from ...utils import TransformersKwargs, auto_docstring\nfrom .configuration_x import XConfig\n"
     )
+
+
+def test_camel_prefixes_prefer_the_source_prefix_over_a_longer_common_suffix() -> None:
+    # Before: ("Qwen2", "Qwen2_5_"), which renamed Qwen2MLP and gave model_type "qwen2_5_"
+    assert camel_prefixes("Qwen2_5_VLTextConfig", "Qwen2VLTextConfig", "Qwen2VL") == ("Qwen2VL", "Qwen2_5_VL")
+    assert camel_prefixes("PPOCRV6TinyRecConfig", "PPOCRV6SmallRecConfig", "PPOCRV6SmallRec") == (
+        "PPOCRV6SmallRec",
+        "PPOCRV6TinyRec",
+    )
