@@ -13,6 +13,8 @@ from types import MappingProxyType
 
 @dataclass(frozen=True)
 class Profile:
+    """What the clone of one source model type adds: class bodies for the modular file and Auto registrations."""
+
     overrides: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # source class -> body
     extra_auto_classes: tuple[tuple[str, str], ...] = ()  # (Auto class, source class) to register as well
 
@@ -80,6 +82,7 @@ _VED_MODEL_BODY = '''\
     @staticmethod
     def _load_part(path: str | None, kwargs: dict, model_args: tuple, *, as_decoder: bool):
         """Load the encoder (`AutoModel`) or the decoder (`AutoModelForCausalLM`) with cross-attention set."""
+        # Imported here: the modular file imports only the classes it subclasses.
         from transformers import AutoConfig, AutoModel, AutoModelForCausalLM
 
         part = "decoder" if as_decoder else "encoder"
