@@ -107,6 +107,18 @@ class Catalogue:
         hint = f" Did you mean '{close[0]}'?" if close else " Run 'scaffold list' to see them."
         raise UnknownModelTypeError(f"No model type '{like}' in transformers {self.installed.version}.{hint}")
 
+    def alias_target(self, model_type: str) -> str | None:
+        """The type whose own package defines the config an alias type borrows (``gpt-sw3`` -> ``gpt2``)."""
+        config_class = self.tables.config_names[model_type]
+        for other, other_config in sorted(self.tables.config_names.items()):
+            if other != model_type and other_config == config_class:
+                module = self.tables.module_of(other)
+                if module != self.tables.module_of(model_type) and self.installed.path_of(
+                    f"transformers.models.{module}.configuration_{module}"
+                ):
+                    return other
+        return None
+
     def is_known_type(self, name: str) -> bool:
         known = self.tables.config_names
         return any(c in known for c in (name, name.replace("_", "-"), name.replace("-", "_")))
@@ -121,7 +133,16 @@ def discover(like: str, catalogue: Catalogue | None = None) -> SourceModel:
     package_dir = catalogue.installed.path_of(package)
     if package_dir is None:
         raise SourceNotFoundError(f"transformers has no package {package} for model type '{model_type}'.")
-    files = _model_files(package_dir.parent, package, config_class)
+    try:
+        files = _model_files(package_dir.parent, package, config_class)
+    except SourceNotFoundError:
+        target = catalogue.alias_target(model_type)
+        if target is None:
+            raise
+        raise SourceNotFoundError(
+            f"'{model_type}' has no model code of its own: transformers maps it to {config_class} of "
+            f"'{target}'. Use --like {target}."
+        ) from None
     exported = {name for f in files for name in f.exported}
     config_types = _config_types(catalogue.tables, model_type, exported)
     entries = _auto_entries(catalogue.tables, tuple(t for t, _ in config_types) or (model_type,), exported)
@@ -134,7 +155,11 @@ def discover(like: str, catalogue: Catalogue | None = None) -> SourceModel:
         auto_entries=entries,
         transformers_version=catalogue.installed.version,
         auto_class_backends=tuple(
-            sorted((a, b) for a, b in catalogue.tables.auto_class_backends.items() if any(e.auto_class == a for e in entries))
+            sorted(
+                (a, b)
+                for a, b in catalogue.tables.auto_class_backends.items()
+                if any(e.auto_class == a for e in entries)
+            )
         ),
     )
 

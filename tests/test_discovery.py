@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from scaffold.discovery import Catalogue, discover
-from scaffold.errors import UnknownModelTypeError
+from scaffold.errors import SourceNotFoundError, UnknownModelTypeError
 from scaffold.files import FileKind
 
 
@@ -76,3 +76,11 @@ def test_file_stem_differs_from_package(catalogue):
 def test_unknown_type_suggests(catalogue):
     with pytest.raises(UnknownModelTypeError, match="Did you mean 'llama'"):
         discover("lama", catalogue)
+
+
+def test_alias_type_names_what_to_clone(catalogue):
+    """gpt-sw3 maps to GPT2Config but has only a tokenizer of its own: the error says to clone gpt2."""
+    assert catalogue.alias_target("gpt-sw3") == "gpt2"
+    assert catalogue.alias_target("llama") is None
+    with pytest.raises(SourceNotFoundError, match=r"maps it to GPT2Config of 'gpt2'\. Use --like gpt2\.$"):
+        discover("gpt-sw3", catalogue)
