@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import functools
 import multiprocessing
 import re
 import signal
@@ -192,56 +193,88 @@ def ast_cause(ours: str, theirs: str, package: str) -> str:
 
 
 DRIFT_RULE = """\
-A differing file is drift (the shipped file is stale against its CURRENT parents) when the two files define
-the same names and every definition that differs
-  (a) is not written by hand in the modular file: it is pulled in from a parent unchanged, or the modular
-      class only sets class attributes (those statements are left out of the comparison), and
-  (b) still differs once identifiers and strings are blanked out: the shipped code has another shape than
-      the parent's current code (a renaming or text difference would be ours).
+A differing file is drift (the shipped file is stale against the CURRENT parent files) when both files define
+the same names and, in every definition that differs, comparing statement lines (each statement, or the first
+line of a compound one, with the name of the function it is in; CamelCase names and strings blanked, so
+renaming does not count):
+  (a) every line only in our version occurs in a current parent module of the modular file (we copied the
+      parent as it is now), and
+  (b) no line only in the shipped version occurs in the modular file (the modular file did not ask for it), and
+  (c) the lines differ as a multiset (a pure reordering is ours), and when we only lack lines, those lines do
+      not occur in the current parents either (else we dropped them).
 Import-only, order-only and missing/extra-definition differences are counted as ours."""
 
-
-def hand_written(modular_text: str) -> dict[str, set[str] | None]:
-    """Top-level names the modular file writes itself: None = all of it, else the class attributes it sets."""
-    found: dict[str, set[str] | None] = {}
-    for stmt in ast.parse(modular_text).body:
-        if isinstance(stmt, ast.ClassDef):
-            body = [b for b in stmt.body if not _is_doc_or_pass(b)]
-            if all(isinstance(b, (ast.Assign, ast.AnnAssign)) for b in body):
-                found[stmt.name] = {_target(b) for b in body}
-            else:
-                found[stmt.name] = None
-        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            found[stmt.name] = None
-        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            found[ast.unparse(stmt.targets[0])] = None
-    return found
+_CAMEL = re.compile(r"\b[A-Za-z_0-9]*[A-Z][A-Za-z_0-9]*\b")
 
 
-def _is_doc_or_pass(stmt: ast.stmt) -> bool:
-    return isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+def _line_key(stmt: ast.stmt) -> str:
+    text = ast.unparse(stmt).splitlines()[0] if isinstance(stmt, _COMPOUND) else ast.unparse(stmt)
+    return _CAMEL.sub("_", text)
 
 
-def _target(stmt: ast.stmt) -> str:
-    return ast.unparse(stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target)  # type: ignore[attr-defined]
+_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While,
+             ast.With, ast.AsyncWith, ast.Try, ast.Match)
 
 
-_IDENTIFIER = re.compile(r"\b(id|attr|arg|name|module|asname)=('[^']*'|None)")
-_STRING = re.compile(r"Constant\(value=('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
-
-
-def shape(node: ast.AST) -> str:
-    """The dump of a node with identifiers and strings blanked out."""
-    return _STRING.sub("Constant(value=_", _IDENTIFIER.sub(r"\1=_", ast.dump(node)))
-
-
-def _without_targets(node: ast.AST, targets: set[str]) -> ast.AST:
-    if isinstance(node, ast.ClassDef) and targets:
-        node.body = [b for b in node.body if not (isinstance(b, (ast.Assign, ast.AnnAssign)) and _target(b) in targets)]
+def _blank_strings(node: ast.AST) -> ast.AST:
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+            inner.value = "_"
     return node
 
 
-def is_drift(ours: str, theirs: str, package: str, own: dict[str, set[str] | None]) -> bool:
+def statement_lines(node: ast.AST) -> Counter[str]:
+    """Every statement line of a subtree (see DRIFT_RULE), prefixed by its function's name, counted."""
+    found: Counter[str] = Counter()
+
+    def walk(current: ast.AST, function: str) -> None:
+        for child in ast.iter_child_nodes(current):
+            if isinstance(child, ast.stmt):
+                found[f"{function}: {_line_key(child)}"] += 1
+            inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            walk(child, inner)
+
+    walk(_blank_strings(node), "")
+    if isinstance(node, ast.stmt):
+        found[f": {_line_key(node)}"] += 1
+    return found
+
+
+@functools.lru_cache(maxsize=512)
+def module_lines(dotted: str) -> frozenset[str]:
+    """The statement lines of an installed transformers module (empty when there is none)."""
+    text = installed_transformers().read_module(dotted)
+    return frozenset(statement_lines(ast.parse(text))) if text else frozenset()
+
+
+def parent_modules(modular_text: str, package: str) -> list[str]:
+    """The model-specific modules (of other models) the modular file imports from."""
+    found = []
+    for stmt in ast.parse(modular_text).body:
+        if isinstance(stmt, ast.ImportFrom):
+            module = _Normalize(package).visit_ImportFrom(stmt).module or ""
+            parts = module.split(".")
+            if len(parts) == 4 and parts[:2] == ["transformers", "models"] and module.rpartition(".")[0] != package:
+                found.append(module)
+    return sorted(set(found))
+
+
+@dataclass(frozen=True)
+class DriftContext:
+    """What the drift rule compares against: the modular file's lines and its parents' current lines."""
+
+    modular: frozenset[str]
+    parents: frozenset[str]
+
+
+def drift_context(modular_text: str, package: str) -> DriftContext:
+    parents: set[str] = set()
+    for module in parent_modules(modular_text, package):
+        parents |= module_lines(module)
+    return DriftContext(frozenset(statement_lines(ast.parse(modular_text))), frozenset(parents))
+
+
+def is_drift(ours: str, theirs: str, package: str, context: DriftContext) -> bool:
     """DRIFT_RULE applied to one differing file."""
     try:
         our_defs, their_defs = _definitions(ours, package), _definitions(theirs, package)
@@ -250,16 +283,19 @@ def is_drift(ours: str, theirs: str, package: str, own: dict[str, set[str] | Non
     if set(our_defs) != set(their_defs):
         return False
     changed = [n for n in our_defs if ast.dump(our_defs[n]) != ast.dump(their_defs[n])]
-    if not changed:
+    return bool(changed) and all(_definition_drifted(our_defs[n], their_defs[n], context) for n in changed)
+
+
+def _definition_drifted(ours: ast.stmt, theirs: ast.stmt, context: DriftContext) -> bool:
+    our_lines, their_lines = statement_lines(ours), statement_lines(theirs)
+    only_ours, only_theirs = our_lines - their_lines, their_lines - our_lines
+    if not only_ours and not only_theirs:
         return False
-    for name in changed:
-        if name in own and own[name] is None:
-            return False
-        targets = own.get(name) or set()
-        ours_shape = shape(_without_targets(our_defs[name], targets))
-        if ours_shape == shape(_without_targets(their_defs[name], targets)):
-            return False
-    return True
+    if any(line not in context.parents for line in only_ours):
+        return False
+    if any(line in context.modular for line in only_theirs):
+        return False
+    return bool(only_ours) or not any(line in context.parents for line in only_theirs)
 
 
 def _definitions(code: str, package: str) -> dict[str, ast.stmt]:
@@ -324,9 +360,11 @@ def check_model(modular: Path) -> ModelOutcome:
     ours = {str(f.path): f.content for f in result.files}
     causes = [f"missing file {n}" for n in sorted(set(shipped) - set(ours))]
     causes += [f"extra file {n}" for n in sorted(set(ours) - set(shipped))]
-    own = hand_written(modular.read_text(encoding="utf-8"))
+    context = drift_context(modular.read_text(encoding="utf-8"), options.package or "")
     files = tuple(
-        _compare(name, ours[name], shipped[name], options.package or "", own) for name in sorted(ours) if name in shipped
+        _compare(name, ours[name], shipped[name], options.package or "", context)
+        for name in sorted(ours)
+        if name in shipped
     )
     return ModelOutcome(modular.stem, seconds, files, causes=tuple(causes), cpu_seconds=cpu)
 
@@ -336,10 +374,10 @@ def _crash(error: Exception) -> str:
     return f"{type(error).__name__}: {str(error)[:120]} ({Path(frame.filename).name}:{frame.lineno})"
 
 
-def _compare(name: str, ours: str, theirs: str, package: str, own: dict[str, set[str] | None]) -> FileOutcome:
+def _compare(name: str, ours: str, theirs: str, package: str, context: DriftContext) -> FileOutcome:
     formatted_ours, formatted_theirs = fmt(ours), fmt(theirs)
     cause = ast_cause(ours, theirs, package)
-    drift = bool(cause) and is_drift(ours, theirs, package, own)
+    drift = bool(cause) and is_drift(ours, theirs, package, context)
     return FileOutcome(name, formatted_ours == formatted_theirs, cause == "", cause, drift)
 
 

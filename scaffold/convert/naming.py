@@ -29,7 +29,9 @@ def camel_prefixes(child: str, parent: str, old_hint: str = "") -> tuple[str, st
         if child.endswith(rest) and len(child) > len(rest) and rest[0].isupper():
             return old_hint, child[: -len(rest)]  # Qwen2VLTextConfig -> Qwen2_5_VLTextConfig: Qwen2VL, Qwen2_5_VL
     suffix = common_suffix(child, parent)
-    if suffix and suffix[0].isupper():
+    while suffix and not suffix[0].isupper():  # BioGptAttention / BartAttention share "tAttention"
+        suffix = suffix[1:]
+    if suffix:
         return parent[: -len(suffix)], child[: -len(suffix)]
     return None
 

@@ -132,7 +132,8 @@ class UnrollSuperCallsTransformer(cst.CSTTransformer):
         for index, stmt in enumerate(statements):
             if parent is not None and is_super_call_statement(stmt, name):
                 unrolled = True
-                new_body = _init_first(new_body + merge_after_super(parent_body, statements[index + 1 :]))
+                merged = new_body + merge_after_super(parent_body, statements[index + 1 :])
+                new_body = _init_first(merged) if _starts_with_init(parent_body) else merged
                 continue
             stmt = stmt.visit(replace_calls)
             if docstrings.is_docstring(stmt):
@@ -196,6 +197,16 @@ def _post_init_last(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
         if "self.post_init(" in comment_less(stmt) and index < len(body) - 1:
             return body[:index] + body[index + 1 :] + [stmt]
     return body
+
+
+def _starts_with_init(body: Sequence[cst.BaseStatement]) -> bool:
+    """The parent's own ``super().__init__(...)`` is its first statement (after the docstring).
+
+    Only then does it stay first when the child runs code before calling ``super().__init__``; a parent that
+    runs code before its own ``super().__init__`` keeps that order (ColPali's processor on PaliGemma's).
+    """
+    code = [s for s in body if not docstrings.is_docstring(s)]
+    return bool(code) and "super().__init__" in comment_less(code[0])
 
 
 def _init_first(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:

@@ -452,3 +452,72 @@ class PPOCRTinyRecConfig(PPOCRSmallRecConfig):
     code = {str(f.path): f.content for f in result.files}["configuration_pp_ocr_tiny_rec.py"]
     assert 'model_type = "pp_ocr_tiny_rec"' in code
     assert "class PPOCRTinyRecConfig(PreTrainedConfig):" in code
+
+
+PROCESSING_FOO_LATE_INIT = '''
+from ...processing_utils import ProcessorMixin
+
+
+class FooProcessor(ProcessorMixin):
+    def __init__(self, image_processor=None, tokenizer=None):
+        self.image_seq_length = image_processor.image_seq_length
+        super().__init__(image_processor, tokenizer)
+
+
+__all__ = ["FooProcessor"]
+'''
+
+MODELING_FOO_EARLY_INIT = '''
+from torch import nn
+
+
+class FooModel(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.size = config.size
+
+
+__all__ = ["FooModel"]
+'''
+
+
+def _init_lines(code: str, cls: str) -> list[str]:
+    for stmt in ast.parse(code).body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == cls:
+            init = next(s for s in stmt.body if isinstance(s, ast.FunctionDef) and s.name == "__init__")
+            return [ast.unparse(s) for s in init.body]
+    raise AssertionError(f"no {cls}")
+
+
+def test_child_code_before_super_init_stays_before_the_parents_body_when_the_parent_calls_it_last() -> None:
+    """Before: the parent's ``super().__init__(...)`` (its last line) was moved above the child's own code."""
+    modular = '''
+from transformers.models.foo.processing_foo import FooProcessor
+
+
+class BarProcessor(FooProcessor):
+    def __init__(self, image_processor=None, tokenizer=None, prefix="x"):
+        self.prefix = prefix
+        super().__init__(image_processor=image_processor, tokenizer=tokenizer)
+'''
+    code = _convert(modular, {"transformers.models.foo.processing_foo": PROCESSING_FOO_LATE_INIT})["processing_bar.py"]
+    assert _init_lines(code, "BarProcessor") == [
+        "self.prefix = prefix",
+        "self.image_seq_length = image_processor.image_seq_length",
+        "super().__init__(image_processor, tokenizer)",
+    ]
+
+
+def test_parent_super_init_that_comes_first_stays_first() -> None:
+    """The other case (unchanged): a parent starting with ``super().__init__()`` keeps it on top."""
+    modular = '''
+from transformers.models.foo.modeling_foo import FooModel
+
+
+class BarModel(FooModel):
+    def __init__(self, config):
+        self.flag = True
+        super().__init__(config)
+'''
+    code = _convert(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO_EARLY_INIT})["modeling_bar.py"]
+    assert _init_lines(code, "BarModel") == ["super().__init__()", "self.flag = True", "self.size = config.size"]

@@ -78,3 +78,8 @@ def test_camel_prefixes_prefer_the_source_prefix_over_a_longer_common_suffix() -
         "PPOCRV6SmallRec",
         "PPOCRV6TinyRec",
     )
+
+
+def test_camel_prefixes_cut_a_common_suffix_at_its_first_capital() -> None:
+    # Before: None ("tAttention" is shared), so the prefix fell back to the snake-derived Biogpt (BiogptConfig)
+    assert camel_prefixes("BioGptAttention", "BartAttention") == ("Bart", "BioGpt")
