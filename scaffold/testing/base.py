@@ -16,6 +16,8 @@ from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 from .helpers import assert_outputs_equal, head_labels, main_tensor, rename_keys, tensor_leaves
 from .tiny import TinySizes, apply_overrides, shrink_config
 
+# Heads the common tests prefer to exercise, when a model has them (families may prefer others first).
+PREFERRED_HEADS = ("AutoModelForMaskedLM", "AutoModelForImageClassification", "AutoModelForSequenceClassification")
 SENTINEL = 123.25  # a value no initialisation scheme writes: parameters still holding it were not initialised
 
 
@@ -87,9 +89,17 @@ class ModelTester:
         return sorted(self.model_classes)
 
     def main_head(self) -> str:
-        """The head most tests exercise: the first that is not the bare AutoModel."""
+        """The head most tests exercise: a usual task head if present, else the first that is not the bare model.
+
+        Not just the first non-AutoModel key: bert's clone lists AutoModelForTextEncoding (the bare BertModel) first.
+        """
+        for key in PREFERRED_HEADS:
+            if key in self.model_classes:
+                return key
+        bare = getattr(self.model_classes.get("AutoModel"), "__name__", None)
         heads = [key for key in self.model_classes if key != "AutoModel"]
-        return (heads or list(self.model_classes))[0]
+        with_head = [key for key in heads if self.model_classes[key].__name__ != bare]
+        return (with_head or heads or list(self.model_classes))[0]
 
     def expected_layers(self, config: PreTrainedConfig) -> dict[str, int]:
         """Output-name prefix ('', 'encoder_', 'decoder_') -> layer count of that stack."""

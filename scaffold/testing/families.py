@@ -41,8 +41,8 @@ def _with_pad_token(config: PreTrainedConfig) -> PreTrainedConfig:
     return config
 
 
-class DecoderMaskTests:
-    """Mixin for encoder-decoder families: the decoder honours `decoder_attention_mask`."""
+class EncoderDecoderTests:
+    """Mixin for encoder-decoder families: the decoder's mask and cache, checked on logits."""
 
     __test__ = False
 
@@ -65,6 +65,32 @@ class DecoderMaskTests:
         torch.testing.assert_close(first[:, 3:], second[:, 3:], atol=1e-5, rtol=1e-4)
         unmasked = self.forward(model, {**inputs, "decoder_input_ids": changed}).logits
         assert not torch.allclose(first[:, 3:], unmasked[:, 3:], atol=1e-5), "the changed token had no effect at all"
+
+    def test_incremental_decoding_with_cache_matches_full_forward(self) -> None:
+        """Decoder steps fed one token at a time with the returned cache give the logits of one full pass.
+
+        Checked on logits: greedy tokens of a tiny random decoder may be constant and hide a broken cache.
+        """
+        config = self.get_config()
+        model, inputs = self.build(self.main_head(), config), self.make_inputs(config)
+        decoder = inputs.pop("decoder_input_ids")
+        split = decoder.shape[1] - 2
+        with torch.no_grad():
+            full = model(**inputs, decoder_input_ids=decoder, use_cache=False).logits
+            prefix = model(**inputs, decoder_input_ids=decoder[:, :split], use_cache=True)
+            cache, steps = prefix.past_key_values, []
+            assert cache is not None, "use_cache=True returned no past_key_values"
+            for position in range(split, decoder.shape[1]):
+                step = model(
+                    **inputs,
+                    decoder_input_ids=decoder[:, position : position + 1],
+                    past_key_values=cache,
+                    use_cache=True,
+                )
+                cache = step.past_key_values
+                steps.append(step.logits[:, -1])
+        torch.testing.assert_close(prefix.logits, full[:, :split], atol=1e-5, rtol=1e-4)
+        torch.testing.assert_close(torch.stack(steps, 1), full[:, split:], atol=1e-5, rtol=1e-4)
 
 
 class GenericTester(ModelTester):
@@ -213,7 +239,8 @@ class EncoderTester(_TextTester):
         inputs = self.make_inputs(config)
         if key == "AutoModelForMultipleChoice":
             return {
-                name: value.unsqueeze(1).expand(-1, self.num_choices, -1).contiguous() for name, value in inputs.items()
+                name: value.unsqueeze(1).expand(-1, self.num_choices, -1).contiguous()
+                for name, value in inputs.items()
             }
         return inputs
 
@@ -234,7 +261,7 @@ class EncoderTester(_TextTester):
         torch.testing.assert_close(first[:, :-2], second[:, :-2], atol=1e-5, rtol=1e-4)
 
 
-class Seq2SeqLMTester(GenerationTests, Seq2SeqTrainerTests, DecoderMaskTests, _TextTester):
+class Seq2SeqLMTester(GenerationTests, Seq2SeqTrainerTests, EncoderDecoderTests, _TextTester):
     """Encoder-decoder language models (t5, bart, ...): generation and Seq2SeqTrainer on top of the suite."""
 
     __test__ = False
@@ -275,7 +302,9 @@ class Seq2SeqLMTester(GenerationTests, Seq2SeqTrainerTests, DecoderMaskTests, _T
         """Only the bare model and the seq2seq LM class get decoder ids; other heads derive them or have no decoder."""
         model_class = self.model_classes[key]
         full = {_class_name(self.model_classes.get(name)) for name in ("AutoModel", "AutoModelForSeq2SeqLM")}
-        return model_class.__name__ in full and "decoder_input_ids" in inspect.signature(model_class.forward).parameters
+        return (
+            model_class.__name__ in full and "decoder_input_ids" in inspect.signature(model_class.forward).parameters
+        )
 
     def is_seq2seq_lm(self, key: str) -> bool:
         """Head `key` is the seq2seq LM class (AutoModelForPreTraining / MaskedLM often map to it too)."""
@@ -342,7 +371,7 @@ class VisionEncoderTester(GenericTester):
         return {"": self.vision_config(config).num_hidden_layers}
 
 
-class VisionEncoderDecoderTester(GenerationTests, Seq2SeqTrainerTests, DecoderMaskTests, ModelTester):
+class VisionEncoderDecoderTester(GenerationTests, Seq2SeqTrainerTests, EncoderDecoderTests, ModelTester):
     """Vision encoder-decoder models: a config built from an encoder and a decoder config (ViT + GPT2 by default)."""
 
     __test__ = False

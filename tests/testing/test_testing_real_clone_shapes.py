@@ -8,7 +8,13 @@ import pytest
 import torch
 from testing_standins import VED, standin
 
-from scaffold.testing import CausalLMTester, Seq2SeqLMTester, VisionEncoderDecoderTester, VisionEncoderTester
+from scaffold.testing import (
+    CausalLMTester,
+    EncoderTester,
+    Seq2SeqLMTester,
+    VisionEncoderDecoderTester,
+    VisionEncoderTester,
+)
 
 T5_HEADS = standin(
     "t5",
@@ -132,3 +138,17 @@ def test_decoder_attention_mask_test(base: type, attributes: dict, key: str) -> 
     broken = {**attributes, "model_classes": {key: _dropping_decoder_mask(attributes["model_classes"][key])}}
     with pytest.raises(AssertionError):
         direct(base, broken).test_decoder_attention_mask_is_applied()
+
+
+def test_main_head_is_a_task_head_even_when_the_bare_model_comes_first() -> None:
+    """bert's clone lists AutoModelForTextEncoding (the bare BertModel) first: tests must not run on it."""
+    bert = standin(
+        "bert",
+        "standin-bert-order",
+        {"AutoModel": "BertModel", "AutoModelForMaskedLM": "BertForMaskedLM"},
+    )
+    bare = bert["model_classes"]["AutoModel"]
+    ordered = {"AutoModelForTextEncoding": bare, **bert["model_classes"]}
+    assert direct(EncoderTester, {**bert, "model_classes": ordered}).main_head() == "AutoModelForMaskedLM"
+    only_bare = {"AutoModelForTextEncoding": bare, "AutoModel": bare}
+    assert direct(EncoderTester, {**bert, "model_classes": only_bare}).main_head() == "AutoModelForTextEncoding"
