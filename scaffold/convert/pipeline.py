@@ -153,8 +153,10 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
         parsed[module] = parse_source(module, text)
     hints = {module: p.camel_hint for module, p in parsed.items()}
     names = infer_source_names(modular.parents, pairs, modular.snake, hints)
+    defined = frozenset(modular.index.definitions)
     sources = {
-        module: load_source(names[module], parsed[module], options.rename_policy, modular.snake) for module in parsed
+        module: load_source(names[module], parsed[module], options.rename_policy, modular.snake, defined)
+        for module in parsed
     }
     return sources
 
@@ -273,7 +275,9 @@ def add_class(
         direct = ns.closure_of_objects(ns.deps_of(names_used(node) - siblings, node.name.value))
         home = kind_for_module(module.rpartition(".")[2])
         direct, extra = split_cross_kind(direct, ns, draft.kind, modular.snake, home)
-        later = {n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS}
+        later = {  # modular classes placed in this file later (others the parent of this kind defines are copied)
+            n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS and kind_for_name(n) is draft.kind
+        }
         missing = bfs_classes(ns, direct - later, [*draft.entries, *later])
     else:
         ns = own

@@ -115,11 +115,23 @@ def rename_map_for(names: SourceNames, keep: frozenset[str], policy: RenamePolic
     return RenameMap(pairs=((old, new),), keep=keep, policy=policy)
 
 
-def load_source(names: SourceNames, parsed: ParsedSource, policy: RenamePolicy, file_snake: str) -> SourceModule:
-    """Rename one parent module; its sibling imports now point at the new model's files."""
+def load_source(
+    names: SourceNames,
+    parsed: ParsedSource,
+    policy: RenamePolicy,
+    file_snake: str,
+    modular_defines: frozenset[str] = frozenset(),
+) -> SourceModule:
+    """Rename one parent module; its sibling imports now point at the new model's files.
+
+    Names the parent imports from elsewhere keep their spelling, except when the modular file defines the
+    renamed name itself (``Data2VecAudioBaseModelOutput = Wav2Vec2BaseModelOutput``): then uses are renamed.
+    """
     package = names.module.rpartition(".")[0]
     raw = replace(parsed.index, imports=tuple(_own_class_from_top(r, names) for r in parsed.index.imports))
-    keep = frozenset(r.bound for r in raw.imports if sibling_stem(r.module, package) is None)
+    imported = {r.bound for r in raw.imports if sibling_stem(r.module, package) is None}
+    free = rename_map_for(names, frozenset(), policy)
+    keep = frozenset(n for n in imported if rename_identifier(n, free) not in modular_defines)
     rename_map = rename_map_for(names, keep, policy)
     renamed: dict[str, str] = {}
 

@@ -521,3 +521,64 @@ class BarModel(FooModel):
 '''
     code = _convert(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO_EARLY_INIT})["modeling_bar.py"]
     assert _init_lines(code, "BarModel") == ["super().__init__()", "self.flag = True", "self.size = config.size"]
+
+
+MODELING_FOO_OUTPUT = '''
+from torch import nn
+
+from ...modeling_outputs import FooBaseModelOutput
+
+
+class FooModel(nn.Module):
+    def forward(self, x) -> FooBaseModelOutput:
+        return FooBaseModelOutput(last_hidden_state=x)
+
+
+__all__ = ["FooModel"]
+'''
+
+
+def test_imported_name_is_renamed_when_the_modular_file_defines_the_renamed_name() -> None:
+    """Before: ``BarBaseModelOutput = FooBaseModelOutput`` was dropped and uses kept ``FooBaseModelOutput``."""
+    modular = '''
+from transformers.models.foo.modeling_foo import FooModel
+
+from ...modeling_outputs import FooBaseModelOutput
+
+BarBaseModelOutput = FooBaseModelOutput
+
+
+class BarModel(FooModel):
+    pass
+'''
+    code = _in_tree(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO_OUTPUT})["modeling_bar.py"]
+    assert "BarBaseModelOutput = FooBaseModelOutput" in code
+    assert "def forward(self, x) -> BarBaseModelOutput:" in code
+    assert code.index("BarBaseModelOutput = FooBaseModelOutput") < code.index("class BarModel(")
+
+
+def test_pil_file_copies_the_kwargs_class_of_its_parent_even_when_the_modular_file_redefines_it() -> None:
+    """Before: a modular ``BarImageProcessorKwargs`` (routed to image_processing_bar) left the pil file without one."""
+    modular = '''
+from transformers.models.foo.image_processing_foo import FooImageProcessor, FooImageProcessorKwargs
+from transformers.models.foo.image_processing_pil_foo import FooImageProcessorPil
+
+
+class BarImageProcessorKwargs(FooImageProcessorKwargs):
+    extra: int
+
+
+class BarImageProcessor(FooImageProcessor):
+    pass
+
+
+class BarImageProcessorPil(FooImageProcessorPil):
+    pass
+'''
+    modules = {
+        "transformers.models.foo.image_processing_foo": IMAGE_PROCESSING_FOO,
+        "transformers.models.foo.image_processing_pil_foo": IMAGE_PROCESSING_PIL_FOO,
+    }
+    files = _in_tree(modular, modules)
+    assert _top_level_classes(files["image_processing_pil_bar.py"]) == ["BarImageProcessorKwargs", "BarImageProcessorPil"]
+    assert "extra: int" in files["image_processing_bar.py"]
