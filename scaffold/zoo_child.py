@@ -135,14 +135,18 @@ def _working_inputs(model, config) -> dict:
     whisper, (batch, frames, features) for speech_to_text); parity only needs one the model runs on. When none
     runs, the error of the first (the most common layout) is the verdict.
     """
+    import inspect
+
     import torch
 
     main = getattr(model, "main_input_name", "input_ids")
+    if main not in inspect.signature(model.forward).parameters:  # the inherited default, not this model's input
+        main = next((name for name in _required(model) if name in INPUT_BUILDERS), main)
     builder = INPUT_BUILDERS.get(main)
     if builder is None:
         raise NotImplementedError(f"no input builder for main_input_name={main!r}")
     first_error = None
-    for candidate in _with_pixels(model, main, builder(model, config), config):
+    for candidate in _with_companions(model, main, builder(model, config), config):
         inputs = _with_required(model, config, candidate)
         try:
             with torch.no_grad():
@@ -153,14 +157,23 @@ def _working_inputs(model, config) -> dict:
     raise first_error
 
 
-def _with_pixels(model, main: str, candidates: list[dict], config) -> list[dict]:
-    """The candidates, then each with pixel_values too for a text-and-image forward (vilt, owlvit, clipseg)."""
+def _with_companions(model, main: str, candidates: list[dict], config) -> list[dict]:
+    """The candidates, then each with a second modality the forward takes (text + image: vilt, owlvit, sam3)
+    or the encoder states a cross-attending module reads (blip_2_qformer)."""
     import inspect
 
-    if main == "pixel_values" or "pixel_values" not in inspect.signature(model.forward).parameters:
-        return candidates
-    pixels = _pixel_inputs(model, config)[0]
-    return candidates + [{**c, **pixels} for c in candidates]
+    import torch
+
+    parameters = inspect.signature(model.forward).parameters
+    extra = []
+    for key in COMPANION_INPUTS:
+        if key != main and key in parameters:
+            extra.append(INPUT_BUILDERS[key](model, config)[0])
+    width = getattr(config, "encoder_hidden_size", None)
+    if "encoder_hidden_states" in parameters and isinstance(width, int):
+        states = torch.randn(BATCH, 4, width, generator=torch.Generator().manual_seed(3))
+        extra.append({"encoder_hidden_states": states})
+    return candidates + [{**c, **e} for e in extra for c in candidates]
 
 
 def _required(model) -> list[str]:
@@ -183,12 +196,16 @@ def _with_required(model, config, inputs: dict) -> dict:
 
     inputs = dict(inputs)
     parameters = inspect.signature(model.forward).parameters
+    if "use_cache" in parameters:  # the first output does not depend on it; hybrid caches may refuse tiny layouts
+        inputs.setdefault("use_cache", False)
     if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in parameters:
         inputs.setdefault("decoder_input_ids", random_ids(config, BATCH, DECODER_LENGTH, seed=1))
     for name in _required(model):
         if name in inputs:
             continue
-        if name.endswith("_embeds"):
+        if name in INPUT_BUILDERS:
+            inputs.update(INPUT_BUILDERS[name](model, config)[0])
+        elif name.endswith("_embeds"):
             hidden = _first_int(config, ("hidden_size", "d_model"), 32)
             inputs[name] = torch.randn(BATCH, 4, hidden, generator=torch.Generator().manual_seed(2))
         elif name == "past_observed_mask" and "past_values" in inputs:
@@ -269,6 +286,8 @@ def _first_int(config, names: tuple[str, ...], default: int) -> int:
     return default
 
 
+# Inputs tried alongside the main one when forward takes them (why: multimodal models need both).
+COMPANION_INPUTS = ("pixel_values", "input_ids")
 # main_input_name -> candidate input builders (why: one builder per kind of input, shared by every model).
 INPUT_BUILDERS = {
     "input_ids": _text_inputs,
