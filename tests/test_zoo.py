@@ -29,11 +29,28 @@ def test_the_first_layout_the_model_accepts_is_used():
     assert inputs["input_features"].shape == (2, 64, 80)
 
 
+class _StateOnly(torch.nn.Module):
+    main_input_name = "state"
+
+    def forward(self, state):
+        return (state,)
+
+
+class _PixelsWithInheritedMainInput(torch.nn.Module):
+    main_input_name = "input_ids"  # inherited default; forward takes pixels
+
+    def forward(self, pixel_values):
+        return (pixel_values,)
+
+
 def test_unknown_main_input_is_an_honest_verdict():
-    model = _FramesLast()
-    model.main_input_name = "state"
     with pytest.raises(NotImplementedError, match="main_input_name='state'"):
-        _working_inputs(model, PretrainedConfig())
+        _working_inputs(_StateOnly(), PretrainedConfig())
+
+
+def test_main_input_is_read_from_forward_when_the_declared_one_is_not_a_parameter():
+    inputs = _working_inputs(_PixelsWithInheritedMainInput(), PretrainedConfig(image_size=16, num_channels=3))
+    assert set(inputs) == {"pixel_values"} and inputs["pixel_values"].shape == (2, 3, 16, 16)
 
 
 def test_unknown_required_argument_is_an_honest_verdict():
