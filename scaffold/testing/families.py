@@ -102,7 +102,13 @@ class GenericTester(ModelTester):
         return _with_pad_token(super().get_config())
 
     def make_inputs(self, config: PreTrainedConfig, batch_size: int | None = None) -> dict[str, torch.Tensor]:
-        ids = random_ids(config, batch_size or self.batch_size, self.seq_length)
+        """Images for models whose main input is pixel_values (vit_mae), else token ids."""
+        batch = batch_size or self.batch_size
+        if getattr(self.model_classes[self.main_head()], "main_input_name", None) == "pixel_values":
+            return {"pixel_values": random_pixels(getattr(config, "vision_config", None) or config, batch)}
+        ids = random_ids(config, batch, self.seq_length)
+        if isinstance(getattr(config, "question_token_id", None), int):
+            ids[:, 1] = config.question_token_id  # splinter's heads need one question token per row
         return {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
 
 

@@ -72,6 +72,7 @@ TOKEN_ID_FIELDS = (
     "mask_token_id",
     "image_token_id",
     "image_token_index",
+    "question_token_id",
 )
 # Dropout fields set to zero: the suite compares outputs of train-mode passes (gradient checkpointing).
 DROPOUT_SUFFIXES = ("dropout", "dropout_prob", "dropout_rate", "attention_dropout", "pdrop")

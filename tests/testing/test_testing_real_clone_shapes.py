@@ -11,6 +11,7 @@ from testing_standins import VED, standin
 from scaffold.testing import (
     CausalLMTester,
     EncoderTester,
+    GenericTester,
     Seq2SeqLMTester,
     VisionEncoderDecoderTester,
     VisionEncoderTester,
@@ -152,3 +153,24 @@ def test_main_head_is_a_task_head_even_when_the_bare_model_comes_first() -> None
     assert direct(EncoderTester, {**bert, "model_classes": ordered}).main_head() == "AutoModelForMaskedLM"
     only_bare = {"AutoModelForTextEncoding": bare, "AutoModel": bare}
     assert direct(EncoderTester, {**bert, "model_classes": only_bare}).main_head() == "AutoModelForTextEncoding"
+
+
+def test_generic_tester_on_splinter_question_tokens_and_unknown_labels() -> None:
+    """splinter needs a question token (inside the tiny vocabulary) in every row; its pre-training head takes
+    question positions, not labels: that head gets no labels instead of a `labels=` it would ignore."""
+    splinter = standin(
+        "splinter",
+        "standin-splinter",
+        {
+            "AutoModelForPreTraining": "SplinterForPreTraining",
+            "AutoModelForQuestionAnswering": "SplinterForQuestionAnswering",
+        },
+    )
+    suite = direct(GenericTester, splinter)
+    config = suite.get_config()
+    inputs = suite.make_inputs(config)
+    assert config.question_token_id < config.vocab_size
+    assert (inputs["input_ids"] == config.question_token_id).any(dim=1).all()
+    assert suite.labels_for("AutoModelForPreTraining", config, inputs) is None
+    suite.test_loss_and_backward_for_every_head()
+    suite.test_parity_with_source_model()
