@@ -16,6 +16,7 @@ from scaffold.convert.definitions import DefKind, Definition
 from scaffold.convert.names_ast import definition_time_names, variables_used
 from scaffold.convert.imports import ImportRecord
 from scaffold.convert.routing import kind_for_name
+from scaffold.names import camel_from_snake
 from scaffold.files import FileKind
 
 # Top-level variables placed first in a file, in this order (they are used everywhere).
@@ -117,7 +118,7 @@ def split_cross_kind(
     """
     kept, imports = set(deps), []
     for name in sorted(deps):
-        other = kind_for_name(name)
+        other = kind_for_name(name, camel_from_snake(new_snake))
         if home is kind and name in ns.original:
             continue
         if ns.definitions[name].kind is DefKind.CLASS and other is not kind:

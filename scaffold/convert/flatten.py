@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import libcst as cst
@@ -172,4 +173,26 @@ def merge_class(child: cst.ClassDef, parent: cst.ClassDef, parent_base: str) -> 
     )
     own_bases = {get_full_name_for_node(b.value) or "" for b in merged.bases}
     unroll = UnrollSuperCallsTransformer(parent_methods, child_methods, frozenset(child_bases) | own_bases)
-    return merged.with_changes(body=merged.body.visit(unroll))
+    body = merged.body.visit(unroll)
+    if parent.name.value != child.name.value:
+        body = body.visit(RenameParentClassTransformer(parent.name.value, child.name.value))
+    return merged.with_changes(body=body)
+
+
+class RenameParentClassTransformer(cst.CSTTransformer):
+    """Inside the merged class, the parent's (renamed) class name becomes the child's, in code and strings.
+
+    Before (``ErnieForCausalLM(BertLMHeadModel)``, Bert -> Ernie): ``logger.warning("use `ErnieLMHeadModel`")``
+    After:  ``logger.warning("use `ErnieForCausalLM`")``
+    """
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__()
+        self.old, self.new = old, new
+        self.pattern = re.compile(rf"\b{re.escape(old)}\b")
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return updated_node.with_changes(value=self.new) if updated_node.value == self.old else updated_node
+
+    def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.SimpleString:
+        return updated_node.with_changes(value=self.pattern.sub(self.new, updated_node.value))

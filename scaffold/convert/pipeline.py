@@ -38,6 +38,7 @@ from scaffold.convert.sources import (
     sibling_stem,
 )
 from scaffold.errors import ModularError
+from scaffold.names import camel_from_snake
 from scaffold.files import FileKind, GeneratedFile
 from scaffold.source import SourceResolver
 
@@ -52,6 +53,11 @@ class ModularFile:
     index: ModuleIndex
     parents: Mapping[str, str]
     imports: tuple[ImportRecord, ...]
+
+    @property
+    def camel(self) -> str:
+        """The new model's CamelCase prefix as its file name spells it (``sam2_video`` -> ``Sam2Video``)."""
+        return camel_from_snake(self.snake)
 
 
 def convert_modular(
@@ -170,7 +176,7 @@ def build_drafts(modular: ModularFile, sources: Mapping[str, SourceModule]) -> d
     for definition in sorted(modular.index.definitions.values(), key=lambda d: d.order):
         if definition.kind is not DefKind.CLASS:
             continue
-        kind = kind_for_name(definition.name)
+        kind = kind_for_name(definition.name, modular.camel)
         draft = drafts.setdefault(kind, FileDraft(kind))
         add_class(modular, sources, spaces, own, imported_by_kind(sources, kind), draft, definition)
     for definition in modular.index.definitions.values():
@@ -276,7 +282,7 @@ def add_class(
         home = kind_for_module(module.rpartition(".")[2])
         direct, extra = split_cross_kind(direct, ns, draft.kind, modular.snake, home)
         later = {  # modular classes placed in this file later (others the parent of this kind defines are copied)
-            n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS and kind_for_name(n) is draft.kind
+            n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS and kind_for_name(n, modular.camel) is draft.kind
         }
         missing = bfs_classes(ns, direct - later, [*draft.entries, *later])
     else:
@@ -308,7 +314,7 @@ def exports_by_kind(modular: ModularFile) -> dict[FileKind, list[str]]:
     """The modular ``__all__`` split by the file each name goes to (empty when it has none)."""
     split: dict[FileKind, list[str]] = {}
     for name in modular.index.exports or ():
-        split.setdefault(kind_for_name(name), []).append(name)
+        split.setdefault(kind_for_name(name, modular.camel), []).append(name)
     return split
 
 

@@ -13,6 +13,8 @@ Import statements are never touched: the converter decides imports itself.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -89,10 +91,18 @@ def _handlers(parts: Sequence[cst.CSTTransformer], prefix: str) -> dict[str, tup
     """Node type name -> the parts' own ``<prefix><Node>`` methods, in part order (libcst's stubs left out)."""
     found: dict[str, list[Handler]] = {}
     for part in parts:
-        for attr in sorted(dir(type(part))):
-            if not attr.startswith(prefix) or attr.count("_") != 1:
-                continue
-            if getattr(type(part), attr) is getattr(cst.CSTTransformer, attr, None):
-                continue
+        for attr in _own_methods(type(part), prefix):
             found.setdefault(attr[len(prefix) :], []).append(getattr(part, attr))
     return {name: tuple(handlers) for name, handlers in found.items()}
+
+
+@lru_cache(maxsize=64)
+def _own_methods(part_type: type, prefix: str) -> tuple[str, ...]:
+    """The ``<prefix><Node>`` methods a transformer class defines itself (``dir`` is slow: done once per class)."""
+    return tuple(
+        attr
+        for attr in sorted(dir(part_type))
+        if attr.startswith(prefix)
+        and attr.count("_") == 1
+        and getattr(part_type, attr) is not getattr(cst.CSTTransformer, attr, None)
+    )

@@ -41,9 +41,15 @@ _SUFFIX_RE = re.compile("(" + "|".join(sorted((s for s, _ in SUFFIX_KINDS), key=
 _KIND_OF_SUFFIX = dict(SUFFIX_KINDS)
 
 
-def kind_for_name(name: str) -> FileKind:
-    """``MyLlamaConfig`` -> CONFIGURATION; ``MyLlamaModel`` or ``rotate_half`` -> MODELING."""
+def kind_for_name(name: str, prefix: str = "") -> FileKind:
+    """``MyLlamaConfig`` -> CONFIGURATION; ``MyLlamaModel`` or ``rotate_half`` -> MODELING.
+
+    A suffix that reaches into the model's own ``prefix`` does not count: with prefix ``Sam2Video``,
+    ``Sam2VideoProcessor`` is a processor (``Processor``), not a video processor (``VideoProcessor``).
+    """
     match = _SUFFIX_RE.search(name)
+    if match and prefix and name.startswith(prefix) and match.start() < len(prefix) < len(name):
+        match = _SUFFIX_RE.search(name[len(prefix) :])
     return _KIND_OF_SUFFIX[match.group(1)] if match else FileKind.MODELING
 
 

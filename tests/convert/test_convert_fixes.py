@@ -582,3 +582,47 @@ class BarImageProcessorPil(FooImageProcessorPil):
     files = _in_tree(modular, modules)
     assert _top_level_classes(files["image_processing_pil_bar.py"]) == ["BarImageProcessorKwargs", "BarImageProcessorPil"]
     assert "extra: int" in files["image_processing_bar.py"]
+
+
+def test_a_suffix_reaching_into_the_model_prefix_does_not_route() -> None:
+    """Before: ``Sam2VideoProcessor`` went to video_processing_sam2_video.py (suffix ``VideoProcessor``)."""
+    from scaffold.convert.routing import kind_for_name
+    from scaffold.files import FileKind
+
+    assert kind_for_name("Sam2VideoProcessor", "Sam2Video") is FileKind.PROCESSING
+    assert kind_for_name("Sam2VideoVideoProcessor", "Sam2Video") is FileKind.VIDEO_PROCESSING
+    assert kind_for_name("LlavaNextVideoProcessor", "LlavaNextVideo") is FileKind.PROCESSING
+    assert kind_for_name("LlavaVideoProcessor", "Llava") is FileKind.VIDEO_PROCESSING
+
+
+MODELING_FOO_LM_HEAD = '''
+from torch import nn
+
+from ...utils import logging
+
+logger = logging.get_logger(__name__)
+
+
+class FooLMHeadModel(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        if not config.is_decoder:
+            logger.warning("If you want to use `FooLMHeadModel` as a standalone, add `is_decoder=True.`")
+
+
+__all__ = ["FooLMHeadModel"]
+'''
+
+
+def test_parent_class_name_inside_the_merged_class_becomes_the_childs() -> None:
+    """Before: ``BarForCausalLM(FooLMHeadModel)`` kept saying ``BarLMHeadModel`` in its own strings."""
+    modular = '''
+from transformers.models.foo.modeling_foo import FooLMHeadModel
+
+
+class BarForCausalLM(FooLMHeadModel):
+    pass
+'''
+    code = _convert(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO_LM_HEAD})["modeling_bar.py"]
+    assert "If you want to use `BarForCausalLM` as a standalone" in code
+    assert "LMHeadModel" not in code
