@@ -10,7 +10,9 @@ every generated file with the shipped one:
 Usage: python scripts/fidelity.py [--jobs 2] [--only NAME ...] [--timeout 120] [--show-diff] [--verbose]
 
 One line per model is printed (and flushed) as soon as it is done, so a partial run is readable; the summary
-follows at the end. A model that takes longer than ``--timeout`` seconds counts as a crash.
+follows at the end. A model that takes longer than ``--timeout`` seconds counts as a crash. Times are the
+conversion only (not the comparison): wall seconds and CPU seconds (the latter is what to quote on a loaded
+machine). A failing file is labelled drift (stale shipped file) or ours by the rule ``--drift-rule`` prints.
 """
 
 from __future__ import annotations
