@@ -12,6 +12,7 @@ from scaffold.testing import (
     CausalLMTester,
     EncoderTester,
     GenericTester,
+    ImageTextToTextTester,
     Seq2SeqLMTester,
     VisionEncoderDecoderTester,
     VisionEncoderTester,
@@ -174,3 +175,12 @@ def test_generic_tester_on_splinter_question_tokens_and_unknown_labels() -> None
     assert suite.labels_for("AutoModelForPreTraining", config, inputs) is None
     suite.test_loss_and_backward_for_every_head()
     suite.test_parity_with_source_model()
+
+
+def test_pre_training_head_gets_only_the_label_names_it_declares() -> None:
+    """llava's clone lists AutoModelForPreTraining: it takes labels, not bert's next_sentence_label too."""
+    llava = standin("llava", "standin-llava-pt", {"AutoModelForPreTraining": "LlavaForConditionalGeneration"})
+    suite = direct(ImageTextToTextTester, llava)
+    config = suite.get_config()
+    labels = suite.labels_for("AutoModelForPreTraining", config, suite.make_inputs(config))
+    assert sorted(labels) == ["labels"]
