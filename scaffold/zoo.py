@@ -61,21 +61,38 @@ def generate_one(model_type: str, workdir: str) -> tuple[ZooResult, Path | None,
 
 
 def check_batch(batch: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """Check (project, name) pairs in one child process; name -> (reached, failure)."""
+    """Check (project, name) pairs in child processes; name -> (reached, failure).
+
+    A child that dies (a hard crash, a SystemExit inside a model) costs only the project it was checking:
+    the projects after it are checked again in a fresh child.
+    """
+    verdicts: dict[str, tuple[str, str]] = {}
+    pending = list(batch)
+    while pending:
+        found, error = _run_child(pending)
+        verdicts.update(found)
+        pending = [pair for pair in pending if pair[1] not in verdicts]
+        if pending:  # the child died while checking the first project it gave no verdict for
+            verdicts[pending[0][1]] = ("generated", f"child crashed: {error[:200]}")
+            pending = pending[1:]
+    return verdicts
+
+
+def _run_child(batch: list[tuple[str, str]]) -> tuple[dict[str, tuple[str, str]], str]:
+    """One child process over ``batch``: the verdicts it printed, and the last line of its stderr."""
     command = [sys.executable, "-m", "scaffold.zoo_child", *[item for pair in batch for item in pair]]
     try:
         completed = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
         stdout, error = completed.stdout, (completed.stderr.strip().splitlines() or ["no output"])[-1]
     except subprocess.TimeoutExpired as exc:
-        stdout, error = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or ""), "timeout"
+        stdout = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        error = "timeout"
     verdicts = {}
     for line in stdout.splitlines():
         if line.startswith("{"):
             v = json.loads(line)
             verdicts[v["name"]] = (v["reached"], v["failure"])
-    for _, name in batch:
-        verdicts.setdefault(name, ("generated", f"child crashed: {error[:200]}"))
-    return verdicts
+    return verdicts, error
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -67,3 +67,29 @@ def test_embeds_arguments_are_built_from_the_hidden_size():
 
     inputs = _working_inputs(Qformer(), PretrainedConfig(vocab_size=20, hidden_size=12))
     assert inputs["query_embeds"].shape == (2, 4, 12)
+
+
+def test_a_crashing_child_costs_only_its_project(monkeypatch):
+    """The projects after the one that killed the child are checked again in a fresh child."""
+    from scaffold import zoo
+
+    calls = []
+
+    def fake_child(batch):
+        calls.append([name for _, name in batch])
+        found = {}
+        for _, name in batch:
+            if name == "b":  # "b" kills its process before printing a verdict
+                return found, "Segmentation fault"
+            found[name] = ("parity", "")
+        return found, ""
+
+    monkeypatch.setattr(zoo, "_run_child", fake_child)
+    verdicts = zoo.check_batch([("p", "a"), ("p", "b"), ("p", "c"), ("p", "d")])
+    assert verdicts == {
+        "a": ("parity", ""),
+        "b": ("generated", "child crashed: Segmentation fault"),
+        "c": ("parity", ""),
+        "d": ("parity", ""),
+    }
+    assert calls == [["a", "b", "c", "d"], ["c", "d"]]
