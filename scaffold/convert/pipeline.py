@@ -293,8 +293,21 @@ def add_class(
     draft.extra_imports.extend(extra)
     for name in relative_order(ns, missing):
         if name != node.name.value:  # a class reached through its own dependencies is placed once, last
-            draft.put(name, materialize(ns.definitions[name]))
+            draft.put(name, _copied(modular, ns, name))
     draft.put(node.name.value, node)
+
+
+def _copied(modular: ModularFile, ns: Namespace, name: str) -> cst.BaseStatement:
+    """A parent definition copied into a file; a modular class of that name is merged onto it (or replaces it).
+
+    (``GlmgaImageProcessorKwargs(Glm4vImageProcessorKwargs)`` adds a field: the pil file's copy has it too.)
+    """
+    parent = materialize(ns.definitions[name])
+    own = modular.index.definitions.get(name)
+    if own is None or own.kind is not DefKind.CLASS or not isinstance(parent, cst.ClassDef):
+        return parent
+    bases = model_bases(modular, own.node)  # type: ignore[arg-type]
+    return merge_class(own.node, parent, bases[0]) if bases else own.node  # type: ignore[arg-type,return-value]
 
 
 def flatten(modular: ModularFile, source: SourceModule, node: cst.ClassDef, base: str) -> cst.ClassDef:

@@ -626,3 +626,30 @@ class BarForCausalLM(FooLMHeadModel):
     code = _convert(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO_LM_HEAD})["modeling_bar.py"]
     assert "If you want to use `BarForCausalLM` as a standalone" in code
     assert "LMHeadModel" not in code
+
+
+def test_pil_copy_of_a_modular_kwargs_class_carries_the_modular_fields() -> None:
+    """Before: the pil file copied the parent's kwargs class without the field the modular class adds."""
+    modular = '''
+from transformers.models.foo.image_processing_foo import FooImageProcessor, FooImageProcessorKwargs
+from transformers.models.foo.image_processing_pil_foo import FooImageProcessorPil
+
+
+class BarImageProcessorKwargs(FooImageProcessorKwargs):
+    patch_expand_factor: int
+
+
+class BarImageProcessor(FooImageProcessor):
+    pass
+
+
+class BarImageProcessorPil(FooImageProcessorPil):
+    pass
+'''
+    modules = {
+        "transformers.models.foo.image_processing_foo": IMAGE_PROCESSING_FOO,
+        "transformers.models.foo.image_processing_pil_foo": IMAGE_PROCESSING_PIL_FOO,
+    }
+    pil = _in_tree(modular, modules)["image_processing_pil_bar.py"]
+    kwargs = next(s for s in ast.parse(pil).body if isinstance(s, ast.ClassDef) and s.name == "BarImageProcessorKwargs")
+    assert [ast.unparse(s) for s in kwargs.body] == ["do_grayscale: bool", "patch_expand_factor: int"]
