@@ -116,7 +116,11 @@ def _auto_class_backends(tree: ast.Module) -> dict[str, tuple[str, ...]]:
         if not (isinstance(node, ast.ClassDef) and node.name.startswith("Auto")):
             continue
         for decorator in node.decorator_list:
-            if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name) and decorator.func.id == "requires":
+            if (
+                isinstance(decorator, ast.Call)
+                and isinstance(decorator.func, ast.Name)
+                and decorator.func.id == "requires"
+            ):
                 for keyword in decorator.keywords:
                     value = _TableEvaluator({}).value(keyword.value) if keyword.arg == "backends" else None
                     if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):

@@ -78,11 +78,7 @@ def _imported_backends(tree: ast.Module) -> set[str]:
 
 def _sibling_imports(tree: ast.Module) -> set[str]:
     """Stems of the sibling modules imported with ``from .stem import ...`` at the top level."""
-    return {
-        node.module
-        for node in tree.body
-        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
-    }
+    return {node.module for node in tree.body if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
 
 
 def _closure(stem: str, direct: dict[str, set[str]], siblings: dict[str, set[str]]) -> set[str]:
@@ -109,7 +105,9 @@ def _class_requirements(tree: ast.Module) -> tuple[tuple[str, tuple[str, ...]], 
 
 def _requires_backends(decorator: ast.expr) -> set[str]:
     """``@requires(backends=("torch", "torchvision>=0.15"))`` -> {"torch", "torchvision"}."""
-    if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name) and decorator.func.id == "requires"):
+    if not (
+        isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name) and decorator.func.id == "requires"
+    ):
         return set()
     found = set()
     for keyword in decorator.keywords:

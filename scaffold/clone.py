@@ -170,7 +170,9 @@ def _test_spec(source: SourceModel, entries: tuple[AutoEntry, ...], renamed: dic
     primary = [
         e
         for e in entries
-        if e.model_type == source.names.model_type and e.owned and _built_from(source, e.class_name, source.config_class)
+        if e.model_type == source.names.model_type
+        and e.owned
+        and _built_from(source, e.class_name, source.config_class)
     ]
     heads: dict[str, tuple[str, str, str]] = {}
     for entry in primary:

@@ -58,9 +58,7 @@ def plan_new_model(request: NewModelRequest, catalogue: Catalogue | None = None)
     catalogue = catalogue or Catalogue.load()
     names = ModelNames.from_name(request.name, request.class_prefix)
     if catalogue.is_known_type(names.model_type):
-        raise InvalidNameError(
-            f"'{names.model_type}' is already a transformers model type; choose another --name."
-        )
+        raise InvalidNameError(f"'{names.model_type}' is already a transformers model type; choose another --name.")
     source = discover(request.like, catalogue)
     clone = plan_clone(source, names)
     files = build_files(clone, catalogue.installed)
@@ -84,7 +82,9 @@ def build_files(clone: Clone, resolver: SourceResolver) -> tuple[GeneratedFile, 
     backends = gather_backends({f.path.stem: f.content for f in model_files if f.path.suffix == ".py"})
     context = _context(clone, tuple(f.path.name for f in model_files), backends)
     return (
-        GeneratedFile(PurePosixPath("pyproject.toml"), render("project/pyproject.toml.j2", **context), FileKind.PROJECT),
+        GeneratedFile(
+            PurePosixPath("pyproject.toml"), render("project/pyproject.toml.j2", **context), FileKind.PROJECT
+        ),
         GeneratedFile(PurePosixPath("README.md"), render("project/README.md.j2", **context), FileKind.PROJECT),
         GeneratedFile(package / "__init__.py", render("project/package_init.py.j2", **context), FileKind.PACKAGE_INIT),
         GeneratedFile(package / f"modular_{names.snake}.py", modular, FileKind.MODULAR),

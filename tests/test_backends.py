@@ -31,7 +31,9 @@ from transformers import PreTrainedModel
 
 
 def test_direct_transitive_and_class_backends():
-    found = gather_backends({"image_processing_x": TORCHVISION_MODULE, "image_processing_pil_x": PIL_SIBLING, "modeling_x": FREE})
+    found = gather_backends(
+        {"image_processing_x": TORCHVISION_MODULE, "image_processing_pil_x": PIL_SIBLING, "modeling_x": FREE}
+    )
     assert found["image_processing_x"].imports == ("torchvision",)
     assert found["image_processing_pil_x"].imports == ("torchvision",)  # through `from .image_processing_x`
     assert found["modeling_x"].imports == ()  # torch and tokenizers are always there
@@ -40,7 +42,9 @@ def test_direct_transitive_and_class_backends():
 
 
 def test_conditional_imports_are_not_needs():
-    found = gather_backends({"m": "from transformers.utils import is_vision_available\nif is_vision_available():\n    import PIL\n"})
+    found = gather_backends(
+        {"m": "from transformers.utils import is_vision_available\nif is_vision_available():\n    import PIL\n"}
+    )
     assert found["m"].imports == ()
 
 

@@ -53,7 +53,10 @@ def test_borrowed_preprocessors_are_registered_by_transformers_name(catalogue):
     clone = _clone(catalogue, "blip-2", "my-blip")
     by_auto = {r.auto_class: r for r in clone.registrations if r.config_class == "MyBlipConfig"}
     assert by_auto["AutoTokenizer"].classes == (("", "GPT2Tokenizer"),)
-    assert dict(by_auto["AutoImageProcessor"].classes) == {"pil": "BlipImageProcessorPil", "torchvision": "BlipImageProcessor"}
+    assert dict(by_auto["AutoImageProcessor"].classes) == {
+        "pil": "BlipImageProcessorPil",
+        "torchvision": "BlipImageProcessor",
+    }
     assert by_auto["AutoProcessor"].classes == (("", "MyBlipProcessor"),)
     qformer = [r for r in clone.registrations if r.config_class == "MyBlipQFormerConfig"]
     assert [(r.auto_class, r.classes[0][1]) for r in qformer] == [("AutoModel", "MyBlipQFormerModel")]
@@ -67,7 +70,13 @@ def test_model_auto_classes_take_one_class(catalogue):
 
 @pytest.mark.parametrize(
     "like, family",
-    [("bert", "EncoderTester"), ("t5", "Seq2SeqLMTester"), ("vit", "VisionEncoderTester"), ("llava", "ImageTextToTextTester"), ("wav2vec2", "GenericTester")],
+    [
+        ("bert", "EncoderTester"),
+        ("t5", "Seq2SeqLMTester"),
+        ("vit", "VisionEncoderTester"),
+        ("llava", "ImageTextToTextTester"),
+        ("wav2vec2", "GenericTester"),
+    ],
 )
 def test_families(catalogue, like, family):
     assert _clone(catalogue, like, "my-x").test.family == family
