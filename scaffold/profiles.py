@@ -55,7 +55,7 @@ _VED_MODEL_BODY = '''\
         Example:
 
         ```python
-        >>> model = model_class.from_encoder_decoder_pretrained(
+        >>> model = VisionEncoderDecoderModel.from_encoder_decoder_pretrained(
         ...     "./tiny-vit", "./tiny-gpt2", decoder_start_token_id=1, pad_token_id=0
         ... )
         ```

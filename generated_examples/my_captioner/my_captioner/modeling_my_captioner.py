@@ -14,7 +14,6 @@ from transformers.configuration_utils import PreTrainedConfig
 from transformers.generation import GenerationMixin
 from transformers.modeling_outputs import BaseModelOutput, Seq2SeqLMOutput
 from transformers.modeling_utils import PreTrainedModel
-from transformers.models.auto.configuration_auto import AutoConfig
 from transformers.models.auto.modeling_auto import AutoModel, AutoModelForCausalLM
 from transformers.utils import auto_docstring, logging
 
@@ -156,140 +155,44 @@ class MyCaptionerModel(PreTrainedModel, GenerationMixin):
         **kwargs,
     ) -> PreTrainedModel:
         r"""
-        Instantiate an encoder and a decoder from one or two base classes of the library from pretrained model
-        checkpoints.
+        Build the model from a saved vision encoder and a saved causal-LM decoder (local folders or Hub ids).
 
+        The decoder is loaded with cross-attention on whatever fields its config class declares (GPT2 has no
+        `is_decoder`, TrOCR no `add_cross_attention`), the encoder with it off. Any encoder/decoder pair works:
+        the classes come from the saved configs through `AutoModel` / `AutoModelForCausalLM`.
 
-        The model is set in evaluation mode by default using `model.eval()` (Dropout modules are deactivated). To train
-        the model, you need to first set it back in training mode with `model.train()`.
-
-        Params:
+        Args:
             encoder_pretrained_model_name_or_path (`str`, *optional*):
-                Information necessary to initiate the image encoder. Can be either:
-
-                    - A string, the *model id* of a pretrained model hosted inside a model repo on huggingface.co. An
-                      example is `google/vit-base-patch16-224-in21k`.
-                    - A path to a *directory* containing model weights saved using
-                      [`~PreTrainedModel.save_pretrained`], e.g., `./my_model_directory/`.
-
-            decoder_pretrained_model_name_or_path (`str`, *optional*, defaults to `None`):
-                Information necessary to initiate the text decoder. Can be either:
-
-                    - A string, the *model id* of a pretrained model hosted inside a model repo on huggingface.co.
-                    - A path to a *directory* containing model weights saved using
-                      [`~PreTrainedModel.save_pretrained`], e.g., `./my_model_directory/`.
-
-            model_args (remaining positional arguments, *optional*):
-                All remaining positional arguments will be passed to the underlying model's `__init__` method.
-
-            kwargs (remaining dictionary of keyword arguments, *optional*):
-                Can be used to update the configuration object (after it being loaded) and initiate the model (e.g.,
-                `output_attentions=True`).
-
-                - To update the encoder configuration, use the prefix *encoder_* for each configuration parameter.
-                - To update the decoder configuration, use the prefix *decoder_* for each configuration parameter.
-                - To update the parent model configuration, do not use a prefix for each configuration parameter.
-
-                Behaves differently depending on whether a `config` is provided or automatically loaded.
+                Folder (or Hub id) of the vision encoder, saved with `save_pretrained`.
+            decoder_pretrained_model_name_or_path (`str`, *optional*):
+                Folder (or Hub id) of the text decoder, saved with `save_pretrained`.
+            model_args:
+                Passed on to the encoder's `from_pretrained`.
+            kwargs:
+                Those starting with `encoder_` / `decoder_` go to that part without the prefix (`encoder_model=`
+                and `decoder_model=` pass modules already built). The others, `decoder_start_token_id` included,
+                go to the combined config at construction, so token ids reach `generation_config`.
 
         Example:
 
         ```python
-        >>> from transformers import MyCaptionerModel
-
-        >>> # initialize a vit-bert from a pretrained ViT and a pretrained BERT model. Note that the cross-attention layers will be randomly initialized
-        >>> model = MyCaptionerModel.from_encoder_decoder_pretrained(
-        ...     "google/vit-base-patch16-224-in21k", "google-bert/bert-base-uncased"
+        >>> model = VisionEncoderDecoderModel.from_encoder_decoder_pretrained(
+        ...     "./tiny-vit", "./tiny-gpt2", decoder_start_token_id=1, pad_token_id=0
         ... )
-        >>> # saving model after fine-tuning
-        >>> model.save_pretrained("./vit-bert")
-        >>> # load fine-tuned model
-        >>> model = MyCaptionerModel.from_pretrained("./vit-bert")
-        ```"""
-
-        kwargs_encoder = {
-            argument[len("encoder_") :]: value for argument, value in kwargs.items() if argument.startswith("encoder_")
-        }
-
-        kwargs_decoder = {
-            argument[len("decoder_") :]: value for argument, value in kwargs.items() if argument.startswith("decoder_")
-        }
-
-        # remove encoder, decoder kwargs from kwargs
-        for key in kwargs_encoder:
-            del kwargs["encoder_" + key]
-        for key in kwargs_decoder:
-            del kwargs["decoder_" + key]
-
-        # Load and initialize the encoder and decoder
-        # The distinction between encoder and decoder at the model level is made
-        # by the value of the flag `is_decoder` that we need to set correctly.
-        encoder = kwargs_encoder.pop("model", None)
+        ```
+        """
+        # Why: `decoder_start_token_id` starts with `decoder_` but belongs to the combined config.
+        combined = {key: kwargs.pop(key) for key in ("decoder_start_token_id",) if key in kwargs}
+        parts = {prefix: cls._take_prefixed(kwargs, prefix) for prefix in ("encoder_", "decoder_")}
+        encoder = parts["encoder_"].pop("model", None)
         if encoder is None:
-            if encoder_pretrained_model_name_or_path is None:
-                raise ValueError(
-                    "If `encoder_model` is not defined as an argument, a `encoder_pretrained_model_name_or_path` has "
-                    "to be defined."
-                )
-
-            if "config" not in kwargs_encoder:
-                encoder_config, kwargs_encoder = AutoConfig.from_pretrained(
-                    encoder_pretrained_model_name_or_path, **kwargs_encoder, return_unused_kwargs=True
-                )
-
-                if getattr(encoder_config, "is_decoder", False) or getattr(
-                    encoder_config, "add_cross_attention", False
-                ):
-                    logger.info(
-                        f"Initializing {encoder_pretrained_model_name_or_path} as a encoder model "
-                        "from a decoder model. Cross-attention and causal mask are disabled."
-                    )
-                    encoder_config.is_decoder = False
-                    encoder_config.add_cross_attention = False
-
-                kwargs_encoder["config"] = encoder_config
-
-            encoder = AutoModel.from_pretrained(encoder_pretrained_model_name_or_path, *model_args, **kwargs_encoder)
-
-        decoder = kwargs_decoder.pop("model", None)
+            encoder = cls._load_part(
+                encoder_pretrained_model_name_or_path, parts["encoder_"], model_args, as_decoder=False
+            )
+        decoder = parts["decoder_"].pop("model", None)
         if decoder is None:
-            if decoder_pretrained_model_name_or_path is None:
-                raise ValueError(
-                    "If `decoder_model` is not defined as an argument, a `decoder_pretrained_model_name_or_path` has "
-                    "to be defined."
-                )
-
-            if "config" not in kwargs_decoder:
-                decoder_config, kwargs_decoder = AutoConfig.from_pretrained(
-                    decoder_pretrained_model_name_or_path, **kwargs_decoder, return_unused_kwargs=True
-                )
-
-                if decoder_config.is_decoder is False or decoder_config.add_cross_attention is False:
-                    logger.info(
-                        f"Initializing {decoder_pretrained_model_name_or_path} as a decoder model. Cross attention"
-                        f" layers are added to {decoder_pretrained_model_name_or_path} and randomly initialized if"
-                        f" {decoder_pretrained_model_name_or_path}'s architecture allows for cross attention layers."
-                    )
-                    decoder_config.is_decoder = True
-                    decoder_config.add_cross_attention = True
-
-                kwargs_decoder["config"] = decoder_config
-
-            if kwargs_decoder["config"].is_decoder is False or kwargs_decoder["config"].add_cross_attention is False:
-                logger.warning(
-                    f"Decoder model {decoder_pretrained_model_name_or_path} is not initialized as a decoder. "
-                    f"In order to initialize {decoder_pretrained_model_name_or_path} as a decoder, "
-                    "make sure that the attributes `is_decoder` and `add_cross_attention` of `decoder_config` "
-                    "passed to `.from_encoder_decoder_pretrained(...)` are set to `True` or do not pass a "
-                    "`decoder_config` to `.from_encoder_decoder_pretrained(...)`"
-                )
-
-            decoder = AutoModelForCausalLM.from_pretrained(decoder_pretrained_model_name_or_path, **kwargs_decoder)
-
-        # instantiate config with corresponding kwargs
-        config = MyCaptionerConfig.from_encoder_decoder_configs(encoder.config, decoder.config, **kwargs)
-
-        # make sure input & output embeddings is not tied
+            decoder = cls._load_part(decoder_pretrained_model_name_or_path, parts["decoder_"], (), as_decoder=True)
+        config = cls.config_class.from_encoder_decoder_configs(encoder.config, decoder.config, **combined, **kwargs)
         config.tie_word_embeddings = False
         return cls(encoder=encoder, decoder=decoder, config=config)
 
@@ -449,6 +352,29 @@ class MyCaptionerModel(PreTrainedModel, GenerationMixin):
 
     def prepare_decoder_input_ids_from_labels(self, labels: torch.Tensor):
         return shift_tokens_right(labels, self.config.pad_token_id, self.config.decoder_start_token_id)
+
+    @staticmethod
+    def _take_prefixed(kwargs: dict, prefix: str) -> dict:
+        """Remove the keyword arguments that start with `prefix` from `kwargs`; return them without it."""
+        keys = [key for key in kwargs if key.startswith(prefix)]
+        return {key[len(prefix) :]: kwargs.pop(key) for key in keys}
+
+    @staticmethod
+    def _load_part(path: str | None, kwargs: dict, model_args: tuple, *, as_decoder: bool):
+        """Load the encoder (`AutoModel`) or the decoder (`AutoModelForCausalLM`) with cross-attention set."""
+        # Imported here: the modular file imports only the classes it subclasses.
+        from transformers import AutoConfig, AutoModel, AutoModelForCausalLM
+
+        part = "decoder" if as_decoder else "encoder"
+        if path is None:
+            raise ValueError(f"Pass a {part} path or `{part}_model=`.")
+        config = kwargs.pop("config", None)
+        if config is None:
+            config, kwargs = AutoConfig.from_pretrained(path, **kwargs, return_unused_kwargs=True)
+        config.is_decoder = as_decoder
+        config.add_cross_attention = as_decoder
+        auto_class = AutoModelForCausalLM if as_decoder else AutoModel
+        return auto_class.from_pretrained(path, *model_args, config=config, **kwargs)
 
 
 __all__ = ["MyCaptionerModel"]

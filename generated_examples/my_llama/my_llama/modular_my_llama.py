@@ -32,7 +32,12 @@ class MyLlamaModel(LlamaModel):
 
 
 class MyLlamaPreTrainedModel(LlamaPreTrainedModel):
-    pass
+    def _initialize_weights(self, module, is_custom_code: bool = False):
+        # transformers treats classes defined outside its package as custom code and then never passes modules
+        # without parameters of their own (attention blocks, MLPs, heads) to _init_weights, so their weights
+        # would keep torch's defaults. This _init_weights writes through transformers.initialization, like the
+        # library's own models, so it can take the library's path. Keep it that way if you edit _init_weights.
+        super()._initialize_weights(module, is_custom_code=False)
 
 
 class MyLlamaForSequenceClassification(LlamaForSequenceClassification):
