@@ -41,6 +41,7 @@ class SourceFile:
     exported: tuple[str, ...]
     base_model_prefixes: tuple[str, ...] = ()  # values of `base_model_prefix = "..."` in the file, sorted
     class_configs: tuple[tuple[str, str], ...] = ()  # (exported class, its `config: X` annotation, inherited)
+    module_attributes: tuple[str, ...] = ()  # names assigned as ``self.<name> = ...`` in the file, sorted
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,11 @@ class SourceModel:
     def base_model_prefixes(self) -> tuple[str, ...]:
         """Values of ``base_model_prefix`` in the modeling file(s), sorted."""
         return tuple(sorted({p for f in self.files if f.kind is FileKind.MODELING for p in f.base_model_prefixes}))
+
+    @property
+    def module_attributes(self) -> tuple[str, ...]:
+        """Names assigned as ``self.<name> = ...`` in the modeling file(s): submodule names in state-dict keys."""
+        return tuple(sorted({a for f in self.files if f.kind is FileKind.MODELING for a in f.module_attributes}))
 
     def config_of(self, class_name: str) -> str | None:
         """The config class a model class declares (``config: Llama4TextConfig``), or None when unknown."""
@@ -196,7 +202,9 @@ def _model_files(package_dir: Path, package: str, config_class: str) -> tuple[So
         kind = _kind_of(module, stem)
         if kind is not None and f.exported:
             configs = tuple((name, f.configs[name]) for name in f.exported if name in f.configs)
-            files.append(SourceFile(kind, f"{package}.{module}", f.exported, f.base_model_prefixes, configs))
+            files.append(
+                SourceFile(kind, f"{package}.{module}", f.exported, f.base_model_prefixes, configs, f.attributes)
+            )
     return tuple(sorted(files, key=lambda f: (list(FileKind).index(f.kind), f.module)))
 
 
@@ -215,6 +223,7 @@ class _ParsedFile:
     defined: frozenset[str]  # names of the classes it defines
     base_model_prefixes: tuple[str, ...]
     configs: dict[str, str]  # class -> config class it declares, inherited through in-file bases
+    attributes: tuple[str, ...]  # names assigned as ``self.<name> = ...``, sorted
 
 
 def _parse_file(path: Path) -> _ParsedFile:
@@ -226,7 +235,19 @@ def _parse_file(path: Path) -> _ParsedFile:
             if isinstance(node.value, (ast.List, ast.Tuple)):
                 exported = tuple(e.value for e in node.value.elts if isinstance(e, ast.Constant))
     exported = tuple(name for name in exported if name in defined)
-    return _ParsedFile(exported, defined, _prefixes_in(tree), _class_configs(tree))
+    return _ParsedFile(exported, defined, _prefixes_in(tree), _class_configs(tree), _self_attributes(tree))
+
+
+def _self_attributes(tree: ast.Module) -> tuple[str, ...]:
+    """Every ``self.<name>`` that is assigned to in ``tree``, sorted."""
+    found = {
+        target.attr
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Assign, ast.AnnAssign))
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
+    }
+    return tuple(sorted(found))
 
 
 def _class_configs(tree: ast.Module) -> dict[str, str]:

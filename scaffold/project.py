@@ -176,14 +176,15 @@ def _arguments(needs: tuple[str, ...]) -> str:
 
 
 def _key_renames(source: SourceModel, names: ModelNames) -> tuple[tuple[str, str], ...]:
-    """State-dict key prefixes that the rename changes (``bert.`` -> ``my_bert.``), for the parity test."""
+    """State-dict key components the rename changes, for the parity test: the base model prefix
+    (``bert.`` -> ``my_bert.``) and submodule attributes named after the model (``albert_layer_groups.``)."""
     from scaffold.convert.rename import RenameMap, Spellings, rename_identifier
 
     old, new = (Spellings(n.camel, n.snake, n.kebab, n.upper) for n in (source.names, names))
     rename_map = RenameMap(pairs=((old, new),))
-    renames = []
-    for prefix in source.base_model_prefixes:
-        new = rename_identifier(prefix, rename_map)
-        if new != prefix:
-            renames.append((f"{prefix}.", f"{new}."))
-    return tuple(renames)
+    renames = set()
+    for name in (*source.base_model_prefixes, *source.module_attributes):
+        renamed = rename_identifier(name, rename_map)
+        if renamed != name:
+            renames.add((f"{name}.", f"{renamed}."))
+    return tuple(sorted(renames))

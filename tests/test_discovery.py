@@ -84,3 +84,16 @@ def test_alias_type_names_what_to_clone(catalogue):
     assert catalogue.alias_target("llama") is None
     with pytest.raises(SourceNotFoundError, match=r"maps it to GPT2Config of 'gpt2'\. Use --like gpt2\.$"):
         discover("gpt-sw3", catalogue)
+
+
+def test_key_renames_cover_submodules_named_after_the_model():
+    from scaffold.names import ModelNames
+    from scaffold.project import _key_renames
+
+    albert = discover("albert")
+    assert "albert_layer_groups" in albert.module_attributes
+    renames = _key_renames(albert, ModelNames.from_name("my-albert"))
+    assert ("albert.", "my_albert.") in renames
+    assert ("albert_layer_groups.", "my_albert_layer_groups.") in renames
+    assert all(old != new for old, new in renames)
+    assert _key_renames(discover("llama"), ModelNames.from_name("my-llama")) == ()

@@ -47,16 +47,12 @@ def assert_outputs_equal(first: Any, second: Any, atol: float = 0.0, what: str =
 
 
 def rename_keys(state_dict: dict[str, torch.Tensor], renames: tuple[tuple[str, str], ...]) -> dict[str, Any]:
-    """Map clone state-dict keys back to source keys: each (source_prefix, clone_prefix) pair, first match wins."""
-    renamed = {}
-    for key in sorted(state_dict):
-        new_key = key
-        for source_prefix, clone_prefix in renames:
-            if key.startswith(clone_prefix):
-                new_key = source_prefix + key[len(clone_prefix) :]
-                break
-        renamed[new_key] = state_dict[key]
-    return renamed
+    """Map clone state-dict keys back to source keys: each (source, clone) pair names a dotted key component
+    (``("bert.", "my_bert.")``), renamed wherever it stands in a key."""
+    components = {clone.rstrip("."): source.rstrip(".") for source, clone in renames}
+    return {
+        ".".join(components.get(part, part) for part in key.split(".")): state_dict[key] for key in sorted(state_dict)
+    }
 
 
 # Heads whose labels are token ids shaped like the input ids.

@@ -53,6 +53,18 @@ def test_rename_keys_maps_clone_prefix_to_source_prefix() -> None:
     assert sorted(renamed) == ["bert.embeddings.weight", "classifier.bias"]
 
 
+def test_rename_keys_renames_a_component_anywhere_in_the_key() -> None:
+    state = {
+        "my_albert.encoder.my_albert_layer_groups.0.weight": torch.zeros(1),
+        "my_albert.encoder.albert_layer_groups_extra.bias": torch.ones(1),
+    }
+    renames = (("albert.", "my_albert."), ("albert_layer_groups.", "my_albert_layer_groups."))
+    assert sorted(rename_keys(state, renames)) == [
+        "albert.encoder.albert_layer_groups.0.weight",
+        "albert.encoder.albert_layer_groups_extra.bias",
+    ]
+
+
 def test_assert_outputs_equal_detects_a_tiny_difference() -> None:
     first = CausalLMOutputWithPast(logits=torch.zeros(2, 3))
     second = CausalLMOutputWithPast(logits=torch.zeros(2, 3) + 1e-7)
