@@ -15,7 +15,8 @@ from types import MappingProxyType
 class Profile:
     """What the clone of one source model type adds: class bodies for the modular file and Auto registrations."""
 
-    overrides: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # source class -> body
+    # source class -> body; `__CLASS__` in a body stands for the clone's class name (in docstring examples)
+    overrides: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     extra_auto_classes: tuple[tuple[str, str], ...] = ()  # (Auto class, source class) to register as well
 
 
@@ -55,7 +56,7 @@ _VED_MODEL_BODY = '''\
         Example:
 
         ```python
-        >>> model = VisionEncoderDecoderModel.from_encoder_decoder_pretrained(
+        >>> model = __CLASS__.from_encoder_decoder_pretrained(
         ...     "./tiny-vit", "./tiny-gpt2", decoder_start_token_id=1, pad_token_id=0
         ... )
         ```

@@ -51,7 +51,7 @@ class MyCaptionerModel(VisionEncoderDecoderModel):
         Example:
 
         ```python
-        >>> model = VisionEncoderDecoderModel.from_encoder_decoder_pretrained(
+        >>> model = MyCaptionerModel.from_encoder_decoder_pretrained(
         ...     "./tiny-vit", "./tiny-gpt2", decoder_start_token_id=1, pad_token_id=0
         ... )
         ```
