@@ -17,7 +17,7 @@ from scaffold.errors import InvalidNameError
 from scaffold.files import FileKind, GeneratedFile
 from scaffold.formatting import format_file
 from scaffold.names import ModelNames, camel_from_snake
-from scaffold.profiles import profile_for
+from scaffold.profiles import class_body
 from scaffold.source import SourceResolver
 from scaffold.templates import render
 from scaffold.writer import Plan
@@ -109,7 +109,7 @@ def render_modular(clone: Clone) -> str:
         scaffold_version=__version__,
         imports=[(module, sorted(found)) for module, found in imports.items()],
         classes=clone.classes,
-        overrides=profile_for(clone.source.names.model_type).overrides,
+        bodies={cls.new: class_body(clone.source.names.model_type, cls.source, cls.new) for cls in clone.classes},
     )
 
 

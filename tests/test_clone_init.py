@@ -38,3 +38,14 @@ def test_t5_clone_initialises_like_t5(tmp_path):
     done = subprocess.run([sys.executable, "-c", COMPARE], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("equal")
+
+
+def test_class_body_combines_the_profile_override_and_the_library_init_path():
+    from scaffold.profiles import class_body
+
+    ved = class_body("vision-encoder-decoder", "VisionEncoderDecoderModel", "MyCaptionerModel")
+    assert "MyCaptionerModel.from_encoder_decoder_pretrained(" in ved and "__CLASS__" not in ved
+    assert "_initialize_weights" not in ved
+    init = class_body("llama", "LlamaPreTrainedModel", "MyLlamaPreTrainedModel")
+    assert "super()._initialize_weights(module, is_custom_code=False)" in init
+    assert class_body("llama", "LlamaModel", "MyLlamaModel") is None
