@@ -10,11 +10,11 @@ from functools import lru_cache
 from types import MappingProxyType
 
 import libcst as cst
-import libcst.matchers as m
 
 from scaffold.convert.imports import ImportRecord, records_of_ast, top_level_import_records
 from scaffold.convert.names_ast import names_in, names_used
 from scaffold.convert.rename import RenameMap, rename_node
+from scaffold.convert.shapes import only_small
 
 
 class DefKind(enum.Enum):
@@ -71,10 +71,6 @@ class ModuleIndex:
         return self.definitions.get(name)
 
 
-_SINGLE_ASSIGN = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name())])])
-_SINGLE_ANN_ASSIGN = m.SimpleStatementLine(body=[m.AnnAssign(target=m.Name())])
-
-
 def definition_of(stmt: cst.BaseStatement, order: int, uses: frozenset[str] | None = None) -> Definition | None:
     """The definition a top-level statement makes, or None (imports, expressions, ``__all__``).
 
@@ -92,10 +88,12 @@ def definition_of(stmt: cst.BaseStatement, order: int, uses: frozenset[str] | No
 
 def assigned_name(stmt: cst.BaseStatement) -> str | None:
     """``X = ...`` or ``X: T = ...`` at top level -> ``X``."""
-    if m.matches(stmt, _SINGLE_ASSIGN):
-        return stmt.body[0].targets[0].target.value  # type: ignore[attr-defined]
-    if m.matches(stmt, _SINGLE_ANN_ASSIGN):
-        return stmt.body[0].target.value  # type: ignore[attr-defined]
+    assign = only_small(stmt, cst.Assign)
+    if assign is not None and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name):
+        return assign.targets[0].target.value
+    annotated = only_small(stmt, cst.AnnAssign)
+    if annotated is not None and isinstance(annotated.target, cst.Name):
+        return annotated.target.value
     return None
 
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 
-DOCSTRING = m.SimpleStatementLine(
-    body=[m.Expr(value=m.SimpleString(value=m.MatchIfTrue(lambda v: re.search(r'"""[\s\S]*"""', v) is not None)))]
-)
+from scaffold.convert.shapes import only_small
+
+_TRIPLE_DOUBLE = re.compile(r'"""[\s\S]*"""')
 
 
 def is_docstring(stmt: cst.CSTNode) -> bool:
     """True for a statement that is a triple-double-quoted string expression."""
-    return m.matches(stmt, DOCSTRING)
+    expr = only_small(stmt, cst.Expr)
+    return (
+        expr is not None
+        and isinstance(expr.value, cst.SimpleString)
+        and _TRIPLE_DOUBLE.search(expr.value.value) is not None
+    )
 
 
 def docstring_value(stmt: cst.CSTNode) -> str:

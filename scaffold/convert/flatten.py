@@ -10,20 +10,20 @@ import re
 from collections.abc import Sequence
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
 
 from scaffold.convert import docstrings
 from scaffold.convert.naming import common_suffix
+from scaffold.convert.shapes import is_attr_or_name, is_name, only_small
 from scaffold.convert.unroll import UnrollSuperCallsTransformer, code_of
 
-_ATTRIBUTE_ERROR = m.Call(func=m.Name("AttributeError"))
 _PASS = cst.SimpleStatementLine(body=[cst.Pass()])
 
 
 def _is_ellipsis(stmt: cst.CSTNode) -> bool:
     """A bare ``...`` body statement (a one-line class ``class A(B): ...``) carries nothing."""
-    return m.matches(stmt, m.Expr(value=m.Ellipsis()) | m.SimpleStatementLine(body=[m.Expr(value=m.Ellipsis())]))
+    expr = stmt if isinstance(stmt, cst.Expr) else only_small(stmt, cst.Expr)
+    return expr is not None and isinstance(expr.value, cst.Ellipsis)
 
 
 def _as_statement(stmt: cst.CSTNode) -> cst.BaseStatement:
@@ -47,25 +47,27 @@ def _key(stmt: cst.CSTNode) -> str:
 
 def _assign_key(stmt: cst.CSTNode) -> str | None:
     """The target source of a class-level ``x = ...`` or ``x: T = ...``."""
-    if m.matches(stmt, m.SimpleStatementLine(body=[m.Assign()])):
-        return code_of(stmt.body[0].targets[0].target)  # type: ignore[attr-defined]
-    if m.matches(stmt, m.SimpleStatementLine(body=[m.AnnAssign()])):
-        return code_of(stmt.body[0].target)  # type: ignore[attr-defined]
-    return None
+    assign = only_small(stmt, cst.Assign)
+    if assign is not None:
+        return code_of(assign.targets[0].target)
+    annotated = only_small(stmt, cst.AnnAssign)
+    return code_of(annotated.target) if annotated is not None else None
 
 
 def _removes_attribute(stmt: cst.CSTNode) -> bool:
     """``x = AttributeError()`` in a child class removes ``x``."""
-    return m.matches(stmt, m.SimpleStatementLine(body=[m.Assign(value=_ATTRIBUTE_ERROR)]))
+    assign = only_small(stmt, cst.Assign)
+    return assign is not None and isinstance(assign.value, cst.Call) and is_name(assign.value.func, "AttributeError")
 
 
 def _removes_method(method: cst.FunctionDef) -> bool:
     """A child method whose body only raises an ``...Error(...)`` removes the parent's method."""
     body = method.body.body if isinstance(method.body, cst.IndentedBlock) else method.body.body
     first = body[0] if body else None
-    if not m.matches(first, m.SimpleStatementLine(body=[m.Raise(exc=m.Call())])):
+    raised = only_small(first, cst.Raise)
+    if raised is None or not isinstance(raised.exc, cst.Call):
         return False
-    name = get_full_name_for_node(first.body[0].exc.func) or ""  # type: ignore[union-attr]
+    name = get_full_name_for_node(raised.exc.func) or ""
     return name.endswith("Error") and len(body) == 1
 
 
@@ -79,7 +81,8 @@ def _merged_params(child: cst.FunctionDef, parent: cst.FunctionDef) -> cst.Param
     return child.params.with_changes(params=list(by_name.values()), star_kwarg=parent.params.star_kwarg)
 
 
-_NO_INHERIT = m.Decorator(decorator=m.Name("no_inherit_decorator") | m.Attribute(attr=m.Name("no_inherit_decorator")))
+def _no_inherit(decorator: cst.Decorator) -> bool:
+    return is_attr_or_name(decorator.decorator, "no_inherit_decorator")
 
 
 def merged_decorators(
@@ -89,8 +92,8 @@ def merged_decorators(
 
     ``@no_inherit_decorator`` on the child means "not the parent's decorators": it is dropped, and so are they.
     """
-    if any(m.matches(d, _NO_INHERIT) for d in child):
-        return [d for d in child if not m.matches(d, _NO_INHERIT)]
+    if any(_no_inherit(d) for d in child):
+        return [d for d in child if not _no_inherit(d)]
     return child or parent
 
 

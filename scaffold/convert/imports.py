@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
 
 from scaffold.convert.options import ImportStyle
+from scaffold.convert.shapes import only_small
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,9 @@ def top_level_import_records(module: cst.Module, package: str | None) -> tuple[I
     plain: list[ImportRecord] = []
     guarded: list[ImportRecord] = []
     for stmt in module.body:
-        if m.matches(stmt, m.SimpleStatementLine(body=[m.Import() | m.ImportFrom()])):
-            plain.extend(records_of_statement(stmt.body[0], package))
+        single = only_small(stmt, (cst.Import, cst.ImportFrom))
+        if single is not None:
+            plain.extend(records_of_statement(single, package))
         elif isinstance(stmt, cst.If) and _has_import(stmt.body.body):
             guard = module.code_for_node(stmt.test)
             for inner in stmt.body.body:
@@ -97,7 +98,7 @@ def top_level_import_records(module: cst.Module, package: str | None) -> tuple[I
 
 
 def _has_import(body: Sequence[cst.BaseStatement]) -> bool:
-    return any(m.matches(s, m.SimpleStatementLine(body=[m.Import() | m.ImportFrom()])) for s in body)
+    return any(only_small(s, (cst.Import, cst.ImportFrom)) is not None for s in body)
 
 
 def styled_module(module: str, style: ImportStyle, new_package: str) -> str:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 import libcst as cst
-import libcst.matchers
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -28,6 +27,7 @@ from scaffold.convert.imports import ImportRecord, render_imports
 from scaffold.convert.options import ConversionResult, ConvertOptions
 from scaffold.convert.rename import rename_identifier
 from scaffold.convert.routing import kind_for_module, kind_for_name
+from scaffold.convert.shapes import string_nodes
 from scaffold.convert.sources import (
     ParsedSource,
     SourceModule,
@@ -190,8 +190,8 @@ def build_drafts(modular: ModularFile, sources: Mapping[str, SourceModule]) -> d
 
 def _kind_of_strings(node: cst.CSTNode) -> FileKind:
     """A module ``__getattr__`` (deprecated names) goes to the file of the first name it mentions."""
-    for found in cst.matchers.findall(node, cst.matchers.SimpleString()):
-        value = found.evaluated_value  # type: ignore[union-attr]
+    for found in string_nodes(node):
+        value = found.evaluated_value
         if isinstance(value, str) and kind_for_name(value) is not FileKind.MODELING:
             return kind_for_name(value)
     return FileKind.MODELING

@@ -8,17 +8,18 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 
 from scaffold.convert.rename_map import RenameMap
 from scaffold.convert.rename_words import TextKind, rename_words
+from scaffold.convert.shapes import is_attr_or_name, is_name, only_small
 
 _COPIED_FROM = re.compile(r"#\s*Copied from\b")
 
 
 def is_string_statement(node: cst.SimpleStatementLine) -> bool:
     """A statement that is only a string: a docstring (module, class, function or attribute docstring)."""
-    return len(node.body) == 1 and m.matches(node.body[0], m.Expr(value=m.SimpleString() | m.ConcatenatedString()))
+    expr = only_small(node, cst.Expr)
+    return expr is not None and isinstance(expr.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
 def rename_literal(literal: cst.SimpleString, rename_map: RenameMap, kind: TextKind) -> cst.SimpleString:
@@ -79,9 +80,9 @@ class RenameStringTransformer(_SkipImports):
         if not self.rename_map.policy.keep_hub_ids:
             return False
         if isinstance(node, cst.Call):
-            return m.matches(node.func, m.Name("from_pretrained") | m.Attribute(attr=m.Name("from_pretrained")))
+            return is_attr_or_name(node.func, "from_pretrained")
         if isinstance(node, cst.Arg):
-            return m.matches(node.keyword, m.Name("checkpoint"))
+            return is_name(node.keyword, "checkpoint")
         targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]  # type: ignore[attr-defined]
         return any(isinstance(t, cst.Name) and "CHECKPOINT" in t.value.upper() for t in targets)
 

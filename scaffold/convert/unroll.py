@@ -6,10 +6,10 @@ import re
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
 
 from scaffold.convert import docstrings
+from scaffold.convert.shapes import is_name, is_super_call, only_small
 
 _EMPTY = cst.Module(body=[])
 
@@ -25,15 +25,10 @@ def comment_less(node: cst.CSTNode) -> str:
     return re.sub(r" *\n", "\n", text).strip()
 
 
-def super_call(name: str) -> m.Call:
-    """Matches ``super().<name>(...)``."""
-    return m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name(name)))
-
-
 def is_super_call_statement(stmt: cst.CSTNode, name: str) -> bool:
     """``super().name(...)`` or ``return super().name(...)`` as a whole statement."""
-    call = super_call(name)
-    return m.matches(stmt, m.SimpleStatementLine(body=[m.Expr(call) | m.Return(call)]))
+    small = only_small(stmt, (cst.Expr, cst.Return))
+    return small is not None and is_super_call(small.value, name)
 
 
 class ReplaceParentMethodCallsTransformer(cst.CSTTransformer):
@@ -63,7 +58,7 @@ class ReplaceParentMethodCallsTransformer(cst.CSTTransformer):
             and func.attr.value == self.method
             and isinstance(func.value, (cst.Name, cst.Attribute))
             and bool(call.args)
-            and m.matches(call.args[0].value, m.Name("self"))
+            and is_name(call.args[0].value, "self")
         )
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -71,7 +66,7 @@ class ReplaceParentMethodCallsTransformer(cst.CSTTransformer):
         same = self._same_method_on_self(original_node)
         if isinstance(func, cst.Attribute) and (same or self._names_base(func.value)):
             args = updated_node.args
-            if original_node.args and m.matches(original_node.args[0].value, m.Name("self")):
+            if original_node.args and is_name(original_node.args[0].value, "self"):
                 args = args[1:]
             new_func = updated_node.func.with_changes(value=cst.Call(func=cst.Name("super")))  # type: ignore[call-arg]
             return updated_node.with_changes(func=new_func, args=args)
@@ -142,7 +137,7 @@ class UnrollSuperCallsTransformer(cst.CSTTransformer):
                     merged = docstrings.merge(docstrings.docstring_value(parent_doc), docstrings.docstring_value(stmt))
                     stmt = docstrings.with_docstring_value(stmt, merged)  # type: ignore[arg-type]
                 new_body.append(stmt)
-            elif not unrolled and not m.matches(stmt, m.SimpleStatementLine(body=[m.Del()])):
+            elif not unrolled and only_small(stmt, cst.Del) is None:
                 new_body.append(stmt)
         if not has_doc and parent_doc is not None:
             new_body.insert(0, parent_doc)
@@ -150,15 +145,13 @@ class UnrollSuperCallsTransformer(cst.CSTTransformer):
 
 
 def _target_code(stmt: cst.CSTNode) -> str | None:
-    if m.matches(stmt, m.SimpleStatementLine(body=[m.Assign()])):
-        return code_of(stmt.body[0].targets[0].target)  # type: ignore[attr-defined]
-    return None
+    assign = only_small(stmt, cst.Assign)
+    return code_of(assign.targets[0].target) if assign is not None else None
 
 
 def _deleted_code(stmt: cst.CSTNode) -> str | None:
-    if m.matches(stmt, m.SimpleStatementLine(body=[m.Del()])):
-        return code_of(stmt.body[0].target)  # type: ignore[attr-defined]
-    return None
+    deleted = only_small(stmt, cst.Del)
+    return code_of(deleted.target) if deleted is not None else None
 
 
 def merge_after_super(
