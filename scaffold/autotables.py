@@ -163,16 +163,56 @@ class _TableEvaluator:
 
     def statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.If):
-            self.run(stmt.orelse if _is_type_checking(stmt.test) else stmt.body)
+            self.if_statement(stmt)
+        elif isinstance(stmt, ast.For):
+            self.for_statement(stmt)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             value = self.value(stmt.value)
             if value is not _MISSING:
                 for target in targets:
-                    if isinstance(target, ast.Name):
-                        self.scope[target.id] = value
+                    self.assign(target, value)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self.update_call(stmt.value)
+
+    def assign(self, target: ast.expr, value: Any) -> None:
+        """``NAME = value``, or ``TABLE[key] = value`` into a table already in scope."""
+        if isinstance(target, ast.Name):
+            self.scope[target.id] = value
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            table, key = self.scope.get(target.value.id), self.value(target.slice)
+            if isinstance(table, dict) and key is not _MISSING:
+                table[key] = value
+
+    def if_statement(self, stmt: ast.If) -> None:
+        """``TYPE_CHECKING`` takes the runtime branch; a membership test we can evaluate picks its branch;
+        any other test (an availability check) is assumed true."""
+        if _is_type_checking(stmt.test):
+            self.run(stmt.orelse)
+            return
+        verdict = self.membership(stmt.test)
+        self.run(stmt.orelse if verdict is False else stmt.body)
+
+    def membership(self, test: ast.expr) -> bool | None:
+        """``x in TABLE`` / ``x not in TABLE`` when both sides evaluate, else None."""
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn))):
+            return None
+        item, container = self.value(test.left), self.value(test.comparators[0])
+        if item is _MISSING or not isinstance(container, (dict, list, tuple)):
+            return None
+        found = item in container
+        return found if isinstance(test.ops[0], ast.In) else not found
+
+    def for_statement(self, stmt: ast.For) -> None:
+        """``for NAME in <literal collection or table>: ...`` runs its body once per item, in source order
+        (a set literal is iterated in the order written, so the result does not depend on hashing)."""
+        items = self.value(stmt.iter)
+        if not isinstance(stmt.target, ast.Name) or not isinstance(items, (list, tuple, dict)) or stmt.orelse:
+            return
+        for item in list(items):
+            self.scope[stmt.target.id] = item
+            self.run(stmt.body)
+        self.scope.pop(stmt.target.id, None)
 
     def update_call(self, call: ast.Call) -> None:
         func = call.func
@@ -187,9 +227,9 @@ class _TableEvaluator:
     def value(self, node: ast.expr) -> Any:
         if isinstance(node, ast.Constant):
             return node.value
-        if isinstance(node, (ast.Tuple, ast.List)):
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
             items = [self.value(e) for e in node.elts]
-            return _MISSING if _MISSING in items else (tuple(items) if isinstance(node, ast.Tuple) else items)
+            return _MISSING if _MISSING in items else (list(items) if isinstance(node, ast.List) else tuple(items))
         if isinstance(node, ast.Dict):
             return self.dict_literal(node)
         if isinstance(node, ast.IfExp):

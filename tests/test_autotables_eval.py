@@ -1,0 +1,74 @@
+"""The static evaluator of transformers' auto tables: loops, membership tests and subscript assignments."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from scaffold.autotables import _TableEvaluator, read_auto_tables
+from scaffold.source import installed_transformers
+
+
+def evaluate(source: str) -> dict:
+    scope: dict = {}
+    _TableEvaluator(scope).run(ast.parse(textwrap.dedent(source)).body)
+    return scope
+
+
+def test_loop_over_a_set_adds_only_missing_keys_in_written_order():
+    scope = evaluate(
+        """
+        T = OrderedDict([("a", "ATok"), ("b", None)])
+        EXTRA = {"c", "a", "d"}
+        for model_type in EXTRA:
+            if model_type not in T:
+                T[model_type] = "Backend" if is_tokenizers_available() else None
+        """
+    )
+    assert list(scope["T"].items()) == [("a", "ATok"), ("b", None), ("c", "Backend"), ("d", "Backend")]
+    assert "model_type" not in scope  # the loop variable does not leak into the tables
+
+
+def test_membership_true_takes_the_body_and_false_the_else_branch():
+    scope = evaluate(
+        """
+        T = {"a": 1}
+        if "a" in T:
+            X = "yes"
+        else:
+            X = "no"
+        if "z" in T:
+            Y = "yes"
+        else:
+            Y = "no"
+        """
+    )
+    assert (scope["X"], scope["Y"]) == ("yes", "no")
+
+
+def test_a_test_it_cannot_evaluate_is_assumed_true():
+    assert evaluate("if is_torch_available():\n    A = 1\nelse:\n    A = 2\n")["A"] == 1
+
+
+def test_a_loop_over_something_it_cannot_evaluate_is_skipped():
+    scope = evaluate(
+        """
+        T = {"a": {"torchvision": "P"}}
+        for k, v in T.items():
+            T[k] = None
+        for k in sorted(T):
+            T[k] = None
+        """
+    )
+    assert scope["T"] == {"a": {"torchvision": "P"}}
+
+
+def test_every_tokenizer_entry_of_the_runtime_table_is_read():
+    """Compared with transformers' own table after import (its procedural additions included)."""
+    runtime = pytest.importorskip("transformers.models.auto.tokenization_auto").TOKENIZER_MAPPING_NAMES
+    ours = read_auto_tables(installed_transformers()).tables["TOKENIZER_MAPPING_NAMES"]
+    missing = sorted(set(runtime) - set(ours))
+    assert missing == []
+    assert ours["llava"] == runtime["llava"]  # added by the loop in tokenization_auto, not a literal entry
