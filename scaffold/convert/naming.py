@@ -87,3 +87,50 @@ def pick_prefix(votes: Counter[tuple[str, str]], default_new: str) -> tuple[str,
 def default_camel(snake: str) -> str:
     """``my_llama`` -> ``MyLlama``."""
     return camel_from_snake(snake)
+
+
+def spelled_prefix(snake: str, class_names: list[str]) -> str | None:
+    """The CamelCase prefix the classes use for the model ``snake``: ``Qwen2_5_VL`` for ``qwen2_5_vl``.
+
+    A prefix counts when it spells ``snake`` case-insensitively once underscores are dropped and a capital
+    letter follows it; the most frequent one wins (the first seen on a tie); None when no class has one.
+    """
+    target = snake.replace("_", "").lower()
+    found: Counter[str] = Counter()
+    for name in class_names:
+        for end in range(len(target), len(name)):
+            head = name[:end]
+            if head.replace("_", "").lower() == target and name[end].isupper():
+                found[head] += 1
+                break
+            if len(head.replace("_", "")) > len(target):
+                break
+    return found.most_common(1)[0][0] if found else None
+
+
+def voted_prefix(child: str, parent: str, default_new: str) -> str:
+    """The new-model prefix one ``Child(Parent)`` pair votes for (transformers' rule).
+
+    The child without the CamelCase suffix it shares with its parent (every occurrence of it removed); the
+    default prefix when they share none, when the suffix starts lowercase (``EncoderLayer`` / ``DecoderLayer``
+    share ``coderLayer``) or when the cut ate into the default prefix (``Qwen2_5_VLTextConfig`` /
+    ``Qwen2VLTextConfig`` share ``VLTextConfig``: ``Qwen2_5_VL``, not ``Qwen2_5_``).
+    """
+    suffix = common_suffix(child, parent)
+    if not suffix or not suffix[0].isupper():
+        return default_new
+    prefix = child.replace(suffix, "")
+    if len(prefix) < len(default_new) and default_new in child:
+        return default_new
+    return prefix
+
+
+def collides(new_prefix: str, default_new: str, old_camel: str, source_classes: list[str]) -> bool:
+    """Whether a sub-prefix (``Ovis2Vision``) spelled for the source (``Aimv2Vision``) starts a class of it.
+
+    transformers then renames the source with the default prefix instead (``Aimv2MLP`` -> ``Ovis2MLP``).
+    """
+    if new_prefix == default_new:
+        return False
+    old_prefix = new_prefix.replace(default_new, old_camel)
+    return any(name.startswith(old_prefix) for name in source_classes)

@@ -158,7 +158,9 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
             )
         parsed[module] = parse_source(module, text)
     hints = {module: p.camel_hint for module, p in parsed.items()}
-    names = infer_source_names(modular.parents, pairs, modular.snake, hints)
+    own_classes = tuple(n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS)
+    source_classes = {m: [n for n, d in p.index.definitions.items() if d.kind is DefKind.CLASS] for m, p in parsed.items()}
+    names = infer_source_names(modular.parents, pairs, modular.snake, hints, own_classes, source_classes)
     defined = frozenset(modular.index.definitions)
     sources = {
         module: load_source(names[module], parsed[module], options.rename_policy, modular.snake, defined)

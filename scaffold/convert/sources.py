@@ -10,7 +10,15 @@ from types import MappingProxyType
 
 from scaffold.convert.definitions import DefKind, ModuleIndex, index_source
 from scaffold.convert.imports import ImportRecord
-from scaffold.convert.naming import SourceNames, camel_prefixes, default_camel, pick_prefix, shared_prefix
+from scaffold.convert.naming import (
+    SourceNames,
+    collides,
+    default_camel,
+    pick_prefix,
+    shared_prefix,
+    spelled_prefix,
+    voted_prefix,
+)
 from scaffold.convert.rename import RenameMap, RenamePolicy, Spellings, rename_identifier
 from scaffold.convert.routing import SUFFIX_KINDS, kind_for_module, kind_for_name, model_of_module
 from scaffold.files import FileKind
@@ -75,23 +83,34 @@ def infer_source_names(
     class_bases: list[tuple[str, str]],
     new_snake: str,
     hints: Mapping[str, str],
+    modular_classes: tuple[str, ...] = (),
+    source_classes: Mapping[str, list[str]] | None = None,
 ) -> dict[str, SourceNames]:
     """Per source module, the old -> new prefixes, voted by the ``Child(Parent)`` pairs that use it.
 
     ``parents`` maps an imported name to its module; ``class_bases`` lists ``(child, model-specific base)``;
-    ``hints`` gives each module's own CamelCase prefix.
+    ``hints`` gives each module's own CamelCase prefix. The default new prefix is the one the modular
+    file's classes spell for ``new_snake`` (``DeepseekVLHybrid``); each pair votes per ``voted_prefix``, and a
+    voted sub-prefix that collides with the source's own classes falls back to the default (``collides``).
     """
-    votes: dict[str, Counter[tuple[str, str]]] = {module: Counter() for module in dict.fromkeys(parents.values())}
+    classes = source_classes or {}
+    default_new = spelled_prefix(new_snake, list(modular_classes)) or default_camel(new_snake)
+    olds = {
+        module: spelled_prefix(module.split(".")[2], classes.get(module, []))
+        or hints.get(module)
+        or default_camel(module.split(".")[2])
+        for module in dict.fromkeys(parents.values())
+    }
+    votes: dict[str, Counter[tuple[str, str]]] = {module: Counter() for module in olds}
     for child, base in class_bases:
-        pair = camel_prefixes(child, base, hints.get(parents[base], ""))
-        if pair is not None:
-            votes[parents[base]][pair] += 1
-    default_new = default_camel(new_snake)
+        module = parents[base]
+        votes[module][(olds[module], voted_prefix(child, base, default_new))] += 1
     result = {}
     for module, counter in votes.items():
         old_snake = module.split(".")[2]
-        fallback = (hints.get(module) or default_camel(old_snake), default_new)
-        chosen = pick_prefix(counter, default_new) or fallback
+        chosen = pick_prefix(counter, default_new) or (olds[module], default_new)
+        if collides(chosen[1], default_new, chosen[0], classes.get(module, [])):
+            chosen = (chosen[0], default_new)
         result[module] = SourceNames(module, chosen[0], old_snake, chosen[1], _snake_for(chosen[1], default_new, new_snake))
     return result
 

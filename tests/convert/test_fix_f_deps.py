@@ -1,0 +1,167 @@
+"""Before/after tests for which parent definitions a conversion pulls in, and under which names (issue #4).
+
+The new-model prefix a parent module is renamed with decides the names of the dependencies copied from it:
+a dependency whose renamed name is a class of the modular file is not copied, any other one is. These tests
+pin transformers' rules for that prefix (``voted_prefix``, ``spelled_prefix``, ``collides``) on small
+modular snippets against a dict-backed fake transformers; each docstring says what was wrong before.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
+from scaffold.convert.naming import collides, spelled_prefix, voted_prefix
+
+
+class FakeResolver:
+    """Serves module sources from a dict."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self.modules = modules
+
+    def read_module(self, dotted: str) -> str | None:
+        return self.modules.get(dotted)
+
+
+def _modeling(modular: str, modules: dict[str, str], snake: str = "bar") -> str:
+    result = convert_modular(
+        modular,
+        modular_path=f"{snake}/modular_{snake}.py",
+        resolver=FakeResolver(modules),
+        options=ConvertOptions(import_style=ImportStyle.IN_TREE, package=f"transformers.models.{snake}"),
+    )
+    return next(f.content for f in result.files if str(f.path) == f"modeling_{snake}.py")
+
+
+def _classes(code: str) -> list[str]:
+    return [s.name for s in ast.parse(code).body if isinstance(s, ast.ClassDef)]
+
+
+MODELING_FOO = '''
+from torch import nn
+
+
+class FooRMSNorm(nn.Module):
+    pass
+
+
+class FooMLP(nn.Module):
+    pass
+
+
+class FooAttention(nn.Module):
+    pass
+
+
+class FooDecoderLayer(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.attention = FooAttention(config)
+        self.mlp = FooMLP(config)
+        self.norm = FooRMSNorm(config)
+
+
+class FooVisionModel(nn.Module):
+    pass
+
+
+class FooModel(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.layers = nn.ModuleList([FooDecoderLayer(config)])
+        self.norm = FooRMSNorm(config)
+'''
+FOO = {"transformers.models.foo.modeling_foo": MODELING_FOO}
+
+
+def test_voted_prefix_follows_transformers_rule() -> None:
+    assert voted_prefix("MistralDecoderLayer", "LlamaDecoderLayer", "Mistral") == "Mistral"
+    assert voted_prefix("BarTextAttention", "FooAttention", "Bar") == "BarText"
+    # EncoderLayer / DecoderLayer share "coderLayer": lowercase start, so the default prefix
+    assert voted_prefix("MoonshineEncoderLayer", "LlamaDecoderLayer", "Moonshine") == "Moonshine"
+    # no shared suffix, or the whole parent name is the suffix: the default prefix
+    assert voted_prefix("MoonshineDecoder", "LlamaModel", "Moonshine") == "Moonshine"
+    assert voted_prefix("DeepseekVLSamVisionNeck", "SamVisionNeck", "DeepseekVLHybrid") == "DeepseekVLHybrid"
+    # every occurrence of the suffix is cut: Ernie4_5_VLMoe, not Ernie4_5_VLMoeMoe
+    assert voted_prefix("Ernie4_5_VLMoeMoeStatics", "Ernie4_5_MoeStatics", "Ernie4_5_VLMoe") == "Ernie4_5_VLMoe"
+    # a suffix eating into the default prefix gives the default prefix
+    assert voted_prefix("Qwen3VLVisionBlock", "Qwen2_5_VLVisionBlock", "Qwen3VL") == "Qwen3VL"
+
+
+def test_spelled_prefix_is_the_class_prefix_spelling_the_snake_name() -> None:
+    assert spelled_prefix("deepseek_vl_hybrid", ["DeepseekVLHybridModel", "DeepseekVLSamVisionNeck"]) == "DeepseekVLHybrid"
+    assert spelled_prefix("qwen2_5_vl", ["Qwen2_5_VisionPatchEmbed", "Qwen2_5_VLModel"]) == "Qwen2_5_VL"
+    assert spelled_prefix("ernie4_5_vl_moe", ["Ernie4_5_VLMoeModel", "Ernie4_5_VLMoeConfig", "Ernie4_5_VL_MoeModel"]) == (
+        "Ernie4_5_VLMoe"
+    )
+    assert spelled_prefix("qwen", ["Qwen2Model"]) is None  # a digit follows: another model
+    assert spelled_prefix("llama", []) is None
+
+
+def test_collides_when_the_sub_prefix_starts_a_source_class() -> None:
+    assert collides("Ovis2Vision", "Ovis2", "Aimv2", ["Aimv2VisionModel", "Aimv2MLP"])
+    assert not collides("Ovis2Vision", "Ovis2", "Aimv2", ["Aimv2Model", "Aimv2MLP"])
+    assert not collides("Ovis2", "Ovis2", "Aimv2", ["Aimv2VisionModel"])
+
+
+def test_a_sub_prefix_colliding_with_the_source_falls_back_to_the_default_prefix() -> None:
+    """Before: the layer was renamed with the voted ``BarVision`` prefix although ``FooVision...`` classes exist,
+    so ``BarVisionMLP`` and ``BarVisionRMSNorm`` were copied; transformers renames with ``Bar``: ``BarMLP`` is
+    copied and the modular's ``BarRMSNorm`` is used."""
+    modular = '''
+from ..foo.modeling_foo import FooAttention, FooDecoderLayer, FooRMSNorm
+
+
+class BarRMSNorm(FooRMSNorm):
+    pass
+
+
+class BarVisionAttention(FooAttention):
+    pass
+
+
+class BarVisionDecoderLayer(FooDecoderLayer):
+    def __init__(self, config):
+        super().__init__()
+        self.attention = BarVisionAttention(config)
+'''
+    code = _modeling(modular, FOO)
+    assert _classes(code) == ["BarRMSNorm", "BarVisionAttention", "BarMLP", "BarVisionDecoderLayer"]
+    assert "self.norm = BarRMSNorm(config)" in code
+
+
+def test_pairs_without_a_capitalised_shared_suffix_vote_for_the_default_prefix() -> None:
+    """Before: ``BarEncoderLayer(FooDecoderLayer)`` voted ``BarEncoder`` (suffix ``Layer``) and nothing else
+    voted, so ``BarEncoderAttention`` and friends were copied; both pairs vote ``Bar`` in transformers."""
+    modular = '''
+from ..foo.modeling_foo import FooDecoderLayer, FooModel
+
+
+class BarEncoderLayer(FooDecoderLayer):
+    pass
+
+
+class BarDecoder(FooModel):
+    pass
+'''
+    code = _modeling(modular, FOO)
+    assert _classes(code) == ["BarRMSNorm", "BarMLP", "BarAttention", "BarEncoderLayer", "BarDecoderLayer", "BarDecoder"]
+
+
+def test_the_default_prefix_is_the_one_the_modular_classes_spell() -> None:
+    """Before: the default prefix of ``bar_vl`` was ``BarVl``, so the tie between ``BarVL`` and ``BarVLFoo`` went
+    to the last pair and ``BarVLFooRMSNorm`` was copied; the modular's classes spell ``BarVL``."""
+    modular = '''
+from ..foo.modeling_foo import FooDecoderLayer, FooRMSNorm
+
+
+class BarVLRMSNorm(FooRMSNorm):
+    pass
+
+
+class BarVLFooDecoderLayer(FooDecoderLayer):
+    pass
+'''
+    code = _modeling(modular, FOO, snake="bar_vl")
+    assert _classes(code) == ["BarVLRMSNorm", "BarVLMLP", "BarVLAttention", "BarVLFooDecoderLayer"]
