@@ -12,6 +12,18 @@ Stages, each counted only when the previous one passed:
   instantiates a tiny model of the clone's main head builds from scaffold.testing's tiny config
   parity       the clone and the transformers source model, same config values and weights, give
                bit-equal outputs on CPU
+
+The tiny config is the first of a few candidates (scaffold.testing's shrink, then shrinking less within a
+parameter budget) on which the *source* model builds and runs; when none does, the failure is
+"NoTinySetup" (a gap of our test configs or input builders, not of the clone).
+
+Two verdicts are labelled rather than counted as our failures, and shown in their own lines:
+  config-only        a sub-config type (dia_decoder, idefics_perciever...) from which neither transformers
+                     nor the clone builds a model class alone: it generates, imports and registers, and
+                     that is all there is to check. A model class that takes the sub-config (dia's internal
+                     DiaDecoder) is found in the modeling modules and tested instead when there is one.
+  needs torchvision  the source model cannot be built without torchvision, which is not installed here.
+The closing summary groups every failure by cause: the first stage that failed and the exception type.
 """
 
 from __future__ import annotations
@@ -38,6 +50,7 @@ class ZooResult:
     reached: str  # the last stage passed ("" when generation failed)
     failure: str  # first line of the error of the stage that failed, "" when all passed
     seconds: float
+    label: str = ""  # "config-only" or "needs torchvision": a verdict that is not a failure of ours
 
 
 def generate_one(model_type: str, workdir: str) -> tuple[ZooResult, Path | None, str]:
@@ -60,8 +73,8 @@ def generate_one(model_type: str, workdir: str) -> tuple[ZooResult, Path | None,
     return ZooResult(model_type, "generated", "", time.perf_counter() - started), out, name
 
 
-def check_batch(batch: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """Check (project, name) pairs in child processes; name -> (reached, failure).
+def check_batch(batch: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """Check (project, name) pairs in child processes; name -> (reached, failure[, label]).
 
     A child that dies (a hard crash, a SystemExit inside a model) costs only the project it was checking:
     the projects after it are checked again in a fresh child.
@@ -91,7 +104,7 @@ def _run_child(batch: list[tuple[str, str]]) -> tuple[dict[str, tuple[str, str]]
     for line in stdout.splitlines():
         if line.startswith("{"):
             v = json.loads(line)
-            verdicts[v["name"]] = (v["reached"], v["failure"])
+            verdicts[v["name"]] = (v["reached"], v["failure"], v.get("label", ""))
     return verdicts, error
 
 
@@ -120,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for result, out, name in generated:
         if out is not None:
-            reached, failure = verdicts[name]
-            result = ZooResult(result.model_type, reached, failure, result.seconds)
+            reached, failure, *label = verdicts[name]
+            result = ZooResult(result.model_type, reached, failure, result.seconds, "".join(label))
         results.append(result)
     _print(results)
     if args.json:
@@ -133,13 +146,54 @@ def _print(results: list[ZooResult]) -> None:
     width = max(len(r.model_type) for r in results)
     for r in sorted(results, key=lambda r: r.model_type):
         status = "ok" if r.reached == STAGES[-1] else f"stops after {r.reached or 'nothing'}: {r.failure}"
+        status = f"[{r.label}] {status}" if r.label else status
         print(f"{r.model_type:<{width}}  {r.seconds:6.1f}s  {status[:200]}")
+    print("\n" + _totals(results))
+    testable = [r for r in results if not r.label]
+    if len(testable) < len(results):
+        print(f"without the labelled types below: {_totals(testable)}")
+    print("\n" + "\n".join(cause_summary(results)))
+
+
+def _totals(results: list[ZooResult]) -> str:
     counts = Counter()
     for r in results:
         for stage in STAGES[: STAGES.index(r.reached) + 1 if r.reached else 0]:
             counts[stage] += 1
-    total = len(results)
-    print("\n" + "  ".join(f"{s}: {counts[s]}/{total} ({100 * counts[s] / total:.0f}%)" for s in STAGES))
+    total = len(results) or 1
+    return "  ".join(f"{s}: {counts[s]}/{len(results)} ({100 * counts[s] / total:.0f}%)" for s in STAGES)
+
+
+def cause_key(result: ZooResult) -> str:
+    """A short cause: the first stage that failed and the exception type ("parity: NoTinySetup/ValueError")."""
+    if result.label:
+        return result.label
+    failed = STAGES[STAGES.index(result.reached) + 1] if result.reached else STAGES[0]
+    text = result.failure.removeprefix("generate: ")
+    if text.startswith("child crashed"):
+        return f"{failed}: child crashed"
+    kind = text.split(":", 1)[0].strip()
+    kind = kind if kind.isidentifier() and kind[0].isupper() else "ScaffoldError"  # generate: one-line message
+    if kind == "NoTinySetup":
+        kind += "/" + text.split(":", 2)[1].strip()
+    return f"{failed}: {kind}"
+
+
+def cause_summary(results: list[ZooResult]) -> list[str]:
+    """Lines grouping the failures by cause key, most types first, then the labelled (not ours) verdicts."""
+    groups: dict[str, list[str]] = {}
+    for r in results:
+        if r.reached != STAGES[-1]:
+            groups.setdefault(cause_key(r), []).append(r.model_type)
+    ours = sorted((k for k in groups if k not in LABELS), key=lambda k: (-len(groups[k]), k))
+    lines = [f"failures by cause ({sum(len(groups[k]) for k in ours)} types):"]
+    lines += [f"  {len(groups[k]):3d}  {k}: {' '.join(sorted(groups[k]))}" for k in ours]
+    lines.append("labelled, not failures of the clone:")
+    lines += [f"  {len(groups.get(k, [])):3d}  {k}: {' '.join(sorted(groups.get(k, [])))}" for k in LABELS]
+    return lines
+
+
+LABELS = ("config-only", "needs torchvision")
 
 
 if __name__ == "__main__":

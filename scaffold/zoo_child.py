@@ -9,6 +9,7 @@ Several projects share one process (importing torch and transformers once); thei
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import json
 import sys
@@ -16,35 +17,111 @@ import traceback
 from pathlib import Path
 
 
+class ConfigOnly(LookupError):
+    """The type is a sub-config: neither the clone nor transformers builds a model class from it alone."""
+
+
+class NoTinySetup(RuntimeError):
+    """No tiny config and input set runs the *source* model: a gap of scaffold.testing, not of the clone."""
+
+
+# Parameter budget of the less-shrunk fallback configs (why: a default config may hold billions).
+PARAMETER_BUDGET = 40_000_000
+
+
 def check(project: Path, name: str, progress: list[str]) -> None:
     import torch
-    from scaffold.testing.tiny import shrink_config
+    from transformers import AutoConfig
 
     sys.path.insert(0, str(project))
     importlib.invalidate_caches()
     package = importlib.import_module(name.replace("-", "_"))
     progress.append("imports")
-    from transformers import AutoConfig
-
     config_class = type(AutoConfig.for_model(name))
     assert config_class.__module__.startswith(package.__name__), config_class
     progress.append("registers")
-    clone_name, source_name, key_renames = _main_head(project, name, package, config_class)
-    config = _rebuilt(config_class, shrink_config(config_class()))
-    torch.manual_seed(0)
-    clone = getattr(package, clone_name)(config).eval()
-    progress.append("instantiates")
-    source = _source_twin(source_name, config)
+    clone_class, source_class, key_renames = _main_head(project, name, package, config_class)
+    try:
+        config, inputs, source = _tiny_setup(config_class, source_class)
+    except NoTinySetup:  # the clone may still build: the stage it reached is counted all the same
+        first = _candidates(config_class)[0][1]
+        if not isinstance(first, Exception):
+            with contextlib.suppress(Exception):
+                _instantiate(clone_class, first, progress)
+        raise
+    clone = _instantiate(clone_class, config, progress)
     state = clone.state_dict()
     for old, new in key_renames:
         state = {(old + k[len(new) :] if k.startswith(new) else k): v for k, v in state.items()}
     missing, unexpected = source.load_state_dict(state, strict=False)
     assert not missing and not unexpected, f"state dict keys differ: {missing[:3]} {unexpected[:3]}"
-    inputs = _working_inputs(clone, config)
     a, b = (_seeded_forward(model, inputs) for model in (clone, source))
     first_a, first_b = (_first_tensor(o) for o in (a, b))
     assert torch.equal(first_a, first_b), "outputs differ"
     progress.append("parity")
+
+
+def _instantiate(clone_class, config, progress: list[str]):
+    import torch
+
+    torch.manual_seed(0)
+    clone = clone_class(config).eval()
+    progress.append("instantiates")
+    return clone
+
+
+def _candidates(config_class) -> list[tuple[str, object]]:
+    """Tiny configs to try, most shrunk first: (label, config). Later ones shrink less, for models whose
+    structure the generic shrink breaks; the caller skips those over the parameter budget."""
+    from scaffold.testing.tiny import TinySizes, shrink_config
+
+    default = config_class()
+    layers_only = TinySizes(fields={k: v for k, v in TinySizes().fields.items() if v in ("layers", "vocab")})
+    found = []
+    for label, make in (
+        ("tiny", lambda: shrink_config(default)),
+        ("tiny, kv heads = heads", lambda: shrink_config(default, TinySizes(kv_heads=TinySizes().heads))),
+        ("layers and vocab only", lambda: shrink_config(default, layers_only)),
+        ("default", lambda: default),
+    ):
+        try:
+            found.append((label, _rebuilt(config_class, make())))
+        except Exception as exc:  # noqa: BLE001 - a config the class refuses is a candidate that failed
+            found.append((label, exc))
+    return found
+
+
+def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
+    """The first candidate config the *source* model builds and runs on, its inputs and that source model.
+
+    Validating on the source keeps the verdict honest: a clone failing where its source runs is the clone's
+    failure; a source that runs on no candidate is a gap of our tiny configs or input builders.
+    """
+    errors = []
+    for label, config in _candidates(config_class):
+        try:
+            if isinstance(config, Exception):
+                raise config
+            if label not in ("tiny", "tiny, kv heads = heads") and _parameters(source_class, config) > PARAMETER_BUDGET:
+                raise MemoryError(f"over {PARAMETER_BUDGET} parameters")
+            source = _source_twin(source_class, config)
+            return config, _working_inputs(source, config), source
+        except Exception as exc:  # noqa: BLE001 - try the next candidate
+            errors.append(exc)
+    first = errors[0]
+    frames = traceback.extract_tb(first.__traceback__)
+    where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    message = str(first).splitlines()[0] if str(first) else ""
+    raise NoTinySetup(f"{type(first).__name__}: {message}{where}") from first
+
+
+def _parameters(source_class, config) -> int:
+    """Parameter count of the source model built on the meta device (no memory, no init)."""
+    import torch
+
+    with torch.device("meta"):
+        model = source_class(_source_config(source_class, config))
+    return sum(p.numel() for p in model.parameters())
 
 
 def _seeded_forward(model, inputs: dict):
@@ -64,14 +141,16 @@ def _rebuilt(config_class, config):
     return config_class(**data)
 
 
-def _source_twin(source_name: str, config):
-    """The transformers source class built from the same config values (its own config class)."""
-    import transformers
-
-    source_class = getattr(transformers, source_name)
+def _source_config(source_class, config):
+    """The source's own config class built from the clone config's values."""
     data = config.to_dict()
     data.pop("model_type", None)
-    return source_class(source_class.config_class(**data)).eval()
+    return source_class.config_class(**data)
+
+
+def _source_twin(source_class, config):
+    """The transformers source class built from the same config values (its own config class)."""
+    return source_class(_source_config(source_class, config)).eval()
 
 
 def _first_tensor(output):
@@ -85,29 +164,71 @@ def _first_tensor(output):
 HEAD_PREFERENCE = ("AutoModel",)
 
 
-def _main_head(project: Path, name: str, package, config_class) -> tuple[str, str, tuple]:
+def _main_head(project: Path, name: str, package, config_class) -> tuple[type, type, tuple]:
     """(clone class, source class, key renames) of the head to build: the generated test's preferred head,
-    or, for a sub-config type no Auto model class maps, the exported model class declaring that config."""
+    or, for a sub-config type no Auto model class maps, the model class built from that config alone."""
+    import transformers
+
+    from transformers.models.auto.configuration_auto import CONFIG_MAPPING
+
     heads, sources, key_renames = _read_test_spec(project, name)
     for auto_class in (*[a for a in HEAD_PREFERENCE if a in heads], *heads):
-        return heads[auto_class], sources[auto_class], key_renames
-    pairs = _modular_pairs(project, name)
-    for clone_name, source_name in pairs:
-        cls = getattr(package, clone_name, None)
-        if getattr(cls, "config_class", None) is config_class and not clone_name.endswith("PreTrainedModel"):
-            return clone_name, source_name, key_renames
-    raise LookupError(f"no model class of {name} is built from {config_class.__name__}")
+        return getattr(package, heads[auto_class]), getattr(transformers, sources[auto_class]), key_renames
+    source_config = CONFIG_MAPPING[_read_source_type(project, name)]
+    clone_class, source_class = _sub_config_model(package, config_class, source_config)
+    return clone_class, source_class, key_renames
 
 
-def _modular_pairs(project: Path, name: str) -> list[tuple[str, str]]:
-    """(clone class, source class) of each ``class Clone(Source)`` of the modular file, in file order."""
-    snake = name.replace("-", "_")
-    tree = ast.parse((project / snake / f"modular_{snake}.py").read_text())
-    return [
-        (node.name, node.bases[0].id)
-        for node in tree.body
-        if isinstance(node, ast.ClassDef) and node.bases and isinstance(node.bases[0], ast.Name)
-    ]
+def _sub_config_model(package, config_class, source_config) -> tuple[type, type]:
+    """The clone's model class declaring ``config_class`` (exported or not: dia's DiaDecoder is internal) and
+    its transformers twin, named by swapping the clone's class prefix for the source's."""
+    from transformers import PreTrainedModel
+
+    clone_prefix, source_prefix = _prefixes(config_class.__name__, source_config.__name__)
+    source_package = source_config.__module__.rsplit(".", 1)[0]
+    for module in _modeling_modules(package.__name__, Path(package.__file__).parent):
+        for attr, cls in sorted(vars(module).items()):
+            if not (isinstance(cls, type) and issubclass(cls, PreTrainedModel) and cls.__module__ == module.__name__):
+                continue
+            if cls.config_class is not config_class or attr.endswith("PreTrainedModel"):
+                continue
+            twin = _find_class(source_package, source_prefix + attr[len(clone_prefix) :])
+            if attr.startswith(clone_prefix) and twin is not None:
+                return cls, twin
+    raise ConfigOnly(f"no model class is built from {source_config.__name__} alone (config-only sub-config)")
+
+
+def _prefixes(clone: str, source: str) -> tuple[str, str]:
+    """Class prefixes of two names sharing a suffix: ("ZooDiaDecoderDecoderConfig", "DiaDecoderConfig") ->
+    ("ZooDiaDecoder", "Dia")."""
+    common = 0
+    while common < min(len(clone), len(source)) and clone[-1 - common] == source[-1 - common]:
+        common += 1
+    while common and not clone[len(clone) - common].isupper():  # the shared suffix starts at a word
+        common -= 1
+    return clone[: len(clone) - common], source[: len(source) - common]
+
+
+def _modeling_modules(package: str, directory: Path) -> list:
+    return [importlib.import_module(f"{package}.{p.stem}") for p in sorted(directory.glob("modeling_*.py"))]
+
+
+def _find_class(package: str, class_name: str) -> type | None:
+    """``class_name`` in one of the modeling modules of the transformers package ``package``."""
+    directory = Path(importlib.import_module(package).__file__).parent
+    for module in _modeling_modules(package, directory):
+        if isinstance(getattr(module, class_name, None), type):
+            return getattr(module, class_name)
+    return None
+
+
+def _read_source_type(project: Path, name: str) -> str:
+    """source_model_type of the generated test class."""
+    path = project / "tests" / f"test_modeling_{name.replace('-', '_')}.py"
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "source_model_type":
+            return ast.literal_eval(node.value)
+    raise LookupError(f"no source_model_type in {path.name}")
 
 
 def _read_test_spec(project: Path, name: str) -> tuple[dict, dict, tuple]:
@@ -300,15 +421,27 @@ INPUT_BUILDERS = {
 
 
 def verdict(project: Path, name: str) -> dict:
+    """{"name", "reached", "failure", "label"}: label names a verdict that is not a failure of ours,
+    "config-only" (a sub-config no model class is built from) or "needs torchvision" (not installed here)."""
     progress = ["generated"]
-    failure = ""
+    failure, label = "", ""
     try:
         check(project, name, progress)
     except Exception as exc:  # noqa: BLE001 - the verdict names whatever stopped the check
         frames = traceback.extract_tb(exc.__traceback__)
         where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-        failure = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}{where}"
-    return {"name": name, "reached": progress[-1], "failure": failure}
+        failure = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}{where}"
+        label = _label(exc)
+    return {"name": name, "reached": progress[-1], "failure": failure, "label": label}
+
+
+def _label(exc: Exception) -> str:
+    if isinstance(exc, ConfigOnly):
+        return "config-only"
+    cause = exc.__cause__ if isinstance(exc, NoTinySetup) else exc
+    if isinstance(cause, ImportError) and "torchvision" in str(cause).lower():
+        return "needs torchvision"
+    return ""
 
 
 def main() -> int:

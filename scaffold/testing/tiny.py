@@ -26,6 +26,8 @@ class TinySizes:
     positions: int = 64
     image: int = 32
     patch: int = 8
+    rank: int = 16  # low-rank projections (MLA's kv_lora_rank) and state sizes (mamba_d_state)
+    head: int = 8  # explicit per-head widths (MLA's qk_rope_head_dim, v_head_dim)
     # field -> size attribute above; why: these are the names transformers configs use for each size.
     fields: dict[str, str] = field(
         default_factory=lambda: {
@@ -55,12 +57,19 @@ class TinySizes:
             "n_positions": "positions",
             "image_size": "image",
             "patch_size": "patch",
+            "moe_intermediate_size": "intermediate",
+            "shared_expert_intermediate_size": "intermediate",
+            "ffn_dim": "intermediate",
+            "kv_lora_rank": "rank",
+            "q_lora_rank": "rank",
+            "qk_nope_head_dim": "head",
+            "qk_rope_head_dim": "head",
+            "v_head_dim": "head",
+            "mamba_d_state": "rank",
         }
     )
 
 
-# Sub-config attribute names that hold a nested config to shrink too.
-SUB_CONFIG_NAMES = ("text_config", "vision_config", "audio_config", "encoder", "decoder")
 # Token id fields that must stay below the tiny vocabulary.
 TOKEN_ID_FIELDS = (
     "bos_token_id",
@@ -81,68 +90,209 @@ DROPOUT_SUFFIXES = ("dropout", "dropout_prob", "dropout_rate", "attention_dropou
 def shrink_config(config: PreTrainedConfig, sizes: TinySizes | None = None) -> PreTrainedConfig:
     """Return a copy of `config` with its size fields (and those of its sub-configs) made tiny."""
     tiny = copy.deepcopy(config)
-    _shrink_in_place(tiny, sizes or TinySizes())
+    _shrink_in_place(tiny, sizes or TinySizes(), set())
     return tiny
 
 
-def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes) -> None:
-    for name in SUB_CONFIG_NAMES:
-        sub = getattr(config, name, None)
-        if isinstance(sub, PreTrainedConfig):
-            _shrink_in_place(sub, sizes)
+def _get(config: Any, name: str) -> Any:
+    """getattr that treats any error as absent (why: gemma4 raises for per-layer attributes read globally)."""
+    try:
+        return getattr(config, name, None)
+    except Exception:  # noqa: BLE001 - an attribute the config refuses to give is one we leave alone
+        return None
+
+
+def _sub_configs(config: PreTrainedConfig) -> list[PreTrainedConfig]:
+    """Every nested config held by an attribute (text_config, codec_config, talker_config...), by name."""
+    return [value for _, value in sorted(vars(config).items()) if isinstance(value, PreTrainedConfig)]
+
+
+def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int]) -> None:
+    if id(config) in seen:  # a sub-config shared by two attributes is shrunk once
+        return
+    seen.add(id(config))
+    for sub in _sub_configs(config):
+        _shrink_in_place(sub, sizes, seen)
+    before = {name: _get(config, name) for name in sorted(set(sizes.fields) | set(RELATED_FIELDS))}
     for name, size_attr in sorted(sizes.fields.items()):
-        value = getattr(config, name, None)
+        value = before[name]
         if isinstance(value, int) and not isinstance(value, bool):
             setattr(config, name, min(value, getattr(sizes, size_attr)))
-    _fix_heads(config)
-    _fix_layer_lists(config)
+    _fix_heads(config, before)
+    _fix_layer_lists(config, before, sizes)
+    _fix_backbone_features(config, before)
+    _fix_widths_equal_to_hidden(config, before)
+    _fix_mamba(config)
+    _fix_rope(config)
     _fix_token_ids(config)
     _zero_dropout(config)
 
 
-def _fix_heads(config: PreTrainedConfig) -> None:
-    """Keep head_dim, d_kv and key/value heads consistent with the new hidden size and head count."""
-    hidden = getattr(config, "hidden_size", None) or getattr(config, "d_model", None)
-    heads = getattr(config, "num_attention_heads", None) or getattr(config, "num_heads", None)
+# Fields read before shrinking by the fixes below, besides the size fields.
+RELATED_FIELDS = ("head_dim", "d_kv", "num_key_value_heads", "num_stages")
+# Size-like attribute name parts whose value, when equal to the old hidden size, follows the new one
+# (why: mimi's upsample_groups and glm46v's vision out_hidden_size are the hidden size under another name).
+WIDTH_NAME_PARTS = ("size", "dim", "groups", "channels")
+
+
+def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """Keep head_dim, d_kv and key/value heads consistent with the new hidden size and head count.
+
+    MLA attention (deepseek_v3 and its kin) ropes over qk_rope_head_dim: its head_dim is that width.
+    """
+    hidden = _get(config, "hidden_size") or _get(config, "d_model")
+    heads = _get(config, "num_attention_heads") or _get(config, "num_heads")
     if not (isinstance(hidden, int) and isinstance(heads, int) and heads):
         return
-    if isinstance(getattr(config, "head_dim", None), int):
+    rope, nope = _get(config, "qk_rope_head_dim"), _get(config, "qk_nope_head_dim")
+    if isinstance(rope, int) and isinstance(nope, int):
+        if isinstance(before["head_dim"], int):
+            config.head_dim = rope
+        if isinstance(_get(config, "qk_head_dim"), int):
+            config.qk_head_dim = rope + nope
+    elif isinstance(before["head_dim"], int):
         config.head_dim = hidden // heads
-    if isinstance(getattr(config, "d_kv", None), int):
+    if isinstance(before["d_kv"], int):
         config.d_kv = hidden // heads
-    kv = getattr(config, "num_key_value_heads", None)
-    if isinstance(kv, int) and heads % kv:
-        config.num_key_value_heads = heads
+    kv = _get(config, "num_key_value_heads")
+    if isinstance(kv, int) and (heads % kv or isinstance(_get(config, "kv_lora_rank"), int)):
+        config.num_key_value_heads = heads  # MLA expands one latent into keys and values for every head
 
 
-def _fix_layer_lists(config: PreTrainedConfig) -> None:
-    """Cut per-layer lists (layer_types, ...) to the tiny layer count."""
-    layers = getattr(config, "num_hidden_layers", None)
-    if not isinstance(layers, int):
+def _layer_counts(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySizes) -> dict[int, int]:
+    """old layer count -> new one, for each layer-count field the shrink changed."""
+    counts = {}
+    for name, size_attr in sorted(sizes.fields.items()):
+        old, new = before.get(name), _get(config, name)
+        if size_attr == "layers" and isinstance(old, int) and isinstance(new, int) and new < old:
+            counts[old] = new
+    return counts
+
+
+def _fix_layer_lists(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySizes) -> None:
+    """Cut per-layer lists (layer_types, kv_source_layers, per-stage hidden_sizes) and per-layer dicts to the tiny
+    layer count: any list attribute as long as a layer count the shrink changed."""
+    counts = _layer_counts(config, before, sizes)
+    for name, value in sorted(vars(config).items()):
+        if isinstance(value, list) and len(value) in counts and not name.startswith("_"):
+            setattr(config, name, value[: counts[len(value)]])
+        elif isinstance(value, tuple) and len(value) in counts and name in ("depths", "hidden_sizes"):
+            setattr(config, name, value[: counts[len(value)]])
+    if counts and _get(config, "is_heterogeneous"):  # gemma4: per_layer_config maps layer index -> overrides
+        overrides = config.to_dict().get("per_layer_config") or {}
+        kept = min(counts.values())
+        config.per_layer_config = {int(k): v for k, v in sorted(overrides.items()) if int(k) < kept}
+
+
+def _fix_backbone_features(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """A backbone whose stage count changed returns its new last stage (why: out_features such as
+    'stage12' name stages that no longer exist)."""
+    names, features = _get(config, "stage_names"), _get(config, "out_features")
+    counts = _stage_counts(config)
+    if not (isinstance(names, list) and isinstance(features, list) and counts):
         return
-    for name in ("layer_types", "mlp_layer_types"):
-        value = getattr(config, name, None)
-        if isinstance(value, list) and len(value) > layers:
-            setattr(config, name, value[:layers])
+    count = min(counts)
+    if len(names) == count + 1 and all(f in names for f in features):
+        return
+    config.stage_names = ["stem"] + [f"stage{i}" for i in range(1, count + 1)]
+    if hasattr(config, "_out_features"):
+        config._out_features, config._out_indices = [f"stage{count}"], [count]
+    else:
+        config.out_features, config.out_indices = [f"stage{count}"], [count]
+
+
+def _stage_counts(config: PreTrainedConfig) -> list[int]:
+    """The stage counts the config's own sizes imply: its per-stage lists, or its layer count."""
+    lists = [len(v) for n, v in sorted(vars(config).items()) if n in ("depths", "hidden_sizes") and isinstance(v, list)]
+    if lists:
+        return lists
+    layers = _get(config, "num_hidden_layers")
+    return [layers] if isinstance(layers, int) else []
+
+
+def _fix_widths_equal_to_hidden(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """Int size fields the table does not know, equal to the old hidden size, become the new hidden size."""
+    old, new = before.get("hidden_size") or before.get("d_model"), _get(config, "hidden_size")
+    if not (isinstance(old, int) and isinstance(new, int) and old > new and old >= 64):
+        return
+    for name, value in sorted(vars(config).items()):
+        if value == old and type(value) is int and any(part in name for part in WIDTH_NAME_PARTS):
+            setattr(config, name, new)
+
+
+def _fix_mamba(config: PreTrainedConfig) -> None:
+    """Mamba mixers split expand * hidden_size into mamba_n_heads heads of mamba_d_head (bamba, granite)."""
+    expand, hidden = _get(config, "mamba_expand"), _get(config, "hidden_size")
+    heads = _get(config, "mamba_n_heads")
+    if not all(isinstance(v, int) for v in (expand, hidden, heads)):
+        return
+    inner = expand * hidden
+    heads = next(h for h in (4, 2, 1) if inner % h == 0)
+    config.mamba_n_heads = heads
+    if isinstance(_get(config, "mamba_d_head"), int):
+        config.mamba_d_head = inner // heads
+    groups = _get(config, "mamba_n_groups")
+    if isinstance(groups, int) and heads % groups:
+        config.mamba_n_groups = 1
+
+
+def _fix_rope(config: PreTrainedConfig) -> None:
+    """Multimodal rope sections (qwen2_vl, glm4v) split head_dim / 2: scale them to the new head width.
+    A YaRN original_max_position_embeddings above the tiny max_position_embeddings follows it down."""
+    positions = _get(config, "max_position_embeddings")
+    for holder_name in ("rope_parameters", "rope_scaling"):
+        holder = _get(config, holder_name)
+        original = holder.get("original_max_position_embeddings") if isinstance(holder, dict) else None
+        if isinstance(original, int) and isinstance(positions, int) and original > positions:
+            holder["original_max_position_embeddings"] = positions
+        sections = holder.get("mrope_section") if isinstance(holder, dict) else None
+        if sections is None and isinstance(holder, dict) and "mrope_section" in _rope_ignored_keys(config):
+            sections = [1, 1, 1]  # the model's own default sections (glm4v: [8, 12, 12]) fit only the full head
+        if not (isinstance(sections, list) and sections):
+            continue
+        head_dim = _get(config, "head_dim")
+        hidden, heads = _get(config, "hidden_size"), _get(config, "num_attention_heads")
+        if not isinstance(head_dim, int) and isinstance(hidden, int) and isinstance(heads, int) and heads:
+            head_dim = hidden // heads
+        if isinstance(head_dim, int) and (sum(sections) != head_dim // 2 or "mrope_section" not in holder):
+            holder["mrope_section"] = scaled_sections(sections, head_dim // 2)
+
+
+def _rope_ignored_keys(config: PreTrainedConfig) -> set:
+    """Rope keys the config class lets through unvalidated: mrope_section there means the model reads it."""
+    keys = getattr(type(config), "ignore_keys_at_rope_validation", None)
+    return set(keys) if isinstance(keys, (set, frozenset, list, tuple)) else set()
+
+
+def scaled_sections(sections: list[int], total: int) -> list[int]:
+    """``sections`` scaled to sum to ``total``, each at least 1 (the largest shortfalls get the remainder)."""
+    whole = sum(sections)
+    out = [max(1, s * total // whole) for s in sections]
+    while sum(out) > total and max(out) > 1:
+        out[out.index(max(out))] -= 1
+    while sum(out) < total:
+        shortfall = [s * total / whole - o for s, o in zip(sections, out)]
+        out[shortfall.index(max(shortfall))] += 1
+    return out
 
 
 def _fix_token_ids(config: PreTrainedConfig) -> None:
     """Special token ids must index into the tiny vocabulary: clamp large ones to its last ids."""
-    vocab = getattr(config, "vocab_size", None)
-    text = getattr(config, "text_config", None)
+    vocab = _get(config, "vocab_size")
+    text = _get(config, "text_config")
     if not isinstance(vocab, int) and isinstance(text, PreTrainedConfig):
         vocab = getattr(text, "vocab_size", None)  # composite models (llava) index the text vocabulary
     if not isinstance(vocab, int):
         return
     for offset, name in enumerate(TOKEN_ID_FIELDS):
-        value = getattr(config, name, None)
+        value = _get(config, name)
         if isinstance(value, int) and value >= vocab:
             setattr(config, name, vocab - 1 - offset % 3)
 
 
 def _zero_dropout(config: PreTrainedConfig) -> None:
     for name in sorted(vars(config)):
-        value = getattr(config, name, None)
+        value = _get(config, name)
         if isinstance(value, float) and name.endswith(DROPOUT_SUFFIXES):
             setattr(config, name, 0.0)
 

@@ -1,0 +1,90 @@
+"""shrink_config's structural rules, each checked on the real transformers config class by building the model.
+
+Every case failed before its rule existed (the error is in the test's docstring); the model itself checks the
+invariant, so a test passes only when the tiny model builds and runs.
+"""
+
+from __future__ import annotations
+
+import torch
+from transformers import (
+    BambaConfig,
+    BambaModel,
+    ConvNextConfig,
+    ConvNextModel,
+    DeepseekV3Config,
+    DeepseekV3Model,
+    MimiConfig,
+)
+from transformers.models.auto.configuration_auto import CONFIG_MAPPING
+
+from scaffold.testing.tiny import scaled_sections, shrink_config
+
+
+def _rebuilt(config_class, config):
+    data = config.to_dict()
+    data.pop("model_type", None)
+    return config_class(**data)
+
+
+def _ids(vocab: int) -> torch.Tensor:
+    return torch.randint(3, vocab, (2, 5), generator=torch.Generator().manual_seed(0))
+
+
+def test_per_stage_lists_follow_the_stage_count() -> None:
+    """convnext: num_stages aliases num_hidden_layers; hidden_sizes stayed 4 long (LayerNorm 768 vs 192)."""
+    config = _rebuilt(ConvNextConfig, shrink_config(ConvNextConfig()))
+    assert (config.hidden_sizes, config.depths, config.out_features) == ([96, 192], [3, 3], ["stage2"])
+    with torch.no_grad():
+        out = ConvNextModel(config).eval()(torch.randn(1, 3, 32, 32))
+    assert out.pooler_output.shape == (1, 192)
+
+
+def test_mla_head_dim_is_the_rope_width_and_keys_have_every_head() -> None:
+    """deepseek_v3 (axk1, kimi_k25): head_dim hidden/heads (8) against qk_rope_head_dim 64 broke rope."""
+    config = _rebuilt(DeepseekV3Config, shrink_config(DeepseekV3Config()))
+    assert config.head_dim == config.qk_rope_head_dim <= 8
+    assert config.num_key_value_heads == config.num_attention_heads
+    assert config.qk_head_dim == config.qk_rope_head_dim + config.qk_nope_head_dim
+    with torch.no_grad():
+        out = DeepseekV3Model(config).eval()(_ids(config.vocab_size))
+    assert out.last_hidden_state.shape == (2, 5, config.hidden_size)
+
+
+def test_mamba_heads_divide_the_inner_width() -> None:
+    """bamba, granitemoehybrid: validate_architecture refused mamba_n_heads 128 for expand * hidden 64."""
+    config = _rebuilt(BambaConfig, shrink_config(BambaConfig()))
+    assert config.mamba_n_heads * config.mamba_d_head == config.mamba_expand * config.hidden_size
+    with torch.no_grad():
+        out = BambaModel(config).eval()(_ids(config.vocab_size), use_cache=False)
+    assert out.last_hidden_state.shape[-1] == config.hidden_size
+
+
+def test_widths_equal_to_the_hidden_size_follow_it() -> None:
+    """mimi: upsample_groups 512 (the hidden size) against 32 channels: 'in_channels must be divisible by groups'."""
+    tiny = shrink_config(MimiConfig())
+    assert tiny.upsample_groups == tiny.hidden_size == 32
+    assert tiny.codebook_size == MimiConfig().codebook_size  # not a width: left alone
+
+
+def test_per_layer_lists_and_dicts_are_cut_to_the_layer_count() -> None:
+    """mistral_large4 kv_source_layers (72 entries for 2 layers); gemma4 per_layer_config keys up to 29."""
+    gemma = CONFIG_MAPPING["gemma4_unified"]
+    text = _rebuilt(gemma, shrink_config(gemma())).text_config
+    assert all(int(k) < text.num_hidden_layers for k in text.to_dict()["per_layer_config"])
+    assert len(text.layer_types) == text.num_hidden_layers
+
+
+def test_mrope_sections_sum_to_half_the_tiny_head_dim() -> None:
+    """glm46v: split_with_sizes expects sizes summing to 4, got [8, 12, 12]."""
+    glm = CONFIG_MAPPING["glm46v"]
+    text = shrink_config(glm()).text_config
+    head_dim = text.hidden_size // text.num_attention_heads
+    assert sum(text.rope_parameters["mrope_section"]) == head_dim // 2
+    assert scaled_sections([8, 12, 12], 4) == [1, 2, 1] and scaled_sections([16, 24, 24], 32) == [8, 12, 12]
+
+
+def test_configs_that_refuse_a_global_head_dim_still_shrink() -> None:
+    """gemma4_unified raised AmbiguousGlobalPerLayerAttributeError from getattr(config, 'head_dim', None)."""
+    gemma = CONFIG_MAPPING["gemma4_unified"]
+    assert shrink_config(gemma()).text_config.hidden_size == 32
