@@ -289,7 +289,7 @@ def _with_companions(model, main: str, candidates: list[dict], config) -> list[d
     extra = []
     for key in COMPANION_INPUTS:
         if key != main and key in parameters:
-            extra.append(INPUT_BUILDERS[key](model, config)[0])
+            extra.extend(INPUT_BUILDERS[key](model, config))
     width = getattr(config, "encoder_hidden_size", None)
     if "encoder_hidden_states" in parameters and isinstance(width, int):
         states = torch.randn(BATCH, 4, width, generator=torch.Generator().manual_seed(3))
@@ -337,9 +337,52 @@ def _with_required(model, config, inputs: dict) -> dict:
 
 
 def _text_inputs(model, config) -> list[dict]:
+    """Token ids; then embeddings for a forward that refuses ids (qwen3_omni's talker code predictor); then
+    ids per audio channel, (batch, length, channels), for a multi-channel decoder (dia)."""
+    import inspect
+
+    import torch
     from scaffold.testing.families import random_ids
 
-    return [{"input_ids": random_ids(config, BATCH, LENGTH)}]
+    candidates = [{"input_ids": random_ids(config, BATCH, LENGTH)}]
+    if "inputs_embeds" in inspect.signature(model.forward).parameters:
+        hidden = _first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
+        embeds = torch.randn(BATCH, LENGTH, hidden, generator=torch.Generator().manual_seed(2))
+        candidates.append({"inputs_embeds": embeds})
+    channels = getattr(config, "num_channels", None)
+    if isinstance(channels, int) and channels > 1 and getattr(config, "image_size", None) is None:
+        ids = torch.stack([random_ids(config, BATCH, LENGTH, seed=i) for i in range(channels)], dim=-1)
+        candidates.append({"input_ids": ids})
+    return candidates
+
+
+def _bbox_inputs(model, config) -> list[dict]:
+    """Word boxes, x0 <= x1 and y0 <= y1, (batch, length, 4): floats in [0, 1] (udop), then ints in [0, 1000]."""
+    import torch
+
+    corners = torch.randint(0, 1000, (BATCH, LENGTH, 2, 2), generator=torch.Generator().manual_seed(4))
+    boxes = torch.cat([corners.min(dim=2).values, corners.max(dim=2).values], dim=-1)
+    return [{"bbox": boxes / 1000.0}, {"bbox": boxes}]
+
+
+def _patch_inputs(model, config) -> list[dict]:
+    """Vision towers fed patches (qwen2_5_vl, qwen3_vl): flattened patches and grid_thw; or images under
+    the name hidden_states (florence2's vision backbone)."""
+    import inspect
+
+    import torch
+
+    if "grid_thw" not in inspect.signature(model.forward).parameters:
+        return [{"hidden_states": c["pixel_values"]} for c in _pixel_inputs(model, config)]
+    merge = _first_int(config, ("spatial_merge_size",), 2)
+    side = 2 * merge
+    width = (
+        _first_int(config, ("in_channels", "num_channels"), 3)
+        * _first_int(config, ("temporal_patch_size",), 1)
+        * _first_int(config, ("patch_size",), 8) ** 2
+    )
+    patches = torch.randn(BATCH * side * side, width, generator=torch.Generator().manual_seed(0))
+    return [{"hidden_states": patches, "grid_thw": torch.tensor([[1, side, side]] * BATCH)}]
 
 
 def _pixel_inputs(model, config) -> list[dict]:
@@ -407,8 +450,9 @@ def _first_int(config, names: tuple[str, ...], default: int) -> int:
     return default
 
 
-# Inputs tried alongside the main one when forward takes them (why: multimodal models need both).
-COMPANION_INPUTS = ("pixel_values", "input_ids")
+# Inputs tried alongside the main one when forward takes them (why: multimodal models need both; layout
+# models need word boxes next to their ids).
+COMPANION_INPUTS = ("pixel_values", "input_ids", "bbox")
 # main_input_name -> candidate input builders (why: one builder per kind of input, shared by every model).
 INPUT_BUILDERS = {
     "input_ids": _text_inputs,
@@ -417,6 +461,8 @@ INPUT_BUILDERS = {
     "input_values": _waveform_inputs,
     "inputs": _speech_inputs,
     "past_values": _series_inputs,
+    "bbox": _bbox_inputs,
+    "hidden_states": _patch_inputs,
 }
 
 

@@ -93,3 +93,78 @@ def test_a_crashing_child_costs_only_its_project(monkeypatch):
         "d": ("parity", ""),
     }
     assert calls == [["a", "b", "c", "d"], ["c", "d"]]
+
+
+def test_layout_models_get_word_boxes_as_floats_then_ints():
+    """udop raised 'Bbox is required'; its boxes are floats in [0, 1] (layoutlm's are ints)."""
+
+    class NeedsFloatBoxes(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids, bbox=None):
+            assert bbox is not None and bbox.is_floating_point() and bbox.max() <= 1, "needs float boxes"
+            assert bool((bbox[..., 0] <= bbox[..., 2]).all() and (bbox[..., 1] <= bbox[..., 3]).all())
+            return (bbox,)
+
+    inputs = _working_inputs(NeedsFloatBoxes(), PretrainedConfig(vocab_size=20))
+    assert inputs["bbox"].shape == (2, 7, 4)
+
+
+def test_embeddings_are_tried_when_ids_are_refused():
+    """qwen3_omni's talker code predictor: '`input_ids` is expected to be `None`'."""
+
+    class EmbedsOnly(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids=None, inputs_embeds=None):
+            if input_ids is not None:
+                raise ValueError("`input_ids` is expected to be `None`")
+            return (inputs_embeds,)
+
+    inputs = _working_inputs(EmbedsOnly(), PretrainedConfig(vocab_size=20, hidden_size=12))
+    assert set(inputs) == {"inputs_embeds"} and inputs["inputs_embeds"].shape == (2, 7, 12)
+
+
+def test_patch_vision_towers_get_patches_and_grid():
+    """qwen2_5_vl / qwen3_vl vision towers: forward(hidden_states, grid_thw)."""
+
+    class Tower(torch.nn.Module):
+        main_input_name = "pixel_values"  # declared, yet not a parameter of forward
+
+        def forward(self, hidden_states, grid_thw):
+            assert hidden_states.shape[0] == int(grid_thw.prod(-1).sum())
+            return (hidden_states,)
+
+    config = PretrainedConfig(in_channels=3, temporal_patch_size=2, patch_size=4, spatial_merge_size=2)
+    inputs = _working_inputs(Tower(), config)
+    assert inputs["hidden_states"].shape == (2 * 16, 3 * 2 * 16) and inputs["grid_thw"].tolist() == [[1, 4, 4]] * 2
+
+
+def test_sub_config_class_prefixes_are_read_from_the_config_names():
+    from scaffold.zoo_child import _prefixes
+
+    assert _prefixes("ZooDiaDecoderDecoderConfig", "DiaDecoderConfig") == ("ZooDiaDecoder", "Dia")
+    assert _prefixes("MyQwenAudioEncoderConfig", "Qwen2_5OmniAudioEncoderConfig") == ("MyQwen", "Qwen2_5Omni")
+
+
+def test_cause_summary_groups_failures_and_keeps_labelled_verdicts_apart():
+    from scaffold.zoo import ZooResult, _totals, cause_key, cause_summary
+
+    results = [
+        ZooResult("a", "parity", "", 1.0),
+        ZooResult("b", "registers", "NoTinySetup: ValueError: bad (x.py:1) (zoo_child.py:9)", 1.0),
+        ZooResult("c", "registers", "NoTinySetup: ValueError: worse (y.py:2) (zoo_child.py:9)", 1.0),
+        ZooResult("d", "generated", "ModuleNotFoundError: No module named 'z' (m.py:3)", 1.0),
+        ZooResult("e", "", "generate: No model type 'e'.", 1.0),
+        ZooResult("f", "registers", "ConfigOnly: no model class", 1.0, "config-only"),
+        ZooResult("g", "instantiates", "child crashed: Segmentation fault", 1.0),
+    ]
+    assert cause_key(results[1]) == "instantiates: NoTinySetup/ValueError"
+    assert cause_key(results[3]) == "imports: ModuleNotFoundError"
+    assert cause_key(results[4]) == "generated: ScaffoldError"
+    assert cause_key(results[6]) == "parity: child crashed"
+    lines = cause_summary(results)
+    assert lines[0] == "failures by cause (5 types):"
+    assert lines[1] == "    2  instantiates: NoTinySetup/ValueError: b c"
+    assert "    1  config-only: f" in lines and "    0  needs torchvision: " in lines
+    assert _totals(results).startswith("generated: 6/7 (86%)  imports: 5/7 (71%)")
