@@ -23,6 +23,7 @@ from scaffold.convert.assemble import (
 from scaffold.convert.definitions import DefKind, Definition, ModuleIndex, index_module, materialize
 from scaffold.convert.names_ast import code_of, names_used
 from scaffold.convert.flatten import merge_class
+from scaffold.convert.import_guards import GUARD_TEST_RECORDS, file_guards
 from scaffold.convert.imports import ImportRecord, render_imports
 from scaffold.convert.options import ConversionResult, ConvertOptions
 from scaffold.convert.rename import rename_identifier
@@ -354,9 +355,12 @@ def render_file(
     for source in sorted(sources.values(), key=lambda src: _home_kind(src) is not draft.kind):
         records.extend(source.imports)  # a name bound by the parent file of this kind wins (`logging`)
     imports = needed_imports(body, draft.entries, _unique(records))
+    ordered = [*modular.imports, *draft.extra_imports, *(r for src in sources.values() for r in src.imports)]
+    imports = file_guards(imports, ordered, draft.kind)
     guards = [cst.parse_expression(r.guard) for r in imports if r.guard is not None]
     if guards:  # names a kept guard tests (is_torch_available) are needed too
-        extra = needed_imports([cst.SimpleStatementLine([cst.Expr(g)]) for g in guards], draft.entries, _unique(records))
+        tests = [cst.SimpleStatementLine([cst.Expr(g)]) for g in guards]
+        extra = needed_imports(tests, draft.entries, _unique(records + list(GUARD_TEST_RECORDS)))
         imports = _unique(imports + [r for r in extra if r.guard is None])
     imports = [r for r in imports if r.module != "." + draft.kind.filename(modular.snake)[:-3]]
     new_package = options.package or f"transformers.models.{modular.snake}"

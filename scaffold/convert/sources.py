@@ -148,7 +148,8 @@ def load_source(
     """
     package = names.module.rpartition(".")[0]
     raw = replace(parsed.index, imports=tuple(_own_class_from_top(r, names) for r in parsed.index.imports))
-    imported = {r.bound for r in raw.imports if sibling_stem(r.module, package) is None}
+    own_model = model_of_module(names.module.rpartition(".")[2])
+    imported = {r.bound for r in raw.imports if _foreign_or_outside(r.module, package, names.old_snake, own_model)}
     free = rename_map_for(names, frozenset(), policy)
     keep = frozenset(n for n in imported if rename_identifier(n, free) not in modular_defines)
     rename_map = rename_map_for(names, keep, policy)
@@ -163,7 +164,7 @@ def load_source(
     for definition in raw.definitions.values():
         uses = frozenset(new(u) for u in definition.uses)
         definitions[new(definition.name)] = replace(definition, name=new(definition.name), uses=uses, rename=rename_map)
-    imports = tuple(_renamed_record(r, package, names.old_snake, file_snake, rename_map) for r in raw.imports)
+    imports = tuple(_renamed_record(r, package, names.old_snake, file_snake, rename_map, own_model) for r in raw.imports)
     siblings = frozenset(r.bound for r in imports if r.module.startswith("."))
     index = ModuleIndex(MappingProxyType(definitions), imports, raw.exports)
     return SourceModule(names, index, imports, siblings, rename_map)
@@ -179,13 +180,30 @@ def _own_class_from_top(record: ImportRecord, names: SourceNames) -> ImportRecor
     return replace(record, module=f"{names.module.rpartition('.')[0]}.{kind.filename(names.old_snake)[:-3]}")
 
 
+def _foreign_or_outside(module: str, package: str, old_snake: str, own_model: str | None) -> bool:
+    """True for an import from outside the parent's package, or from a sibling file of another model part.
+
+    A sibling of another model part (``modeling_maskformer`` importing ``configuration_maskformer_swin``) is not a
+    file the conversion generates: it stays an import of transformers' module, its names keep their spelling.
+    """
+    stem = sibling_stem(module, package)
+    return stem is None or model_of_module(stem) not in (old_snake, own_model)
+
+
 def _renamed_record(
-    record: ImportRecord, package: str, old_snake: str, file_snake: str, rename_map: RenameMap
+    record: ImportRecord,
+    package: str,
+    old_snake: str,
+    file_snake: str,
+    rename_map: RenameMap,
+    own_model: str | None = None,
 ) -> ImportRecord:
-    stem = sibling_stem(record.module, package)
-    if stem is None:
+    """A parent's import of its own model's files (``.configuration_rt_detr_resnet`` in ``modeling_rt_detr_resnet``)
+    now imports the new model's files; other imports are kept as they are."""
+    if _foreign_or_outside(record.module, package, old_snake, own_model):
         return record
-    model = model_of_module(stem)
-    new_stem = stem[: len(stem) - len(model)] + file_snake if model == old_snake else stem
+    stem = sibling_stem(record.module, package) or ""
+    model = model_of_module(stem) or ""
+    new_stem = stem[: len(stem) - len(model)] + file_snake
     alias = rename_identifier(record.alias, rename_map) if record.alias else None
     return replace(record, module="." + new_stem, name=rename_identifier(record.name, rename_map), alias=alias)

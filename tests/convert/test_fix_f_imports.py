@@ -1,0 +1,259 @@
+"""Before/after tests for the import fixes of session 3 (helper f-imports): which guard an import gets, and
+where a parent's imports of its own package's files point in the generated files.
+
+Each test converts a small modular snippet against a dict-backed fake transformers; the "before" is said in
+the test's docstring.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from scaffold.backends import gather_backends
+from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
+
+
+class FakeResolver:
+    """Serves module sources from a dict."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self.modules = modules
+
+    def read_module(self, dotted: str) -> str | None:
+        return self.modules.get(dotted)
+
+
+def _convert(modular: str, modules: dict[str, str], style: ImportStyle = ImportStyle.IN_TREE) -> dict[str, str]:
+    options = ConvertOptions(import_style=style, package="transformers.models.bar")
+    result = convert_modular(modular, modular_path="bar/modular_bar.py", resolver=FakeResolver(modules), options=options)
+    return {str(f.path): f.content for f in result.files}
+
+
+def _imports(code: str) -> set[tuple[str, str]]:
+    """``{(guard source or "", import source)}`` of a module's top level."""
+    found: set[tuple[str, str]] = set()
+    for stmt in ast.parse(code).body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            found.add(("", ast.unparse(stmt)))
+        elif isinstance(stmt, ast.If):
+            found |= {(ast.unparse(stmt.test), ast.unparse(s)) for s in stmt.body if isinstance(s, (ast.Import, ast.ImportFrom))}
+    return found
+
+
+PIL_FOO = '''
+from ...image_processing_backends import PilBackend
+
+
+class FooImageProcessorPil(PilBackend):
+    def post_process(self, outputs):
+        return outputs
+
+
+__all__ = ["FooImageProcessorPil"]
+'''
+
+PIL_MODULAR = '''
+import torch
+
+from ..foo.image_processing_pil_foo import FooImageProcessorPil
+
+
+class BarImageProcessorPil(FooImageProcessorPil):
+    def post_process(self, outputs):
+        return torch.sigmoid(outputs)
+
+
+__all__ = ["BarImageProcessorPil"]
+'''
+
+
+def test_torch_import_of_a_pil_image_processor_is_protected() -> None:
+    """Before: the modular file's plain ``import torch`` was copied as is into the pil file, which then needed
+    torch to import; transformers protects every torch import of pil and feature-extraction files."""
+    files = _convert(PIL_MODULAR, {"transformers.models.foo.image_processing_pil_foo": PIL_FOO})
+    found = _imports(files["image_processing_pil_bar.py"])
+    assert ("is_torch_available()", "import torch") in found
+    assert ("", "import torch") not in found
+    assert ("", "from ...utils import is_torch_available") in found
+
+
+FEATURE_FOO = '''
+from ...feature_extraction_sequence_utils import SequenceFeatureExtractor
+
+
+class FooFeatureExtractor(SequenceFeatureExtractor):
+    def __call__(self, audio):
+        return audio
+'''
+
+PROCESSING_FOO = '''
+from ...processing_utils import ProcessorMixin
+
+
+class FooProcessor(ProcessorMixin):
+    def __call__(self, text):
+        return text
+'''
+
+AUDIO_MODULAR = '''
+import torch
+from torch import nn
+
+from ..foo.feature_extraction_foo import FooFeatureExtractor
+from ..foo.processing_foo import FooProcessor
+
+
+class BarFeatureExtractor(FooFeatureExtractor):
+    def __call__(self, audio):
+        return nn.functional.pad(torch.as_tensor(audio), (0, 1))
+
+
+class BarProcessor(FooProcessor):
+    def __call__(self, text):
+        return torch.tensor(text)
+'''
+
+
+def test_torch_imports_of_a_feature_extractor_are_protected_and_a_processor_keeps_them_plain() -> None:
+    """Before: ``import torch`` and ``from torch import nn`` were plain in the feature extractor as well."""
+    modules = {
+        "transformers.models.foo.feature_extraction_foo": FEATURE_FOO,
+        "transformers.models.foo.processing_foo": PROCESSING_FOO,
+    }
+    files = _convert(AUDIO_MODULAR, modules)
+    extractor = _imports(files["feature_extraction_bar.py"])
+    assert {("is_torch_available()", "import torch"), ("is_torch_available()", "from torch import nn")} <= extractor
+    assert ("", "import torch") in _imports(files["processing_bar.py"])
+
+
+IMAGE_FOO = '''
+from torchvision.transforms.v2 import functional as tvF
+
+from ...image_processing_backends import TorchvisionBackend
+
+
+class FooImageProcessor(TorchvisionBackend):
+    def resize(self, image):
+        return tvF.resize(image, [2, 2])
+'''
+
+VIDEO_FOO = '''
+from ...utils import is_torchvision_available
+from ...video_processing_utils import BaseVideoProcessor
+
+if is_torchvision_available():
+    from torchvision.transforms.v2 import functional as tvF
+
+
+class FooVideoProcessor(BaseVideoProcessor):
+    def resize(self, video):
+        return tvF.resize(video, [2, 2])
+'''
+
+VIDEO_MODULAR = '''
+from ..foo.image_processing_foo import FooImageProcessor
+from ..foo.video_processing_foo import FooVideoProcessor
+
+
+class BarImageProcessor(FooImageProcessor):
+    pass
+
+
+class BarVideoProcessor(FooVideoProcessor):
+    pass
+'''
+
+
+def test_the_first_parent_to_import_a_name_decides_its_guard() -> None:
+    """Before: the video processing parent's ``if is_torchvision_available():`` guard won because that parent has
+    the same kind as the file; transformers takes the first occurrence in the modular file's import order
+    (here the image processing parent, which imports ``tvF`` plainly)."""
+    modules = {
+        "transformers.models.foo.image_processing_foo": IMAGE_FOO,
+        "transformers.models.foo.video_processing_foo": VIDEO_FOO,
+    }
+    found = _imports(_convert(VIDEO_MODULAR, modules)["video_processing_bar.py"])
+    assert ("", "from torchvision.transforms.v2 import functional as tvF") in found
+    assert not any(guard for guard, _ in found)
+
+
+RESNET_FOO = '''
+from torch import nn
+
+from .configuration_foo_resnet import FooResNetConfig
+
+
+class FooResNetConvLayer(nn.Module):
+    def __init__(self, config: FooResNetConfig):
+        super().__init__()
+        self.size = config.hidden_size
+'''
+
+RESNET_MODULAR = '''
+from ...configuration_utils import PreTrainedConfig
+from ..foo.modeling_foo_resnet import FooResNetConvLayer
+
+
+class BarConfig(PreTrainedConfig):
+    model_type = "bar"
+
+
+class BarConvLayer(FooResNetConvLayer):
+    pass
+'''
+
+
+def test_a_parent_import_of_its_own_config_file_points_at_the_new_config_file() -> None:
+    """Before: ``modeling_foo_resnet`` importing ``.configuration_foo_resnet`` (its own model part, not the package
+    name) became ``from .configuration_foo_resnet import BarConfig``, a file that is never generated."""
+    files = _convert(RESNET_MODULAR, {"transformers.models.foo.modeling_foo_resnet": RESNET_FOO})
+    found = _imports(files["modeling_bar.py"])
+    assert ("", "from .configuration_bar import BarConfig") in found
+    assert not any("foo_resnet" in source for _, source in found)
+
+
+SWIN_FOO = '''
+from torch import nn
+
+from .configuration_foo import FooConfig
+from .configuration_foo_swin import FooSwinConfig
+
+
+class FooModel(nn.Module):
+    def __init__(self, config: FooConfig):
+        super().__init__()
+        self.backbone_config = FooSwinConfig.from_dict(config.backbone)
+'''
+
+SWIN_MODULAR = '''
+from transformers.models.foo.configuration_foo import FooConfig
+from transformers.models.foo.modeling_foo import FooModel
+
+
+class BarConfig(FooConfig):
+    pass
+
+
+class BarModel(FooModel):
+    pass
+'''
+
+CONFIG_FOO = '''
+from ...configuration_utils import PreTrainedConfig
+
+
+class FooConfig(PreTrainedConfig):
+    model_type = "foo"
+'''
+
+
+def test_a_parent_import_of_another_model_part_stays_an_import_of_transformers() -> None:
+    """Before: ``modeling_foo`` importing ``.configuration_foo_swin`` became ``from .configuration_foo_swin import
+    BarSwinConfig`` in the clone: neither the file nor the class exists (``--like maskformer`` failed to import)."""
+    modules = {
+        "transformers.models.foo.modeling_foo": SWIN_FOO,
+        "transformers.models.foo.configuration_foo": CONFIG_FOO,
+    }
+    modeling = _convert(SWIN_MODULAR, modules, ImportStyle.OUT_OF_TREE)["modeling_bar.py"]
+    assert ("", "from transformers.models.foo.configuration_foo_swin import FooSwinConfig") in _imports(modeling)
+    assert "FooSwinConfig.from_dict" in modeling and "BarSwinConfig" not in modeling
