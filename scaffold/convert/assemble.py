@@ -7,7 +7,7 @@ it uses), the dependency closure of each emitted class, and an explicit sort key
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -39,6 +39,8 @@ class Namespace:
     original: Mapping[str, int]  # name -> position in the namespace's own module
     merged_order: Mapping[str, tuple[int, int]]
     merged_first: bool = False  # the modular file's namespace lists what it imports before its own code
+    # Names merged from other parent modules: the modular file's own functions do not see them (see ``_deps_seen``).
+    foreign: frozenset[str] = frozenset()
 
     def deps_of(self, names: Iterable[str], exclude: str = "") -> set[str]:
         """The names among ``names`` that this namespace defines."""
@@ -50,11 +52,24 @@ class Namespace:
         queue = sorted(n for n in start if self.definitions[n].kind is not DefKind.CLASS)
         while queue:
             current = self.definitions[queue.pop()]
-            for dep in sorted(self.deps_of(current.uses, current.name) - result):
+            for dep in sorted(self._deps_seen(current) - result):
                 result.add(dep)
                 if self.definitions[dep].kind is not DefKind.CLASS:
                     queue.append(dep)
         return result
+
+    def _deps_seen(self, current: Definition) -> set[str]:
+        """The dependencies of ``current`` in this namespace.
+
+        A definition of this module (or of the modular file, merged in) does not reach names merged from another
+        parent module that this module does not define: transformers' converter resolves those names before it
+        merges the other modules' objects (``repeat_kv`` imported from llama is not pulled in by the modular
+        ``eager_attention_forward`` placed in the esm namespace, only by a class that uses it directly).
+        """
+        deps = self.deps_of(current.uses, current.name)
+        if current.name in self.foreign:
+            return deps
+        return deps - (self.foreign - self.original.keys())
 
     def class_deps(self, name: str) -> set[str]:
         """The augmented dependencies of an original class of this namespace."""
@@ -157,8 +172,27 @@ def relative_order(ns: Namespace, missing: Iterable[str]) -> list[str]:
         if name in remaining:
             remaining.discard(name)
             ordered.append(name)
-    ordered.extend(sorted(remaining, key=ns.sort_key))
+    ordered.extend(sorted(remaining, key=_merged_files_key(ns, remaining)))
     return ordered
+
+
+def _merged_files_key(ns: Namespace, names: set[str]) -> Callable[[str], tuple[int, int, int]]:
+    """The sort key of ``names`` left after the classes; in the modular file's namespace, objects imported from
+    several parent modules come one module at a time, the module of the alphabetically first name first (the
+    order in which transformers' converter meets them in the sorted names), each in its own module's order.
+    """
+    if not ns.merged_first:
+        return ns.sort_key
+    rank: dict[int, int] = {}
+    for name in sorted(names):
+        if name not in ns.original and name in ns.merged_order:
+            rank.setdefault(ns.merged_order[name][0], len(rank))
+
+    def key(name: str) -> tuple[int, int, int]:
+        first, file, order = ns.sort_key(name)
+        return (first, rank.get(file, file), order) if name not in ns.original else (first, file, order)
+
+    return key
 
 
 def needed_imports(body: list[cst.BaseStatement], defined: Iterable[str], records: Iterable[ImportRecord]) -> list[ImportRecord]:

@@ -176,7 +176,7 @@ def build_drafts(modular: ModularFile, sources: Mapping[str, SourceModule]) -> d
     imported = imported_objects(modular, sources)
     spaces = {module: source_namespace(modular, source, imported) for module, source in sources.items()}
     own = modular_namespace(modular, imported)
-    for definition in sorted(modular.index.definitions.values(), key=lambda d: d.order):
+    for definition in modular.index.definitions.values():  # a class defined twice is placed where it first appears
         if definition.kind is not DefKind.CLASS:
             continue
         kind = kind_for_name(definition.name, modular.camel)
@@ -230,10 +230,10 @@ def source_namespace(
     """A parent module's definitions, with the modular file's functions, assignments and new classes merged."""
     definitions = dict(source.index.definitions)
     merged_order: dict[str, tuple[int, int]] = {}
-    for name, (module, definition) in imported.items():
-        if module != source.module:
-            definitions[name] = definition
-            merged_order[name] = (0, definition.order)
+    foreign = sorted((n for n, (module, _) in imported.items() if module != source.module), reverse=True)
+    for rank, name in enumerate(foreign):  # no position in this module: reverse alphabetical, as transformers sorts
+        definitions[name] = imported[name][1]
+        merged_order[name] = (0, rank)
     for name, definition in modular.index.definitions.items():
         has = name in source.index.definitions
         if definition.kind is DefKind.FUNCTION or (
@@ -249,7 +249,7 @@ def source_namespace(
         definitions.pop(name, None)
     redefined = {n for n, order in merged_order.items() if order[0] == 1}
     original = {n: p for n, p in _positions(source.index).items() if n not in redefined}
-    return Namespace(definitions, original, merged_order)
+    return Namespace(definitions, original, merged_order, foreign=frozenset(foreign))
 
 
 def _positions(index: ModuleIndex) -> dict[str, int]:
@@ -294,10 +294,24 @@ def add_class(
         direct, extra = split_cross_kind(direct, ns, draft.kind, modular.snake)
         missing = [n for n in direct if n not in draft.entries]
     draft.extra_imports.extend(extra)
-    for name in relative_order(ns, missing):
+    for name in pil_kwargs_first(relative_order(ns, missing), ns, draft.kind):
         if name != node.name.value:  # a class reached through its own dependencies is placed once, last
             draft.put(name, _copied(modular, ns, name))
     draft.put(node.name.value, node)
+
+
+def pil_kwargs_first(order: list[str], ns: Namespace, kind: FileKind) -> list[str]:
+    """In a pil image processing file the ``...ImageProcessorKwargs`` class comes first, after the constants.
+
+    transformers' converter puts it where the torchvision file's class would be imported, whatever its
+    position in the pil parent (``MaskFormerImageProcessorKwargs`` follows a function there).
+    """
+    if kind is not FileKind.IMAGE_PROCESSING_PIL:
+        return order
+    moved = [n for n in order if kind_for_name(n) is FileKind.IMAGE_PROCESSING and ns.definitions[n].kind is DefKind.CLASS]
+    rest = [n for n in order if n not in moved]
+    at = next((i for i, n in enumerate(rest) if ns.definitions[n].kind is not DefKind.ASSIGNMENT), len(rest))
+    return rest[:at] + moved + rest[at:]
 
 
 def _copied(modular: ModularFile, ns: Namespace, name: str) -> cst.BaseStatement:
