@@ -12,6 +12,7 @@ import ast
 import contextlib
 import importlib
 import json
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -111,7 +112,7 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
     first = errors[0]
     frames = traceback.extract_tb(first.__traceback__)
     where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    message = str(first).splitlines()[0] if str(first) else ""
+    message = str(first).strip().splitlines()[0] if str(first).strip() else ""
     raise NoTinySetup(f"{type(first).__name__}: {message}{where}") from first
 
 
@@ -154,8 +155,11 @@ def _source_twin(source_class, config):
 
 
 def _first_tensor(output):
+    """The first tensor of a model output, looking inside nested tuples (a backbone's feature_maps)."""
     values = output.to_tuple() if hasattr(output, "to_tuple") else output
-    return values if not isinstance(values, (tuple, list)) else values[0]
+    while isinstance(values, (tuple, list)) and values:
+        values = values[0]
+    return values
 
 
 # Auto classes tried first for the one head the zoo builds (why: the base model takes the plainest inputs;
@@ -356,6 +360,14 @@ def _text_inputs(model, config) -> list[dict]:
     return candidates
 
 
+def _embeds_inputs(model, config) -> list[dict]:
+    """Embeddings as the main input (nemotron3_5's word timestamp head)."""
+    import torch
+
+    hidden = _first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
+    return [{"inputs_embeds": torch.randn(BATCH, LENGTH, hidden, generator=torch.Generator().manual_seed(2))}]
+
+
 def _bbox_inputs(model, config) -> list[dict]:
     """Word boxes, x0 <= x1 and y0 <= y1, (batch, length, 4): floats in [0, 1] (udop), then ints in [0, 1000]."""
     import torch
@@ -462,13 +474,15 @@ INPUT_BUILDERS = {
     "inputs": _speech_inputs,
     "past_values": _series_inputs,
     "bbox": _bbox_inputs,
+    "inputs_embeds": _embeds_inputs,
     "hidden_states": _patch_inputs,
 }
 
 
 def verdict(project: Path, name: str) -> dict:
     """{"name", "reached", "failure", "label"}: label names a verdict that is not a failure of ours,
-    "config-only" (a sub-config no model class is built from) or "needs torchvision" (not installed here)."""
+    "config-only" (a sub-config no model class is built from) or "needs <library>" (a backend transformers
+    requires for this model, such as timm or torchvision, that is not installed here)."""
     progress = ["generated"]
     failure, label = "", ""
     try:
@@ -485,9 +499,8 @@ def _label(exc: Exception) -> str:
     if isinstance(exc, ConfigOnly):
         return "config-only"
     cause = exc.__cause__ if isinstance(exc, NoTinySetup) else exc
-    if isinstance(cause, ImportError) and "torchvision" in str(cause).lower():
-        return "needs torchvision"
-    return ""
+    found = re.search(r"requires the (\w+) library", str(cause)) if isinstance(cause, ImportError) else None
+    return f"needs {found.group(1).lower()}" if found else ""
 
 
 def main() -> int:

@@ -166,5 +166,5 @@ def test_cause_summary_groups_failures_and_keeps_labelled_verdicts_apart():
     lines = cause_summary(results)
     assert lines[0] == "failures by cause (5 types):"
     assert lines[1] == "    2  instantiates: NoTinySetup/ValueError: b c"
-    assert "    1  config-only: f" in lines and "    0  needs torchvision: " in lines
+    assert lines[-1] == "    1  config-only: f"
     assert _totals(results).startswith("generated: 6/7 (86%)  imports: 5/7 (71%)")
