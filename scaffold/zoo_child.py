@@ -250,6 +250,9 @@ def _read_test_spec(project: Path, name: str) -> tuple[dict, dict, tuple]:
 
 
 BATCH, LENGTH, DECODER_LENGTH = 2, 7, 5
+# Image sides tried when the config names none (why: deep CNN stacks, pp_ocrv6's text recogniser, reduce a
+# 32-pixel image to nothing).
+UNSIZED_IMAGE_SIDES = (32, 128)
 AUDIO_SAMPLES = 3200  # ten frames after wav2vec2-style conv stacks (stride product 320)
 
 
@@ -353,6 +356,9 @@ def _text_inputs(model, config) -> list[dict]:
         hidden = _first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
         embeds = torch.randn(BATCH, LENGTH, hidden, generator=torch.Generator().manual_seed(2))
         candidates.append({"inputs_embeds": embeds})
+    codebooks = getattr(config, "num_codebooks", None)
+    if isinstance(codebooks, int) and codebooks > 1:  # musicgen decoders: one row per (item, codebook)
+        candidates.append({"input_ids": random_ids(config, BATCH * codebooks, LENGTH)})
     channels = getattr(config, "num_channels", None)
     if isinstance(channels, int) and channels > 1 and getattr(config, "image_size", None) is None:
         ids = torch.stack([random_ids(config, BATCH, LENGTH, seed=i) for i in range(channels)], dim=-1)
@@ -412,9 +418,11 @@ def _pixel_inputs(model, config) -> list[dict]:
                 "spatial_shapes": torch.tensor([[side, side]] * BATCH),
             }
         ]
-    if not isinstance(getattr(vision, "image_size", None), (int, list, tuple)):
-        vision = type("Sized", (), {"image_size": 32, "num_channels": getattr(vision, "num_channels", 3)})()
-    return [{"pixel_values": random_pixels(vision, BATCH)}]
+    if isinstance(getattr(vision, "image_size", None), (int, list, tuple)):
+        return [{"pixel_values": random_pixels(vision, BATCH)}]
+    channels = getattr(vision, "num_channels", 3)  # no size in the config: small first, then larger images
+    sized = [type("Sized", (), {"image_size": side, "num_channels": channels})() for side in UNSIZED_IMAGE_SIDES]
+    return [{"pixel_values": random_pixels(v, BATCH)} for v in sized]
 
 
 def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
@@ -436,7 +444,11 @@ def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
     source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
     channels = _first_int(source, ("audio_channels", "num_channels"), 1)
     audio = torch.randn(BATCH, AUDIO_SAMPLES, generator=torch.Generator().manual_seed(0))
-    return [{key: audio}, {key: audio[:, None].repeat(1, channels, 1)}]
+    candidates = [{key: audio}, {key: audio[:, None].repeat(1, channels, 1)}]
+    frames, mels = getattr(source, "max_length", None), getattr(source, "num_mel_bins", None)
+    if isinstance(frames, int) and isinstance(mels, int):  # a spectrogram under this name (audio spectrogram transformer)
+        candidates.append({key: torch.randn(BATCH, frames, mels, generator=torch.Generator().manual_seed(0))})
+    return candidates
 
 
 def _speech_inputs(model, config) -> list[dict]:
