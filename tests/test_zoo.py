@@ -1,5 +1,7 @@
 """The zoo child's input builders: candidate layouts, required arguments, honest 'no builder' verdicts."""
 
+import types
+
 import pytest
 import torch
 from transformers import PretrainedConfig
@@ -196,5 +198,6 @@ def test_codebook_rows_spectrogram_values_and_larger_unsized_images_are_candidat
             return (pixel_values,)
 
     assert _working_inputs(CodebookRows(), PretrainedConfig(vocab_size=20, num_codebooks=4))["input_ids"].shape == (8, 7)
-    assert _working_inputs(Spectrogram(), PretrainedConfig(max_length=12, num_mel_bins=5))["input_values"].ndim == 3
+    spectrogram_config = types.SimpleNamespace(max_length=12, num_mel_bins=5)  # max_length: a generation key
+    assert _working_inputs(Spectrogram(), spectrogram_config)["input_values"].shape == (2, 12, 5)
     assert _working_inputs(DeepCnn(), PretrainedConfig())["pixel_values"].shape == (2, 3, 128, 128)
