@@ -22,7 +22,8 @@ Two verdicts are labelled rather than counted as our failures, and shown in thei
                      nor the clone builds a model class alone: it generates, imports and registers, and
                      that is all there is to check. A model class that takes the sub-config (dia's internal
                      DiaDecoder) is found in the modeling modules and tested instead when there is one.
-  needs torchvision  the source model cannot be built without torchvision, which is not installed here.
+  needs <library>    the source model cannot be built without a library transformers asks for (timm for
+                     edgetam and omdet-turbo's backbones, torchvision), which is not installed here.
 The closing summary groups every failure by cause: the first stage that failed and the exception type.
 """
 
@@ -50,7 +51,7 @@ class ZooResult:
     reached: str  # the last stage passed ("" when generation failed)
     failure: str  # first line of the error of the stage that failed, "" when all passed
     seconds: float
-    label: str = ""  # "config-only" or "needs torchvision": a verdict that is not a failure of ours
+    label: str = ""  # "config-only" or "needs <library>": a verdict that is not a failure of ours
 
 
 def generate_one(model_type: str, workdir: str) -> tuple[ZooResult, Path | None, str]:
@@ -185,15 +186,17 @@ def cause_summary(results: list[ZooResult]) -> list[str]:
     for r in results:
         if r.reached != STAGES[-1]:
             groups.setdefault(cause_key(r), []).append(r.model_type)
-    ours = sorted((k for k in groups if k not in LABELS), key=lambda k: (-len(groups[k]), k))
+    labels = sorted({"config-only", *(k for k in groups if _is_label(k))})
+    ours = sorted((k for k in groups if k not in labels), key=lambda k: (-len(groups[k]), k))
     lines = [f"failures by cause ({sum(len(groups[k]) for k in ours)} types):"]
     lines += [f"  {len(groups[k]):3d}  {k}: {' '.join(sorted(groups[k]))}" for k in ours]
     lines.append("labelled, not failures of the clone:")
-    lines += [f"  {len(groups.get(k, [])):3d}  {k}: {' '.join(sorted(groups.get(k, [])))}" for k in LABELS]
+    lines += [f"  {len(groups.get(k, [])):3d}  {k}: {' '.join(sorted(groups.get(k, [])))}" for k in labels]
     return lines
 
 
-LABELS = ("config-only", "needs torchvision")
+def _is_label(key: str) -> bool:
+    return key == "config-only" or key.startswith("needs ")
 
 
 if __name__ == "__main__":

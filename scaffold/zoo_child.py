@@ -12,6 +12,7 @@ import ast
 import contextlib
 import importlib
 import json
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -111,7 +112,7 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
     first = errors[0]
     frames = traceback.extract_tb(first.__traceback__)
     where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    message = str(first).splitlines()[0] if str(first) else ""
+    message = str(first).strip().splitlines()[0] if str(first).strip() else ""
     raise NoTinySetup(f"{type(first).__name__}: {message}{where}") from first
 
 
@@ -154,8 +155,11 @@ def _source_twin(source_class, config):
 
 
 def _first_tensor(output):
+    """The first tensor of a model output, looking inside nested tuples (a backbone's feature_maps)."""
     values = output.to_tuple() if hasattr(output, "to_tuple") else output
-    return values if not isinstance(values, (tuple, list)) else values[0]
+    while isinstance(values, (tuple, list)) and values:
+        values = values[0]
+    return values
 
 
 # Auto classes tried first for the one head the zoo builds (why: the base model takes the plainest inputs;
@@ -246,6 +250,9 @@ def _read_test_spec(project: Path, name: str) -> tuple[dict, dict, tuple]:
 
 
 BATCH, LENGTH, DECODER_LENGTH = 2, 7, 5
+# Image sides tried when the config names none (why: deep CNN stacks, pp_ocrv6's text recogniser, reduce a
+# 32-pixel image to nothing).
+UNSIZED_IMAGE_SIDES = (32, 128)
 AUDIO_SAMPLES = 3200  # ten frames after wav2vec2-style conv stacks (stride product 320)
 
 
@@ -349,11 +356,22 @@ def _text_inputs(model, config) -> list[dict]:
         hidden = _first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
         embeds = torch.randn(BATCH, LENGTH, hidden, generator=torch.Generator().manual_seed(2))
         candidates.append({"inputs_embeds": embeds})
+    codebooks = getattr(config, "num_codebooks", None)
+    if isinstance(codebooks, int) and codebooks > 1:  # musicgen decoders: one row per (item, codebook)
+        candidates.append({"input_ids": random_ids(config, BATCH * codebooks, LENGTH)})
     channels = getattr(config, "num_channels", None)
     if isinstance(channels, int) and channels > 1 and getattr(config, "image_size", None) is None:
         ids = torch.stack([random_ids(config, BATCH, LENGTH, seed=i) for i in range(channels)], dim=-1)
         candidates.append({"input_ids": ids})
     return candidates
+
+
+def _embeds_inputs(model, config) -> list[dict]:
+    """Embeddings as the main input (nemotron3_5's word timestamp head)."""
+    import torch
+
+    hidden = _first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
+    return [{"inputs_embeds": torch.randn(BATCH, LENGTH, hidden, generator=torch.Generator().manual_seed(2))}]
 
 
 def _bbox_inputs(model, config) -> list[dict]:
@@ -400,9 +418,11 @@ def _pixel_inputs(model, config) -> list[dict]:
                 "spatial_shapes": torch.tensor([[side, side]] * BATCH),
             }
         ]
-    if not isinstance(getattr(vision, "image_size", None), (int, list, tuple)):
-        vision = type("Sized", (), {"image_size": 32, "num_channels": getattr(vision, "num_channels", 3)})()
-    return [{"pixel_values": random_pixels(vision, BATCH)}]
+    if isinstance(getattr(vision, "image_size", None), (int, list, tuple)):
+        return [{"pixel_values": random_pixels(vision, BATCH)}]
+    channels = getattr(vision, "num_channels", 3)  # no size in the config: small first, then larger images
+    sized = [type("Sized", (), {"image_size": side, "num_channels": channels})() for side in UNSIZED_IMAGE_SIDES]
+    return [{"pixel_values": random_pixels(v, BATCH)} for v in sized]
 
 
 def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
@@ -424,7 +444,11 @@ def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
     source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
     channels = _first_int(source, ("audio_channels", "num_channels"), 1)
     audio = torch.randn(BATCH, AUDIO_SAMPLES, generator=torch.Generator().manual_seed(0))
-    return [{key: audio}, {key: audio[:, None].repeat(1, channels, 1)}]
+    candidates = [{key: audio}, {key: audio[:, None].repeat(1, channels, 1)}]
+    frames, mels = getattr(source, "max_length", None), getattr(source, "num_mel_bins", None)
+    if isinstance(frames, int) and isinstance(mels, int):  # a spectrogram under this name (audio spectrogram transformer)
+        candidates.append({key: torch.randn(BATCH, frames, mels, generator=torch.Generator().manual_seed(0))})
+    return candidates
 
 
 def _speech_inputs(model, config) -> list[dict]:
@@ -462,13 +486,15 @@ INPUT_BUILDERS = {
     "inputs": _speech_inputs,
     "past_values": _series_inputs,
     "bbox": _bbox_inputs,
+    "inputs_embeds": _embeds_inputs,
     "hidden_states": _patch_inputs,
 }
 
 
 def verdict(project: Path, name: str) -> dict:
     """{"name", "reached", "failure", "label"}: label names a verdict that is not a failure of ours,
-    "config-only" (a sub-config no model class is built from) or "needs torchvision" (not installed here)."""
+    "config-only" (a sub-config no model class is built from) or "needs <library>" (a backend transformers
+    requires for this model, such as timm or torchvision, that is not installed here)."""
     progress = ["generated"]
     failure, label = "", ""
     try:
@@ -485,9 +511,8 @@ def _label(exc: Exception) -> str:
     if isinstance(exc, ConfigOnly):
         return "config-only"
     cause = exc.__cause__ if isinstance(exc, NoTinySetup) else exc
-    if isinstance(cause, ImportError) and "torchvision" in str(cause).lower():
-        return "needs torchvision"
-    return ""
+    found = re.search(r"requires the (\w+) library", str(cause)) if isinstance(cause, ImportError) else None
+    return f"needs {found.group(1).lower()}" if found else ""
 
 
 def main() -> int:

@@ -1,5 +1,7 @@
 """The zoo child's input builders: candidate layouts, required arguments, honest 'no builder' verdicts."""
 
+import types
+
 import pytest
 import torch
 from transformers import PretrainedConfig
@@ -166,5 +168,36 @@ def test_cause_summary_groups_failures_and_keeps_labelled_verdicts_apart():
     lines = cause_summary(results)
     assert lines[0] == "failures by cause (5 types):"
     assert lines[1] == "    2  instantiates: NoTinySetup/ValueError: b c"
-    assert "    1  config-only: f" in lines and "    0  needs torchvision: " in lines
+    assert lines[-1] == "    1  config-only: f"
     assert _totals(results).startswith("generated: 6/7 (86%)  imports: 5/7 (71%)")
+
+
+def test_codebook_rows_spectrogram_values_and_larger_unsized_images_are_candidates():
+    """musicgen decoders take (batch * num_codebooks, length) ids; the audio spectrogram transformer takes
+    input_values as (batch, max_length, num_mel_bins); pp_ocrv6's CNN reduces a 32-pixel image to nothing."""
+
+    class CodebookRows(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids):
+            assert input_ids.shape[0] == 2 * 4, input_ids.shape
+            return (input_ids,)
+
+    class Spectrogram(torch.nn.Module):
+        main_input_name = "input_values"
+
+        def forward(self, input_values):
+            assert input_values.shape[1:] == (12, 5), input_values.shape
+            return (input_values,)
+
+    class DeepCnn(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values):
+            assert pixel_values.shape[-1] >= 64, pixel_values.shape
+            return (pixel_values,)
+
+    assert _working_inputs(CodebookRows(), PretrainedConfig(vocab_size=20, num_codebooks=4))["input_ids"].shape == (8, 7)
+    spectrogram_config = types.SimpleNamespace(max_length=12, num_mel_bins=5)  # max_length: a generation key
+    assert _working_inputs(Spectrogram(), spectrogram_config)["input_values"].shape == (2, 12, 5)
+    assert _working_inputs(DeepCnn(), PretrainedConfig())["pixel_values"].shape == (2, 3, 128, 128)

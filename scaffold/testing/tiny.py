@@ -90,7 +90,9 @@ DROPOUT_SUFFIXES = ("dropout", "dropout_prob", "dropout_rate", "attention_dropou
 def shrink_config(config: PreTrainedConfig, sizes: TinySizes | None = None) -> PreTrainedConfig:
     """Return a copy of `config` with its size fields (and those of its sub-configs) made tiny."""
     tiny = copy.deepcopy(config)
-    _shrink_in_place(tiny, sizes or TinySizes(), set())
+    widths: dict[int, int] = {}
+    _shrink_in_place(tiny, sizes or TinySizes(), set(), widths)
+    _follow_widths(tiny, widths, set())
     return tiny
 
 
@@ -102,17 +104,25 @@ def _get(config: Any, name: str) -> Any:
         return None
 
 
+def _set(config: Any, name: str, value: Any) -> None:
+    """setattr that leaves read-only attributes alone (why: falcon's head_dim is a property it derives)."""
+    try:
+        setattr(config, name, value)
+    except AttributeError:
+        pass
+
+
 def _sub_configs(config: PreTrainedConfig) -> list[PreTrainedConfig]:
     """Every nested config held by an attribute (text_config, codec_config, talker_config...), by name."""
     return [value for _, value in sorted(vars(config).items()) if isinstance(value, PreTrainedConfig)]
 
 
-def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int]) -> None:
+def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int], widths: dict[int, int]) -> None:
     if id(config) in seen:  # a sub-config shared by two attributes is shrunk once
         return
     seen.add(id(config))
     for sub in _sub_configs(config):
-        _shrink_in_place(sub, sizes, seen)
+        _shrink_in_place(sub, sizes, seen, widths)
     before = {name: _get(config, name) for name in sorted(set(sizes.fields) | set(RELATED_FIELDS))}
     for name, size_attr in sorted(sizes.fields.items()):
         value = before[name]
@@ -121,8 +131,9 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int])
     _fix_heads(config, before)
     _fix_layer_lists(config, before, sizes)
     _fix_backbone_features(config, before)
-    _fix_widths_equal_to_hidden(config, before)
+    _record_width(config, before, widths)
     _fix_mamba(config)
+    _fix_sliding_window(config)
     _fix_rope(config)
     _fix_token_ids(config)
     _zero_dropout(config)
@@ -147,13 +158,13 @@ def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
     rope, nope = _get(config, "qk_rope_head_dim"), _get(config, "qk_nope_head_dim")
     if isinstance(rope, int) and isinstance(nope, int):
         if isinstance(before["head_dim"], int):
-            config.head_dim = rope
+            _set(config, "head_dim", rope)
         if isinstance(_get(config, "qk_head_dim"), int):
-            config.qk_head_dim = rope + nope
+            _set(config, "qk_head_dim", rope + nope)
     elif isinstance(before["head_dim"], int):
-        config.head_dim = hidden // heads
+        _set(config, "head_dim", hidden // heads)
     if isinstance(before["d_kv"], int):
-        config.d_kv = hidden // heads
+        _set(config, "d_kv", hidden // heads)
     kv = _get(config, "num_key_value_heads")
     if isinstance(kv, int) and (heads % kv or isinstance(_get(config, "kv_lora_rank"), int)):
         config.num_key_value_heads = heads  # MLA expands one latent into keys and values for every head
@@ -175,13 +186,24 @@ def _fix_layer_lists(config: PreTrainedConfig, before: dict[str, Any], sizes: Ti
     counts = _layer_counts(config, before, sizes)
     for name, value in sorted(vars(config).items()):
         if isinstance(value, list) and len(value) in counts and not name.startswith("_"):
-            setattr(config, name, value[: counts[len(value)]])
-        elif isinstance(value, tuple) and len(value) in counts and name in ("depths", "hidden_sizes"):
-            setattr(config, name, value[: counts[len(value)]])
+            setattr(config, name, _cut(name, value, counts[len(value)]))
+        elif isinstance(value, tuple) and len(value) in counts and name.endswith("s"):
+            setattr(config, name, tuple(_cut(name, list(value), counts[len(value)])))
     if counts and _get(config, "is_heterogeneous"):  # gemma4: per_layer_config maps layer index -> overrides
         overrides = config.to_dict().get("per_layer_config") or {}
         kept = min(counts.values())
         config.per_layer_config = {int(k): v for k, v in sorted(overrides.items()) if int(k) < kept}
+
+
+def _cut(name: str, values: list, count: int) -> list:
+    """The first ``count`` values; for layer types, every kind of layer kept (why: olmo_hybrid refuses a model
+    whose first layers, all linear attention, leave no attention layer)."""
+    cut = values[:count]
+    if name.endswith("layer_types"):
+        missing = [kind for kind in dict.fromkeys(values) if kind not in cut]
+        if missing and len(missing) < count:
+            cut = cut[: count - len(missing)] + missing
+    return cut
 
 
 def _fix_backbone_features(config: PreTrainedConfig, before: dict[str, Any]) -> None:
@@ -210,14 +232,33 @@ def _stage_counts(config: PreTrainedConfig) -> list[int]:
     return [layers] if isinstance(layers, int) else []
 
 
-def _fix_widths_equal_to_hidden(config: PreTrainedConfig, before: dict[str, Any]) -> None:
-    """Int size fields the table does not know, equal to the old hidden size, become the new hidden size."""
+def _record_width(config: PreTrainedConfig, before: dict[str, Any], widths: dict[int, int]) -> None:
+    """Remember old hidden size -> new one, for _follow_widths."""
     old, new = before.get("hidden_size") or before.get("d_model"), _get(config, "hidden_size")
-    if not (isinstance(old, int) and isinstance(new, int) and old > new and old >= 64):
+    if isinstance(old, int) and isinstance(new, int) and old > new and old >= 64:
+        widths[old] = min(new, widths.get(old, new))
+
+
+def _follow_widths(config: PreTrainedConfig, widths: dict[int, int], seen: set[int]) -> None:
+    """Int size fields the table does not know, equal to an old hidden size of any config in the tree, become
+    that config's new hidden size (why: mimi's upsample_groups, glm46v's vision out_hidden_size and
+    gradium's flow_head_config.condition_dim are a hidden size under another name)."""
+    if id(config) in seen:
         return
+    seen.add(id(config))
     for name, value in sorted(vars(config).items()):
-        if value == old and type(value) is int and any(part in name for part in WIDTH_NAME_PARTS):
-            setattr(config, name, new)
+        if type(value) is int and value in widths and any(part in name for part in WIDTH_NAME_PARTS):
+            _set(config, name, widths[value])
+        elif isinstance(value, PreTrainedConfig):
+            _follow_widths(value, widths, seen)
+
+
+def _fix_sliding_window(config: PreTrainedConfig) -> None:
+    """Sliding layers kept by the cut need a window: set an unset one below the test length (step3p7)."""
+    types = _get(config, "layer_types")
+    if isinstance(types, list) and "sliding_attention" in types and _get(config, "sliding_window") is None:
+        if "sliding_window" in vars(config):
+            config.sliding_window = 4
 
 
 def _fix_mamba(config: PreTrainedConfig) -> None:
@@ -284,10 +325,11 @@ def _fix_token_ids(config: PreTrainedConfig) -> None:
         vocab = getattr(text, "vocab_size", None)  # composite models (llava) index the text vocabulary
     if not isinstance(vocab, int):
         return
-    for offset, name in enumerate(TOKEN_ID_FIELDS):
+    names = sorted(set(TOKEN_ID_FIELDS) | {n for n in vars(config) if n.endswith(("_token_id", "_token_index"))})
+    for offset, name in enumerate(names):
         value = _get(config, name)
-        if isinstance(value, int) and value >= vocab:
-            setattr(config, name, vocab - 1 - offset % 3)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= vocab:
+            _set(config, name, vocab - 1 - offset % 3)
 
 
 def _zero_dropout(config: PreTrainedConfig) -> None:
