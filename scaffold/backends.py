@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from scaffold.convert.names_ast import definition_time_names_of
+
 # Top-level import name -> transformers backend name (keys of transformers' BACKENDS_MAPPING). Why a table:
 # the import name differs from the backend name for some (PIL is "vision"); only optional libraries are
 # listed, never torch, numpy, tokenizers or huggingface_hub, which transformers itself requires.
@@ -51,7 +53,7 @@ class ModuleBackends:
 def gather_backends(sources: Mapping[str, str]) -> dict[str, ModuleBackends]:
     """Module stem -> its backends, for the sibling modules ``sources`` (stem -> Python source)."""
     trees = {stem: ast.parse(text) for stem, text in sources.items()}
-    direct = {stem: _imported_backends(tree) for stem, tree in trees.items()}
+    direct = {stem: _imported_backends(tree) | _guarded_backends(tree) for stem, tree in trees.items()}
     siblings = {stem: _sibling_imports(tree) & set(trees) for stem, tree in trees.items()}
     return {
         stem: ModuleBackends(
@@ -74,6 +76,45 @@ def _imported_backends(tree: ast.Module) -> set[str]:
             continue
         found.update(IMPORT_BACKENDS[root] for root in roots if root in IMPORT_BACKENDS)
     return found
+
+
+def _guarded_backends(tree: ast.Module) -> set[str]:
+    """Backends of guarded top-level imports whose names the module needs while it runs.
+
+    ``if is_torchvision_v2_available(): from torchvision.transforms.v2 import functional as tvF`` with a method
+    annotated ``resample: tvF.InterpolationMode`` fails at import without torchvision (transformers' lazy module
+    never imports it then); a name used only inside function bodies or string annotations is harmless.
+    """
+    if any(isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in tree.body):
+        return set()  # annotations are strings: a missing name only fails when a function runs
+    needed: set[str] = set()
+    for node in tree.body:
+        if not isinstance(node, (ast.Import, ast.ImportFrom, ast.If)):
+            needed |= definition_time_names_of(node)
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.If):
+            for inner in _branch_statements(node):
+                roots = _import_roots(inner, needed)
+                found.update(IMPORT_BACKENDS[root] for root in roots if root in IMPORT_BACKENDS)
+    return found
+
+
+def _branch_statements(node: ast.If) -> list[ast.stmt]:
+    """The statements of an ``if`` and of its ``elif`` / ``else`` branches."""
+    found = list(node.body)
+    for other in node.orelse:
+        found.extend(_branch_statements(other) if isinstance(other, ast.If) else [other])
+    return found
+
+
+def _import_roots(node: ast.stmt, needed: set[str]) -> set[str]:
+    """Top-level package names of an absolute import binding one of ``needed``."""
+    if isinstance(node, ast.Import):
+        return {a.name.split(".")[0] for a in node.names if (a.asname or a.name.split(".")[0]) in needed}
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        return {node.module.split(".")[0]} if any((a.asname or a.name) in needed for a in node.names) else set()
+    return set()
 
 
 def _sibling_imports(tree: ast.Module) -> set[str]:

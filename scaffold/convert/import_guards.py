@@ -30,11 +30,11 @@ def _key(record: ImportRecord) -> tuple[str, str, str | None]:
     return (record.module, record.name, record.alias)
 
 
-def first_guards(ordered: Iterable[ImportRecord]) -> dict[tuple[str, str, str | None], str | None]:
-    """The guard of the first occurrence of each import in ``ordered``."""
-    found: dict[tuple[str, str, str | None], str | None] = {}
+def first_guards(ordered: Iterable[ImportRecord]) -> dict[tuple[str, str, str | None], ImportRecord]:
+    """The first occurrence of each import in ``ordered`` (its guard and the guard's elif / else branches)."""
+    found: dict[tuple[str, str, str | None], ImportRecord] = {}
     for record in ordered:
-        found.setdefault(_key(record), record.guard)
+        found.setdefault(_key(record), record)
     return found
 
 
@@ -49,8 +49,10 @@ def file_guards(imports: Iterable[ImportRecord], ordered: Iterable[ImportRecord]
     first = first_guards(ordered)
     result = []
     for record in imports:
-        guard = first.get(_key(record), record.guard)
+        source = first.get(_key(record), record)
+        guard, orelse = source.guard, source.orelse
         if guard is None and kind in TORCH_FREE_KINDS and is_torch_import(record):
             guard = TORCH_GUARD
-        result.append(record if guard == record.guard else replace(record, guard=guard))
+        same = (guard, orelse) == (record.guard, record.orelse)
+        result.append(record if same else replace(record, guard=guard, orelse=orelse))
     return result

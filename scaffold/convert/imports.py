@@ -32,6 +32,7 @@ class ImportRecord:
     name: str
     alias: str | None = None
     guard: str | None = None
+    orelse: tuple[ImportBranch, ...] = ()  # the guard's elif / else branches, kept as the source wrote them
 
     @property
     def bound(self) -> str:
@@ -39,6 +40,18 @@ class ImportRecord:
         if self.alias:
             return self.alias
         return self.name.split(".")[0] if not self.module else self.name
+
+
+@dataclass(frozen=True)
+class ImportBranch:
+    """An ``elif <test>:`` branch of an import guard (``test`` None: the ``else:`` branch) and its imports.
+
+    ``if is_torchvision_v2_available(): from torchvision.transforms.v2 import functional as tvF`` followed by
+    ``elif is_torchvision_available(): from torchvision.transforms import functional as tvF`` keeps its ``elif``.
+    """
+
+    test: str | None
+    records: tuple[ImportRecord, ...]
 
 
 def resolve_module(relative_level: int, module: str, package: str | None) -> str | None:
@@ -90,11 +103,26 @@ def top_level_import_records(module: cst.Module, package: str | None) -> tuple[I
             plain.extend(records_of_statement(single, package))
         elif isinstance(stmt, cst.If) and _has_import(stmt.body.body):
             guard = module.code_for_node(stmt.test)
+            branches = _cst_branches(module, stmt.orelse, package)
             for inner in stmt.body.body:
                 if isinstance(inner, cst.SimpleStatementLine):
                     for small in inner.body:
-                        guarded.extend(records_of_statement(small, package, guard))
+                        guarded.extend(replace(r, orelse=branches) for r in records_of_statement(small, package, guard))
     return tuple(plain + guarded)
+
+
+def _cst_branches(module: cst.Module, orelse: cst.If | cst.Else | None, package: str | None) -> tuple[ImportBranch, ...]:
+    """The elif / else branches of an import guard; none unless every branch holds only imports."""
+    branches: list[ImportBranch] = []
+    while orelse is not None:
+        body = orelse.body.body
+        if not body or any(only_small(s, (cst.Import, cst.ImportFrom)) is None for s in body):
+            return ()
+        records = tuple(r for s in body for r in records_of_statement(s.body[0], package))  # type: ignore[attr-defined]
+        test = module.code_for_node(orelse.test) if isinstance(orelse, cst.If) else None
+        branches.append(ImportBranch(test, records))
+        orelse = orelse.orelse if isinstance(orelse, cst.If) else None
+    return tuple(branches)
 
 
 def _has_import(body: Sequence[cst.BaseStatement]) -> bool:
@@ -168,11 +196,32 @@ def render_imports(records: Iterable[ImportRecord], style: ImportStyle, new_pack
             statements.append(stmt)
             previous = section
     guards: dict[str, list[cst.BaseStatement]] = {}
+    branches: dict[str, tuple[ImportBranch, ...]] = {}
     for guard, module in sorted((k for k in grouped if k[0] is not None), key=lambda k: _statement_key(k[1])):
         guards.setdefault(guard, []).extend(_statements_for(module, grouped[(guard, module)]))  # type: ignore[index]
+        found = next((r.orelse for r in grouped[(guard, module)] if r.orelse), ())  # type: ignore[index]
+        branches[guard] = branches.get(guard) or found  # type: ignore[index]
     for guard, inner in guards.items():
-        statements.append(cst.If(test=cst.parse_expression(guard), body=cst.IndentedBlock(body=inner)))
+        orelse = _rendered_branches(branches[guard], style, new_package)
+        statements.append(cst.If(test=cst.parse_expression(guard), body=cst.IndentedBlock(body=inner), orelse=orelse))
     return statements
+
+
+def _rendered_branches(
+    branches: tuple[ImportBranch, ...], style: ImportStyle, new_package: str
+) -> cst.If | cst.Else | None:
+    """The ``elif`` / ``else`` chain of a guard, its imports spelled in ``style``."""
+    if not branches:
+        return None
+    first, rest = branches[0], branches[1:]
+    inner: list[cst.BaseStatement] = []
+    for record in first.records:
+        module = styled_module(record.module, style, new_package) if record.module else _PLAIN + record.name
+        inner.extend(_statements_for(module, [record]))
+    body = cst.IndentedBlock(body=inner)
+    if first.test is None:
+        return cst.Else(body=body)
+    return cst.If(test=cst.parse_expression(first.test), body=body, orelse=_rendered_branches(rest, style, new_package))
 
 
 _PLAIN = "="  # marks the group of a plain ``import x`` statement (``=x``)
@@ -221,6 +270,22 @@ def records_of_ast(tree: ast.Module, text: str, package: str | None) -> tuple[Im
             plain.extend(_ast_records(stmt, package, None))
         elif isinstance(stmt, ast.If) and any(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body):
             guard = ast.get_source_segment(text, stmt.test) or ast.unparse(stmt.test)
+            branches = _ast_branches(stmt.orelse, text, package)
             for inner in stmt.body:
-                guarded.extend(_ast_records(inner, package, guard))
+                guarded.extend(replace(r, orelse=branches) for r in _ast_records(inner, package, guard))
     return tuple(plain + guarded)
+
+
+def _ast_branches(orelse: list[ast.stmt], text: str, package: str | None) -> tuple[ImportBranch, ...]:
+    """The elif / else branches of an import guard read with ``ast``; none unless they hold only imports."""
+    branches: list[ImportBranch] = []
+    while orelse:
+        elif_ = orelse[0] if len(orelse) == 1 and isinstance(orelse[0], ast.If) else None
+        body = elif_.body if elif_ is not None else orelse
+        if not all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in body):
+            return ()
+        records = tuple(r for s in body for r in _ast_records(s, package, None))
+        test = (ast.get_source_segment(text, elif_.test) or ast.unparse(elif_.test)) if elif_ is not None else None
+        branches.append(ImportBranch(test, records))
+        orelse = elif_.orelse if elif_ is not None else []
+    return tuple(branches)

@@ -372,6 +372,7 @@ def render_file(
     ordered = [*modular.imports, *draft.extra_imports, *(r for src in sources.values() for r in src.imports)]
     imports = file_guards(imports, ordered, draft.kind)
     guards = [cst.parse_expression(r.guard) for r in imports if r.guard is not None]
+    guards += [cst.parse_expression(b.test) for r in imports for b in r.orelse if b.test]  # elif tests too
     if guards:  # names a kept guard tests (is_torch_available) are needed too
         tests = [cst.SimpleStatementLine([cst.Expr(g)]) for g in guards]
         extra = needed_imports(tests, draft.entries, _unique(records + list(GUARD_TEST_RECORDS)))

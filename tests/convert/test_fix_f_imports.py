@@ -257,3 +257,76 @@ def test_a_parent_import_of_another_model_part_stays_an_import_of_transformers()
     modeling = _convert(SWIN_MODULAR, modules, ImportStyle.OUT_OF_TREE)["modeling_bar.py"]
     assert ("", "from transformers.models.foo.configuration_foo_swin import FooSwinConfig") in _imports(modeling)
     assert "FooSwinConfig.from_dict" in modeling and "BarSwinConfig" not in modeling
+
+
+VIDEO_V2_FOO = '''
+from ...utils import is_torchvision_available, is_torchvision_v2_available
+from ...video_processing_utils import BaseVideoProcessor
+
+if is_torchvision_v2_available():
+    from torchvision.transforms.v2 import functional as tvF
+elif is_torchvision_available():
+    from torchvision.transforms import functional as tvF
+
+
+class FooVideoProcessor(BaseVideoProcessor):
+    def resize(self, video, resample: tvF.InterpolationMode):
+        return tvF.resize(video, [2, 2], resample)
+'''
+
+VIDEO_V2_MODULAR = '''
+from ..foo.video_processing_foo import FooVideoProcessor
+
+
+class BarVideoProcessor(FooVideoProcessor):
+    pass
+'''
+
+
+def test_the_elif_branch_of_an_import_guard_is_kept() -> None:
+    """Before: only the ``if`` branch was kept: without torchvision v2, ``tvF`` was never bound (and
+    ``is_torchvision_available`` was not imported)."""
+    files = _convert(VIDEO_V2_MODULAR, {"transformers.models.foo.video_processing_foo": VIDEO_V2_FOO}, ImportStyle.OUT_OF_TREE)
+    tree = ast.parse(files["video_processing_bar.py"])
+    guard = next(s for s in tree.body if isinstance(s, ast.If) and "tvF" in ast.unparse(s))
+    assert ast.unparse(guard) == (
+        "if is_torchvision_v2_available():\n    from torchvision.transforms.v2 import functional as tvF\n"
+        "elif is_torchvision_available():\n    from torchvision.transforms import functional as tvF"
+    )
+    assert ("", "from transformers.utils import is_torchvision_available, is_torchvision_v2_available") in _imports(
+        files["video_processing_bar.py"]
+    )
+
+
+GUARDED_AT_DEFINITION = '''
+from transformers.utils import is_torchvision_available
+
+if is_torchvision_available():
+    from torchvision.transforms.v2 import functional as tvF
+
+
+class BarVideoProcessor:
+    def resize(self, video, resample: tvF.InterpolationMode):
+        return video
+'''
+
+GUARDED_IN_BODY = '''
+from transformers.utils import is_torchvision_available
+
+if is_torchvision_available():
+    from torchvision.transforms.v2 import functional as tvF
+
+
+class BarVideoProcessor:
+    def resize(self, video, resample: "tvF.InterpolationMode"):
+        return tvF.resize(video, [2, 2])
+'''
+
+
+def test_a_guarded_import_needed_at_definition_time_makes_the_module_need_its_backend() -> None:
+    """Before: guarded imports never counted, so the clone's ``__init__`` imported a video processing module whose
+    signature evaluates ``tvF`` and failed with NameError without torchvision (``--like embedding_gemma2``).
+    A name used only in function bodies or string annotations still does not count."""
+    found = gather_backends({"at_definition": GUARDED_AT_DEFINITION, "in_body": GUARDED_IN_BODY})
+    assert found["at_definition"].imports == ("torchvision",)
+    assert found["in_body"].imports == ()
