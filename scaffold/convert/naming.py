@@ -134,3 +134,9 @@ def collides(new_prefix: str, default_new: str, old_camel: str, source_classes: 
         return False
     old_prefix = new_prefix.replace(default_new, old_camel)
     return any(name.startswith(old_prefix) for name in source_classes)
+
+
+def config_prefix(names: list[str]) -> str | None:
+    """The model prefix of the shortest ``<Prefix>Config`` name: ``ASTConfig`` -> ``AST`` (None when none)."""
+    configs = sorted((n for n in names if n.endswith("Config") and len(n) > len("Config")), key=lambda n: (len(n), n))
+    return configs[0][: -len("Config")] if configs else None

@@ -159,7 +159,9 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
             )
         parsed[module] = parse_source(module, text)
     hints = {module: p.camel_hint for module, p in parsed.items()}
-    own_classes = tuple(n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS)
+    own_classes = tuple(n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS) + tuple(
+        r.bound for r in modular.imports if r.module.startswith(".configuration_")  # its own config (ASTConfig)
+    )
     source_classes = {m: [n for n, d in p.index.definitions.items() if d.kind is DefKind.CLASS] for m, p in parsed.items()}
     names = infer_source_names(modular.parents, pairs, modular.snake, hints, own_classes, source_classes)
     defined = frozenset(modular.index.definitions)

@@ -13,6 +13,7 @@ from scaffold.convert.imports import ImportRecord
 from scaffold.convert.naming import (
     SourceNames,
     collides,
+    config_prefix,
     default_camel,
     pick_prefix,
     shared_prefix,
@@ -90,11 +91,12 @@ def infer_source_names(
 
     ``parents`` maps an imported name to its module; ``class_bases`` lists ``(child, model-specific base)``;
     ``hints`` gives each module's own CamelCase prefix. The default new prefix is the one the modular
-    file's classes spell for ``new_snake`` (``DeepseekVLHybrid``); each pair votes per ``voted_prefix``, and a
-    voted sub-prefix that collides with the source's own classes falls back to the default (``collides``).
+    file's classes spell for ``new_snake`` (``DeepseekVLHybrid``), else its config's (``ASTConfig``); each pair
+    votes per ``voted_prefix``, and a voted sub-prefix that collides with the source's own classes falls back
+    to the default (``collides``).
     """
     classes = source_classes or {}
-    default_new = spelled_prefix(new_snake, list(modular_classes)) or default_camel(new_snake)
+    default_new = spelled_prefix(new_snake, list(modular_classes)) or config_prefix(list(modular_classes)) or default_camel(new_snake)
     olds = {
         module: spelled_prefix(module.split(".")[2], classes.get(module, []))
         or hints.get(module)

@@ -165,3 +165,72 @@ class BarVLFooDecoderLayer(FooDecoderLayer):
 '''
     code = _modeling(modular, FOO, snake="bar_vl")
     assert _classes(code) == ["BarVLRMSNorm", "BarVLMLP", "BarVLAttention", "BarVLFooDecoderLayer"]
+
+
+MODELING_VIT = '''
+from torch import nn
+
+
+class ViTAttention(nn.Module):
+    pass
+
+
+class ViTMLP(nn.Module):
+    pass
+
+
+class ViTLayer(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.attention = ViTAttention(config)
+        self.mlp = ViTMLP(config)
+'''
+
+
+def test_without_a_class_spelling_the_name_the_config_gives_the_default_prefix() -> None:
+    """Before: ``ATAttention`` / ``ViTAttention`` share ``TAttention``, so the pairs voted ``A`` and ``AMLP`` was
+    copied; the default prefix of ``audio_thing`` is its config's, ``AT`` (``ATConfig``), which ``A`` cuts into."""
+    modular = '''
+from ..vit.modeling_vit import ViTAttention, ViTLayer
+from .configuration_audio_thing import ATConfig
+
+
+class ATAttention(ViTAttention):
+    pass
+
+
+class ATLayer(ViTLayer):
+    pass
+'''
+    code = _modeling(modular, {"transformers.models.vit.modeling_vit": MODELING_VIT}, snake="audio_thing")
+    assert _classes(code) == ["ATAttention", "ATMLP", "ATLayer"]
+
+
+def test_a_videos_kwargs_class_and_its_deprecation_hook_go_to_the_processing_file() -> None:
+    """Before: ``DeprecatedBarVideosKwargs`` had no known suffix, so it and the module ``__getattr__`` naming
+    ``BarVideosKwargs`` went to the modeling file; like ``ImagesKwargs``, ``VideosKwargs`` is processing."""
+    modular = '''
+from ...processing_utils import ProcessingKwargs, VideosKwargs
+from ...utils.deprecation import deprecate_attr
+
+
+class DeprecatedBarVideosKwargs(VideosKwargs, total=False):
+    fps: int
+
+
+class BarProcessorKwargs(ProcessingKwargs, total=False):
+    videos_kwargs: DeprecatedBarVideosKwargs
+
+
+__getattr__ = deprecate_attr(__name__, remove={"BarVideosKwargs": (DeprecatedBarVideosKwargs, "9.0")})
+'''
+    result = convert_modular(
+        modular,
+        modular_path="bar/modular_bar.py",
+        resolver=FakeResolver({}),
+        options=ConvertOptions(import_style=ImportStyle.IN_TREE, package="transformers.models.bar"),
+    )
+    files = {str(f.path): f.content for f in result.files}
+    assert list(files) == ["processing_bar.py"]
+    assert _classes(files["processing_bar.py"]) == ["DeprecatedBarVideosKwargs", "BarProcessorKwargs"]
+    assert "__getattr__ = deprecate_attr(" in files["processing_bar.py"]
