@@ -166,8 +166,8 @@ def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
             _set(config, "head_dim", rope)
         if isinstance(_get(config, "qk_head_dim"), int):
             _set(config, "qk_head_dim", rope + nope)
-    elif isinstance(before["head_dim"], int):
-        _set(config, "head_dim", hidden // heads)
+    elif isinstance(before["head_dim"], int) or (before["head_dim"] is None and "head_dim" in vars(config)):
+        _set(config, "head_dim", hidden // heads)  # an unset head_dim means this width (hunyuan_vl reads None)
     if isinstance(before["d_kv"], int):
         _set(config, "d_kv", hidden // heads)
     kv = _get(config, "num_key_value_heads")

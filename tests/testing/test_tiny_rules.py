@@ -107,3 +107,10 @@ def test_read_only_head_dim_is_left_to_the_config() -> None:
     """falcon: "property 'head_dim' of 'FalconConfig' object has no setter"."""
     falcon = shrink_config(CONFIG_MAPPING["falcon"]())
     assert falcon.head_dim == falcon.hidden_size // falcon.num_attention_heads
+
+
+def test_an_unset_head_dim_is_written_out() -> None:
+    """hunyuan_vl's attention reads config.head_dim (None by default): 'NoneType' ** float."""
+    hunyuan = CONFIG_MAPPING["hunyuan_vl"]
+    text = shrink_config(hunyuan()).get_text_config()
+    assert text.head_dim == text.hidden_size // text.num_attention_heads
