@@ -1,7 +1,12 @@
 """Tiny test configs derived from a model's default config: same structure, sizes small enough to build fast.
 
-Pure functions over config objects: `shrink_config` changes the known size fields of a config (and of its
-sub-configs, recursively) in place on a copy, keeping head counts, head_dim and per-layer lists consistent.
+Pure functions over config objects: `shrink_config` changes the known size fields of a config (and of every
+nested config, recursively) in place on a copy, then keeps the invariants models check consistent:
+head_dim / d_kv / kv heads (MLA: head_dim is the rope width, keys for every head), per-layer lists and dicts
+cut to the layer count with every kind of layer kept, backbone stages, fields equal to an old hidden size
+anywhere in the tree, mamba head split, mrope sections summing to head_dim / 2, YaRN original positions,
+token ids below the vocabulary, a window for kept sliding layers, zero dropout. Each rule is tested on the
+real config class by building the model (tests/testing/test_tiny_rules.py).
 """
 
 from __future__ import annotations
@@ -127,10 +132,10 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     for name, size_attr in sorted(sizes.fields.items()):
         value = before[name]
         if isinstance(value, int) and not isinstance(value, bool):
-            setattr(config, name, min(value, getattr(sizes, size_attr)))
+            _set(config, name, min(value, getattr(sizes, size_attr)))
     _fix_heads(config, before)
     _fix_layer_lists(config, before, sizes)
-    _fix_backbone_features(config, before)
+    _fix_backbone_features(config)
     _record_width(config, before, widths)
     _fix_mamba(config)
     _fix_sliding_window(config)
@@ -161,8 +166,8 @@ def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
             _set(config, "head_dim", rope)
         if isinstance(_get(config, "qk_head_dim"), int):
             _set(config, "qk_head_dim", rope + nope)
-    elif isinstance(before["head_dim"], int):
-        _set(config, "head_dim", hidden // heads)
+    elif isinstance(before["head_dim"], int) or (before["head_dim"] is None and "head_dim" in vars(config)):
+        _set(config, "head_dim", hidden // heads)  # an unset head_dim means this width (hunyuan_vl reads None)
     if isinstance(before["d_kv"], int):
         _set(config, "d_kv", hidden // heads)
     kv = _get(config, "num_key_value_heads")
@@ -206,7 +211,7 @@ def _cut(name: str, values: list, count: int) -> list:
     return cut
 
 
-def _fix_backbone_features(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+def _fix_backbone_features(config: PreTrainedConfig) -> None:
     """A backbone whose stage count changed returns its new last stage (why: out_features such as
     'stage12' name stages that no longer exist)."""
     names, features = _get(config, "stage_names"), _get(config, "out_features")

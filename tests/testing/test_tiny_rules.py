@@ -88,3 +88,29 @@ def test_configs_that_refuse_a_global_head_dim_still_shrink() -> None:
     """gemma4_unified raised AmbiguousGlobalPerLayerAttributeError from getattr(config, 'head_dim', None)."""
     gemma = CONFIG_MAPPING["gemma4_unified"]
     assert shrink_config(gemma()).text_config.hidden_size == 32
+
+
+def test_validators_of_the_real_configs_accept_the_tiny_values() -> None:
+    """Each config's own validate_architecture refused the earlier tiny values:
+    olmo_hybrid 'expects at least one attention layer' (the first layers are linear attention);
+    gradium_phonon_tts 'flow_head_config.condition_dim (768) must equal the backbone hidden_size (32)';
+    nemotron3_5_transcribe_word_timestamp 'blank_token_id (23862) must be a class below vocab_size (99)'."""
+    for model_type in ("olmo_hybrid", "gradium_phonon_tts", "nemotron3_5_transcribe_word_timestamp"):
+        config_class = CONFIG_MAPPING[model_type]
+        tiny = _rebuilt(config_class, shrink_config(config_class()))  # raises when a validator refuses
+        assert tiny.get_text_config().hidden_size <= 32, model_type
+    hybrid = shrink_config(CONFIG_MAPPING["olmo_hybrid"]())
+    assert len(set(hybrid.layer_types)) == len(set(CONFIG_MAPPING["olmo_hybrid"]().layer_types)) == 2
+
+
+def test_read_only_head_dim_is_left_to_the_config() -> None:
+    """falcon: "property 'head_dim' of 'FalconConfig' object has no setter"."""
+    falcon = shrink_config(CONFIG_MAPPING["falcon"]())
+    assert falcon.head_dim == falcon.hidden_size // falcon.num_attention_heads
+
+
+def test_an_unset_head_dim_is_written_out() -> None:
+    """hunyuan_vl's attention reads config.head_dim (None by default): 'NoneType' ** float."""
+    hunyuan = CONFIG_MAPPING["hunyuan_vl"]
+    text = shrink_config(hunyuan()).get_text_config()
+    assert text.head_dim == text.hidden_size // text.num_attention_heads
