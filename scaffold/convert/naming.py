@@ -87,3 +87,18 @@ def pick_prefix(votes: Counter[tuple[str, str]], default_new: str) -> tuple[str,
 def default_camel(snake: str) -> str:
     """``my_llama`` -> ``MyLlama``."""
     return camel_from_snake(snake)
+
+
+def camel_spelled_in(class_names: list[str], snake: str) -> str:
+    """The CamelCase prefix the modular file's classes spell its snake name with, or "".
+
+    ``["PLBartModel"]`` and ``plbart`` -> ``PLBart`` (not ``Plbart``); ``Qwen2_5_VLModel`` and ``qwen2_5_vl`` ->
+    ``Qwen2_5_VL``. This is the model's own casing, which transformers' converter reads from its config mapping.
+    """
+    target = snake.replace("_", "").lower()
+    for name in class_names:
+        for cut in range(len(target), len(name) + 1):
+            prefix = name[:cut]
+            if prefix.replace("_", "").lower() == target and (cut == len(name) or name[cut].isupper()):
+                return prefix
+    return ""

@@ -22,6 +22,7 @@ from scaffold.convert.assemble import (
 )
 from scaffold.convert.definitions import DefKind, Definition, ModuleIndex, index_module, materialize
 from scaffold.convert.names_ast import code_of, names_used
+from scaffold.convert.naming import camel_spelled_in
 from scaffold.convert.flatten import merge_class
 from scaffold.convert.imports import ImportRecord, render_imports
 from scaffold.convert.options import ConversionResult, ConvertOptions
@@ -34,6 +35,7 @@ from scaffold.convert.sources import (
     infer_source_names,
     load_source,
     model_specific,
+    other_model_types,
     parse_source,
     sibling_stem,
 )
@@ -148,6 +150,7 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
         if definition.kind is DefKind.CLASS:
             pairs.extend((definition.name, base) for base in model_bases(modular, definition.node))  # type: ignore[arg-type]
     parsed: dict[str, ParsedSource] = {}
+    others: dict[str, frozenset[str]] = {}
     for module in dict.fromkeys(modular.parents.values()):
         text = resolver.read_module(module)
         if text is None:
@@ -157,11 +160,16 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
                 line=_line_of_import(modular.tree, module.rpartition(".")[2]),
             )
         parsed[module] = parse_source(module, text)
+        if options.rename_policy.word_boundaries:  # transformers' own converter renames them (in-tree mode)
+            others[module] = other_model_types(text, module.split(".")[2], resolver)
     hints = {module: p.camel_hint for module, p in parsed.items()}
-    names = infer_source_names(modular.parents, pairs, modular.snake, hints)
+    classes = [n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS]
+    names = infer_source_names(modular.parents, pairs, modular.snake, hints, camel_spelled_in(classes, modular.snake))
     defined = frozenset(modular.index.definitions)
     sources = {
-        module: load_source(names[module], parsed[module], options.rename_policy, modular.snake, defined)
+        module: load_source(
+            names[module], parsed[module], options.rename_policy, modular.snake, defined, others.get(module, frozenset())
+        )
         for module in parsed
     }
     return sources
