@@ -35,6 +35,7 @@ from scaffold.convert.sources import (
     infer_source_names,
     load_source,
     model_specific,
+    other_model_types,
     parse_source,
     sibling_stem,
 )
@@ -149,6 +150,7 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
         if definition.kind is DefKind.CLASS:
             pairs.extend((definition.name, base) for base in model_bases(modular, definition.node))  # type: ignore[arg-type]
     parsed: dict[str, ParsedSource] = {}
+    others: dict[str, frozenset[str]] = {}
     for module in dict.fromkeys(modular.parents.values()):
         text = resolver.read_module(module)
         if text is None:
@@ -158,6 +160,8 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
                 line=_line_of_import(modular.tree, module.rpartition(".")[2]),
             )
         parsed[module] = parse_source(module, text)
+        if options.rename_policy.word_boundaries:  # transformers' own converter renames them (in-tree mode)
+            others[module] = other_model_types(text, module.split(".")[2], resolver)
     hints = {module: p.camel_hint for module, p in parsed.items()}
     own_classes = tuple(n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS) + tuple(
         r.bound for r in modular.imports if r.module.startswith(".configuration_")  # its own config (ASTConfig)
@@ -166,7 +170,9 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
     names = infer_source_names(modular.parents, pairs, modular.snake, hints, own_classes, source_classes)
     defined = frozenset(modular.index.definitions)
     sources = {
-        module: load_source(names[module], parsed[module], options.rename_policy, modular.snake, defined)
+        module: load_source(
+            names[module], parsed[module], options.rename_policy, modular.snake, defined, others.get(module, frozenset())
+        )
         for module in parsed
     }
     return sources

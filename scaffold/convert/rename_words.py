@@ -186,6 +186,8 @@ def compat_replace(text: str, old: Spellings, new: Spellings) -> str:
 
     def substitute(match: re.Match[str]) -> str:
         found, after = match.group(1), match.group(2)
+        if found == old.snake and after.islower() and found[-1].isalpha():
+            return found  # ``use_mambapy`` names another thing (the mamba.py package), not the model
         chosen = table.get(found, new.camel)
         if len(table) == 2 and found.isupper() and not after.isalpha():
             chosen = table.get(found.lower(), new.snake).upper()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -23,9 +24,12 @@ from scaffold.convert.naming import (
 from scaffold.convert.rename import RenameMap, RenamePolicy, Spellings, rename_identifier
 from scaffold.convert.routing import SUFFIX_KINDS, kind_for_module, kind_for_name, model_of_module
 from scaffold.files import FileKind
+from scaffold.source import SourceResolver
 
 # Modules under transformers.models that are shared machinery, not a model to inherit from.
 NOT_MODEL_PACKAGES = frozenset({"auto"})
+# Decorators of functions the kernel hub replaces by name: such functions are never renamed.
+KERNEL_DECORATOR = "use_kernel_func_from_hub"
 
 
 def model_specific(module: str) -> bool:
@@ -142,18 +146,21 @@ def load_source(
     policy: RenamePolicy,
     file_snake: str,
     modular_defines: frozenset[str] = frozenset(),
+    other_models: frozenset[str] = frozenset(),
 ) -> SourceModule:
     """Rename one parent module; its sibling imports now point at the new model's files.
 
     Names the parent imports from elsewhere keep their spelling, except when the modular file defines the
     renamed name itself (``Data2VecAudioBaseModelOutput = Wav2Vec2BaseModelOutput``): then uses are renamed.
+    ``other_models`` are the types of other models the parent names (``vitpose_backbone``): they stay too.
     """
     package = names.module.rpartition(".")[0]
     raw = replace(parsed.index, imports=tuple(_own_class_from_top(r, names) for r in parsed.index.imports))
     own_model = model_of_module(names.module.rpartition(".")[2])
     imported = {r.bound for r in raw.imports if _foreign_or_outside(r.module, package, names.old_snake, own_model)}
     free = rename_map_for(names, frozenset(), policy)
-    keep = frozenset(n for n in imported if rename_identifier(n, free) not in modular_defines)
+    kernels = hub_kernel_functions(raw)
+    keep = frozenset(n for n in imported if rename_identifier(n, free) not in modular_defines) | kernels | other_models
     rename_map = rename_map_for(names, keep, policy)
     renamed: dict[str, str] = {}
 
@@ -165,11 +172,39 @@ def load_source(
     definitions = {}
     for definition in raw.definitions.values():
         uses = frozenset(new(u) for u in definition.uses)
-        definitions[new(definition.name)] = replace(definition, name=new(definition.name), uses=uses, rename=rename_map)
+        renames = None if definition.name in kernels else rename_map
+        definitions[new(definition.name)] = replace(definition, name=new(definition.name), uses=uses, rename=renames)
     imports = tuple(_renamed_record(r, package, names.old_snake, file_snake, rename_map, own_model) for r in raw.imports)
     siblings = frozenset(r.bound for r in imports if r.module.startswith("."))
     index = ModuleIndex(MappingProxyType(definitions), imports, raw.exports)
     return SourceModule(names, index, imports, siblings, rename_map)
+
+
+def other_model_types(text: str, old_snake: str, resolver: SourceResolver) -> frozenset[str]:
+    """Words of a parent module that start with its model's name and are the type of another installed model.
+
+    ``"vitpose_backbone"`` in configuration_vitpose names the vitpose_backbone model: a clone of vitpose must keep
+    it (renamed, ``AutoConfig`` has no such type), while ``blip_2_qformer`` is blip_2's own sub-config and follows.
+    """
+    words = sorted(set(re.findall(rf"(?<![\w]){re.escape(old_snake)}_\w+", text)))
+    return frozenset(
+        w for w in words if resolver.read_module(f"transformers.models.{w}.configuration_{w}") is not None
+    )
+
+
+def hub_kernel_functions(index: ModuleIndex) -> frozenset[str]:
+    """Functions decorated ``@use_kernel_func_from_hub...(...)``: copied as they are, name included.
+
+    The kernel hub finds them by name (``mamba_chunk_scan_combined``, ``mamba_ssm``), so transformers' converter
+    never renames them: ``mamba2_chunk_scan`` keeps its name in bamba, ``mamba_inner_fn`` in falcon_mamba.
+    """
+    found = set()
+    for name, definition in index.definitions.items():
+        if definition.kind is DefKind.FUNCTION and any(u.startswith(KERNEL_DECORATOR) for u in definition.uses):
+            lines = definition.segment.splitlines()
+            if any(line.startswith("@" + KERNEL_DECORATOR) for line in lines):
+                found.add(name)
+    return frozenset(found)
 
 
 def _own_class_from_top(record: ImportRecord, names: SourceNames) -> ImportRecord:

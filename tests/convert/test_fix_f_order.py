@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
+from scaffold.convert.rename import IN_TREE_COMPAT
 
 
 class FakeResolver:
@@ -293,3 +294,201 @@ __all__ = ["BarImageProcessorPil"]
         "image_processing_pil_bar.py"
     ]
     assert _top_level_names(code) == ["SUPPORTED_FORMATS", "BarImageProcessorKwargs", "convert_poly", "BarImageProcessorPil"]
+
+
+MODELING_BART = '''
+from torch import nn
+
+
+class BartScaledWordEmbedding(nn.Embedding):
+    pass
+
+
+class BartAttention(nn.Module):
+    pass
+
+
+class BartEncoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = BartScaledWordEmbedding(1, 1)
+        self.attn = BartAttention()
+'''
+
+MODELING_MB = '''
+def shift_tokens_right(input_ids):
+    return input_ids
+
+
+class MBModel:
+    pass
+'''
+
+
+def test_new_prefix_takes_the_casing_of_the_modular_classes() -> None:
+    """plbart: the new model's classes spell it ``PLBart``; that casing is the default prefix which wins a tie of
+    prefix votes (before: the default was ``Plbart`` from the file name, and the last vote ``PLBartFoo`` won)."""
+    modular = '''
+from ..bart.modeling_bart import BartAttention, BartEncoder
+from ..mb.modeling_mb import shift_tokens_right
+
+
+class PLBartAttention(BartAttention):
+    pass
+
+
+class PLBartFooEncoder(BartEncoder):
+    def forward(self, x):
+        return shift_tokens_right(x)
+'''
+    modules = {"transformers.models.bart.modeling_bart": MODELING_BART, "transformers.models.mb.modeling_mb": MODELING_MB}
+    result = convert_modular(
+        modular,
+        modular_path="plbart/modular_plbart.py",
+        resolver=FakeResolver(modules),
+        options=ConvertOptions(import_style=ImportStyle.IN_TREE, package="transformers.models.plbart"),
+    )
+    code = {str(f.path): f.content for f in result.files}["modeling_plbart.py"]
+    assert _top_level_names(code) == ["PLBartAttention", "PLBartScaledWordEmbedding", "shift_tokens_right", "PLBartFooEncoder"]
+
+
+MODELING_MAMBA2 = '''
+import torch
+from torch import nn
+
+from ...integrations import use_kernel_func_from_hub_with_fallback, use_kernelized_func
+
+
+def apply_mask(hidden_states):
+    """see https://github.com/state-spaces/mamba/issues/66"""
+    return hidden_states
+
+
+class MambaRMSNormGated(nn.Module):
+    pass
+
+
+@use_kernel_func_from_hub_with_fallback("mamba_chunk_scan_combined", "mamba_ssm")
+def mamba2_chunk_scan(x):
+    return x
+
+
+@use_kernelized_func([mamba2_chunk_scan])
+class Mamba2Mixer(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.use_mambapy = config.use_mambapy
+
+    def forward(self, x):
+        return mamba2_chunk_scan(apply_mask(x))
+
+    def init_mamba2_weights(self):
+        pass
+
+
+class Mamba2Model(nn.Module):
+    pass
+
+
+__all__ = ["Mamba2Mixer", "Mamba2Model"]
+'''
+
+
+def test_kernel_hub_functions_and_the_old_model_name() -> None:
+    """bamba: ``mamba2`` is renamed with its own name ``Mamba2`` although ``BambaRMSNormGated(MambaRMSNormGated)``
+    votes ``Mamba`` (before: ``state-spaces/Bamba``); a ``@use_kernel_func_from_hub...`` function keeps its name
+    and strings (before: ``bamba_chunk_scan``); ``mambapy`` is another word (before: ``use_bambapy`` is not
+    possible with ``Mamba2``, see falcon_mamba: ``use_falcon_mambapy``), while methods are renamed."""
+    modular = '''
+from ..mamba2.modeling_mamba2 import Mamba2Mixer, MambaRMSNormGated
+
+
+class BambaRMSNormGated(MambaRMSNormGated):
+    pass
+
+
+class BambaMixer(Mamba2Mixer):
+    pass
+'''
+    code = _convert_named("bamba", modular, {"transformers.models.mamba2.modeling_mamba2": MODELING_MAMBA2})
+    assert "state-spaces/mamba/issues" in code
+    assert 'def mamba2_chunk_scan(' in code and '"mamba_chunk_scan_combined", "mamba_ssm"' in code
+    assert "return mamba2_chunk_scan(apply_mask(x))" in code and "use_kernelized_func([mamba2_chunk_scan])" in code
+    assert "def init_bamba_weights(self)" in code
+
+
+def test_old_snake_name_followed_by_a_letter_is_another_word() -> None:
+    """falcon_mamba: ``use_mambapy`` (the mamba.py package) stays when mamba becomes falcon_mamba (before:
+    ``use_falcon_mambapy``, an attribute the config does not have); ``init_mamba_weights`` is renamed."""
+    parent = MODELING_MAMBA2.replace("mamba2", "mamba").replace("Mamba2", "Mamba")
+    modular = '''
+from ..mamba.modeling_mamba import MambaMixer
+
+
+class FalconMambaMixer(MambaMixer):
+    pass
+'''
+    code = _convert_named("falcon_mamba", modular, {"transformers.models.mamba.modeling_mamba": parent})
+    assert "self.use_mambapy = config.use_mambapy" in code
+    assert "def init_falcon_mamba_weights(self)" in code
+
+
+def _convert_named(snake: str, modular: str, modules: dict[str, str]) -> str:
+    result = convert_modular(
+        modular,
+        modular_path=f"{snake}/modular_{snake}.py",
+        resolver=FakeResolver(modules),
+        options=ConvertOptions(
+            import_style=ImportStyle.IN_TREE, package=f"transformers.models.{snake}", rename_policy=IN_TREE_COMPAT
+        ),
+    )
+    return {str(f.path): f.content for f in result.files}[f"modeling_{snake}.py"]
+
+
+CONFIGURATION_VP = '''
+from ...configuration_utils import PreTrainedConfig
+
+
+class VpTextConfig(PreTrainedConfig):
+    model_type = "vp_text"
+
+
+class VpConfig(PreTrainedConfig):
+    model_type = "vp"
+    sub_configs = {"backbone_config": "vp_backbone", "text_config": "vp_text"}
+'''
+
+
+def test_type_of_another_model_is_not_renamed_in_a_clone() -> None:
+    """vitpose clone: ``"vitpose_backbone"`` is the type of another installed model (it has its own package) and
+    stays; ``"vitpose_text"``-like own sub-config types follow the clone (before: ``"bar_backbone"``, a KeyError in
+    AutoConfig)."""
+    modular = '''
+from ..vp.configuration_vp import VpConfig
+
+
+class BarConfig(VpConfig):
+    model_type = "bar"
+'''
+    modules = {
+        "transformers.models.vp.configuration_vp": CONFIGURATION_VP,
+        "transformers.models.vp_backbone.configuration_vp_backbone": "class VpBackboneConfig: ...\n",
+    }
+    code = _convert(modular, modules)["configuration_bar.py"]
+    assert '"backbone_config": "vp_backbone"' in code and '"text_config": "bar_text"' in code
+
+
+def test_clone_prefix_does_not_spell_the_type_suffix_twice() -> None:
+    """fastspeech2_conformer_with_hifigan clone: the type adds ``with_hifigan`` to its package ``fastspeech2_conformer``
+    (prefix ``FastSpeech2Conformer``); a clone named after the type takes the prefix without that suffix (before:
+    ``ZooFastspeech2ConformerWithHifigan``, so ``...WithHifiganWithHifiGanConfig``)."""
+    from scaffold.names import ModelNames
+    from scaffold.project import _without_type_suffix
+
+    source = ModelNames.for_source("fastspeech2_conformer_with_hifigan", "fastspeech2_conformer", "FastSpeech2Conformer")
+    clone = _without_type_suffix(ModelNames.from_name("zoo-fastspeech2-conformer-with-hifigan"), source)
+    assert clone.camel == "ZooFastspeech2Conformer" and clone.snake == "zoo_fastspeech2_conformer_with_hifigan"
+    other = _without_type_suffix(ModelNames.from_name("my-tts"), source)
+    assert other.camel == "MyTts"
+    plain = ModelNames.for_source("llama", "llama", "Llama")
+    assert _without_type_suffix(ModelNames.from_name("zoo-llama"), plain).camel == "ZooLlama"
