@@ -108,14 +108,17 @@ def spelled_prefix(snake: str, class_names: list[str]) -> str | None:
     return found.most_common(1)[0][0] if found else None
 
 
-def voted_prefix(child: str, parent: str, default_new: str) -> str:
+def voted_prefix(child: str, parent: str, default_new: str, old: str = "") -> str:
     """The new-model prefix one ``Child(Parent)`` pair votes for (transformers' rule).
 
-    The child without the CamelCase suffix it shares with its parent (every occurrence of it removed); the
+    A child that is a word plus the whole parent name keeps the parent model's name ``old`` after that word
+    (``DeepseekOcr2SamVisionLayer`` / ``SamVisionLayer`` -> ``DeepseekOcr2Sam``). Else the child without the CamelCase suffix it shares with its parent (every occurrence of it removed); the
     default prefix when they share none, when the suffix starts lowercase (``EncoderLayer`` / ``DecoderLayer``
     share ``coderLayer``) or when the cut ate into the default prefix (``Qwen2_5_VLTextConfig`` /
     ``Qwen2VLTextConfig`` share ``VLTextConfig``: ``Qwen2_5_VL``, not ``Qwen2_5_``).
     """
+    if old and child.endswith(parent) and len(child) > len(parent):
+        return child[: -len(parent)] + old if parent.startswith(old) else default_new
     suffix = common_suffix(child, parent)
     if not suffix or not suffix[0].isupper():
         return default_new

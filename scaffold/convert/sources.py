@@ -110,7 +110,7 @@ def infer_source_names(
     votes: dict[str, Counter[tuple[str, str]]] = {module: Counter() for module in olds}
     for child, base in class_bases:
         module = parents[base]
-        votes[module][(olds[module], voted_prefix(child, base, default_new))] += 1
+        votes[module][(olds[module], voted_prefix(child, base, default_new, olds[module]))] += 1
     result = {}
     for module, counter in votes.items():
         old_snake = module.split(".")[2]

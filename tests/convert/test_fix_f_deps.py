@@ -83,6 +83,8 @@ def test_voted_prefix_follows_transformers_rule() -> None:
     # no shared suffix, or the whole parent name is the suffix: the default prefix
     assert voted_prefix("MoonshineDecoder", "LlamaModel", "Moonshine") == "Moonshine"
     assert voted_prefix("DeepseekVLSamVisionNeck", "SamVisionNeck", "DeepseekVLHybrid") == "DeepseekVLHybrid"
+    # ... unless the parent model's name is known: a word plus the whole parent name keeps it after the word
+    assert voted_prefix("DeepseekVLSamVisionNeck", "SamVisionNeck", "DeepseekVLHybrid", "Sam") == "DeepseekVLSam"
     # every occurrence of the suffix is cut: Ernie4_5_VLMoe, not Ernie4_5_VLMoeMoe
     assert voted_prefix("Ernie4_5_VLMoeMoeStatics", "Ernie4_5_MoeStatics", "Ernie4_5_VLMoe") == "Ernie4_5_VLMoe"
     # a suffix eating into the default prefix gives the default prefix
@@ -234,3 +236,32 @@ __getattr__ = deprecate_attr(__name__, remove={"BarVideosKwargs": (DeprecatedBar
     assert list(files) == ["processing_bar.py"]
     assert _classes(files["processing_bar.py"]) == ["DeprecatedBarVideosKwargs", "BarProcessorKwargs"]
     assert "__getattr__ = deprecate_attr(" in files["processing_bar.py"]
+
+
+MODELING_SAM = '''
+from torch import nn
+
+
+class SamMLPBlock(nn.Module):
+    pass
+
+
+class SamVisionLayer(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.mlp = SamMLPBlock(config)
+'''
+
+
+def test_a_child_named_word_plus_parent_keeps_the_parent_model_name_in_dependencies() -> None:
+    """Before: ``BarSamVisionLayer(SamVisionLayer)`` voted the default ``Bar`` (the whole parent name is no shared
+    suffix), so ``BarMLPBlock`` was copied; transformers renames ``Sam`` to ``BarSam``: ``BarSamMLPBlock``."""
+    modular = '''
+from ..sam.modeling_sam import SamVisionLayer
+
+
+class BarSamVisionLayer(SamVisionLayer):
+    pass
+'''
+    code = _modeling(modular, {"transformers.models.sam.modeling_sam": MODELING_SAM})
+    assert _classes(code) == ["BarSamMLPBlock", "BarSamVisionLayer"]
