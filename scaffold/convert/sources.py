@@ -109,6 +109,8 @@ def infer_source_names(
     }
     votes: dict[str, Counter[tuple[str, str]]] = {module: Counter() for module in olds}
     for child, base in class_bases:
+        if child == base:  # a redefinition under the same name (maskformer's DetrDecoderOutput) spells no prefix
+            continue
         module = parents[base]
         votes[module][(olds[module], voted_prefix(child, base, default_new, olds[module]))] += 1
     result = {}

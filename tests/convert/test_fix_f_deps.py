@@ -265,3 +265,22 @@ class BarSamVisionLayer(SamVisionLayer):
 '''
     code = _modeling(modular, {"transformers.models.sam.modeling_sam": MODELING_SAM})
     assert _classes(code) == ["BarSamMLPBlock", "BarSamVisionLayer"]
+
+
+def test_a_class_redefined_under_its_parents_name_does_not_vote_for_the_prefix() -> None:
+    """maskformer: ``DetrDecoderOutput(DetrDecoderOutput)`` spells no prefix; the MaskFormerDetr votes win, so
+    the pulled-in ``DetrConvBlock`` becomes ``MaskFormerDetrConvBlock`` (before: a tie went to ``MaskFormer``)."""
+    from scaffold.convert.sources import infer_source_names
+
+    parents = {"DetrDecoderOutput": "transformers.models.detr.modeling_detr", "DetrDecoder": "transformers.models.detr.modeling_detr",
+               "DetrPreTrainedModel": "transformers.models.detr.modeling_detr",
+               "DetrSinePositionEmbedding": "transformers.models.detr.modeling_detr"}
+    pairs = [
+        ("DetrDecoderOutput", "DetrDecoderOutput"),
+        ("MaskFormerDetrPreTrainedModel", "DetrPreTrainedModel"),
+        ("MaskFormerDetrDecoder", "DetrDecoder"),
+        ("MaskFormerSinePositionEmbedding", "DetrSinePositionEmbedding"),
+    ]
+    own = ("MaskFormerConfig", "MaskFormerModel", "MaskFormerDetrDecoder")
+    names = infer_source_names(parents, pairs, "maskformer", {}, own, {})
+    assert names["transformers.models.detr.modeling_detr"].new_camel == "MaskFormerDetr"
