@@ -102,7 +102,8 @@ def infer_source_names(
     classes = source_classes or {}
     default_new = spelled_prefix(new_snake, list(modular_classes)) or config_prefix(list(modular_classes)) or default_camel(new_snake)
     olds = {
-        module: spelled_prefix(module.split(".")[2], classes.get(module, []))
+        module: spelled_prefix(model_of_module(module.rpartition(".")[2]) or "", classes.get(module, []))
+        or spelled_prefix(module.split(".")[2], classes.get(module, []))
         or hints.get(module)
         or default_camel(module.split(".")[2])
         for module in dict.fromkeys(parents.values())
