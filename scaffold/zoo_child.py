@@ -199,7 +199,7 @@ def _sub_config_model(package, config_class, source_config) -> tuple[type, type]
             twin = _find_class(source_package, source_prefix + attr[len(clone_prefix) :])
             if attr.startswith(clone_prefix) and twin is not None:
                 return cls, twin
-    raise ConfigOnly(f"no model class is built from {source_config.__name__} alone (config-only sub-config)")
+    raise ConfigOnly(f"no model class is built from {source_config.__name__} alone (config-only type)")
 
 
 def _prefixes(clone: str, source: str) -> tuple[str, str]:
