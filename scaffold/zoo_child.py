@@ -103,8 +103,8 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
         try:
             if isinstance(config, Exception):
                 raise config
-            if label not in ("tiny", "tiny, kv heads = heads") and _parameters(source_class, config) > PARAMETER_BUDGET:
-                raise MemoryError(f"over {PARAMETER_BUDGET} parameters")
+            if _parameters(source_class, config) > PARAMETER_BUDGET:  # a config the shrink could not reach
+                raise MemoryError(f"{label} config: over {PARAMETER_BUDGET} parameters")
             source = _source_twin(source_class, config)
             return config, _working_inputs(source, config), source
         except Exception as exc:  # noqa: BLE001 - try the next candidate
@@ -117,11 +117,15 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
 
 
 def _parameters(source_class, config) -> int:
-    """Parameter count of the source model built on the meta device (no memory, no init)."""
+    """Parameter count of the source model built on the meta device (no memory, no init); 0 when the model
+    cannot be built there (the real build then says what is wrong)."""
     import torch
 
-    with torch.device("meta"):
-        model = source_class(_source_config(source_class, config))
+    try:
+        with torch.device("meta"):
+            model = source_class(_source_config(source_class, config))
+    except Exception:  # noqa: BLE001 - unknown size: the candidate is tried for real
+        return 0
     return sum(p.numel() for p in model.parameters())
 
 
@@ -199,7 +203,7 @@ def _sub_config_model(package, config_class, source_config) -> tuple[type, type]
             twin = _find_class(source_package, source_prefix + attr[len(clone_prefix) :])
             if attr.startswith(clone_prefix) and twin is not None:
                 return cls, twin
-    raise ConfigOnly(f"no model class is built from {source_config.__name__} alone (config-only sub-config)")
+    raise ConfigOnly(f"no model class is built from {source_config.__name__} alone (config-only type)")
 
 
 def _prefixes(clone: str, source: str) -> tuple[str, str]:

@@ -201,3 +201,23 @@ def test_codebook_rows_spectrogram_values_and_larger_unsized_images_are_candidat
     spectrogram_config = types.SimpleNamespace(max_length=12, num_mel_bins=5)  # max_length: a generation key
     assert _working_inputs(Spectrogram(), spectrogram_config)["input_values"].shape == (2, 12, 5)
     assert _working_inputs(DeepCnn(), PretrainedConfig())["pixel_values"].shape == (2, 3, 128, 128)
+
+
+def test_parameter_count_on_meta_and_unknown_when_the_model_refuses_meta():
+    """The fallback configs are built only under the parameter budget, counted without allocating."""
+    from transformers import LlamaConfig, LlamaModel
+
+    from scaffold.zoo_child import PARAMETER_BUDGET, _parameters
+
+    assert _parameters(LlamaModel, LlamaConfig()) > PARAMETER_BUDGET  # 7B default: never built for real
+    tiny = LlamaConfig(hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2, vocab_size=10)
+    assert _parameters(LlamaModel, tiny) == sum(p.numel() for p in LlamaModel(tiny).parameters())
+
+    class RefusesMeta(torch.nn.Module):
+        config_class = LlamaConfig
+
+        def __init__(self, config):
+            super().__init__()
+            torch.zeros(1).item()  # data access: impossible on the meta device
+
+    assert _parameters(RefusesMeta, tiny) == 0

@@ -21,9 +21,21 @@ FIRST_ORDINARY_TOKEN = 3  # random ids start here, above the usual pad / bos / e
 
 def random_ids(config: PreTrainedConfig, batch: int, length: int, seed: int = 0) -> torch.Tensor:
     """Token ids in [3, vocab_size) of the (text) config, reproducible by seed."""
-    vocab = config.get_text_config(decoder=True).vocab_size
+    vocab = _vocab_size(config)
     generator = torch.Generator().manual_seed(seed)
     return torch.randint(FIRST_ORDINARY_TOKEN, vocab, (batch, length), generator=generator)
+
+
+def _vocab_size(config: PreTrainedConfig) -> int:
+    """The text config's vocab_size, else the first nested config's that has one (why: fastspeech2 with
+    hifigan keeps its text model under model_config, which get_text_config does not know)."""
+    text = config.get_text_config(decoder=True)
+    if isinstance(getattr(text, "vocab_size", None), int):
+        return text.vocab_size
+    for _, sub in sorted(vars(config).items()):
+        if isinstance(sub, PreTrainedConfig) and isinstance(getattr(sub, "vocab_size", None), int):
+            return sub.vocab_size
+    raise AttributeError(f"{type(config).__name__} has no vocab_size, nor any of its sub-configs")
 
 
 def random_pixels(config: PreTrainedConfig, batch: int, seed: int = 0) -> torch.Tensor:

@@ -114,3 +114,12 @@ def test_an_unset_head_dim_is_written_out() -> None:
     hunyuan = CONFIG_MAPPING["hunyuan_vl"]
     text = shrink_config(hunyuan()).get_text_config()
     assert text.head_dim == text.hidden_size // text.num_attention_heads
+
+
+def test_random_ids_find_the_vocabulary_of_a_nested_text_model() -> None:
+    """fastspeech2_conformer_with_hifigan keeps its text model under model_config: 'no attribute vocab_size'."""
+    from scaffold.testing.families import random_ids
+
+    config = shrink_config(CONFIG_MAPPING["fastspeech2_conformer_with_hifigan"]())
+    ids = random_ids(config, 2, 5)
+    assert ids.shape == (2, 5) and int(ids.max()) < config.model_config.vocab_size
