@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -40,6 +40,8 @@ class Definition:
     uses: frozenset[str]
     segment: str = ""
     rename: RenameMap | None = None
+    # Top-level statements that complete an assignment (``X["key"] = f`` after ``X = ...``): placed right after it.
+    followers: tuple[cst.BaseStatement, ...] = ()
 
 
 def materialize(definition: Definition) -> cst.BaseStatement:
@@ -97,6 +99,17 @@ def assigned_name(stmt: cst.BaseStatement) -> str | None:
     return None
 
 
+def item_assigned(stmt: cst.BaseStatement) -> str | None:
+    """``X["key"] = value`` or ``X.attr = value`` at top level -> ``X`` (it adds to ``X``), else None."""
+    assign = only_small(stmt, cst.Assign)
+    if assign is None or len(assign.targets) != 1:
+        return None
+    target = assign.targets[0].target
+    if isinstance(target, (cst.Subscript, cst.Attribute)) and isinstance(target.value, cst.Name):
+        return target.value.value
+    return None
+
+
 def exported_names(module: cst.Module) -> tuple[str, ...] | None:
     """The string entries of a top-level ``__all__ = [...]``, or None when there is none."""
     for stmt in module.body:
@@ -115,6 +128,12 @@ def index_module(module: cst.Module, package: str | None, text: str | None = Non
     uses = _uses_by_order(text, len(module.body)) if text is not None else {}
     definitions: dict[str, Definition] = {}
     for order, stmt in enumerate(module.body):
+        target = item_assigned(stmt)
+        if target in definitions and definitions[target].kind is DefKind.ASSIGNMENT:
+            known = definitions[target]
+            extra = (uses.get(order) or names_used(stmt)) - {target}
+            definitions[target] = replace(known, uses=known.uses | extra, followers=(*known.followers, stmt))
+            continue
         found = definition_of(stmt, order, uses.get(order))
         if found is not None:
             definitions[found.name] = found

@@ -305,6 +305,8 @@ def add_class(
     for name in pil_kwargs_first(relative_order(ns, missing), ns, draft.kind):
         if name != node.name.value:  # a class reached through its own dependencies is placed once, last
             draft.put(name, _copied(modular, ns, name))
+            for index, follower in enumerate(ns.definitions[name].followers):
+                draft.put(f"{name}[{index}]", follower)
     draft.put(node.name.value, node)
 
 

@@ -492,3 +492,38 @@ def test_clone_prefix_does_not_spell_the_type_suffix_twice() -> None:
     assert other.camel == "MyTts"
     plain = ModelNames.for_source("llama", "llama", "Llama")
     assert _without_type_suffix(ModelNames.from_name("zoo-llama"), plain).camel == "ZooLlama"
+
+
+def test_item_assignment_follows_its_variable_with_what_it_needs() -> None:
+    """doge: ``ALL_ATTENTION_FUNCTIONS["doge_flex_attention"] = flex_attention_forward`` completes the modular
+    assignment above it; it is emitted right after it, and pulls in the function it stores (before: both dropped)."""
+    modular = '''
+from torch import nn
+
+from ...modeling_utils import AttentionInterface
+from ..foo.modeling_foo import FooLayer
+
+
+def flex_attention_forward(module, query):
+    return query
+
+
+ALL_ATTENTION_FUNCTIONS = AttentionInterface()
+ALL_ATTENTION_FUNCTIONS["bar_flex_attention"] = flex_attention_forward
+
+
+class BarAttention(nn.Module):
+    def forward(self, x):
+        return ALL_ATTENTION_FUNCTIONS.get_interface("eager", None)
+
+
+class BarLayer(FooLayer):
+    pass
+'''
+    code = _convert(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO})["modeling_bar.py"]
+    body = [ast.unparse(s) for s in ast.parse(code).body if not isinstance(s, (ast.Import, ast.ImportFrom))]
+    assert body[1:3] == [
+        "ALL_ATTENTION_FUNCTIONS = AttentionInterface()",
+        "ALL_ATTENTION_FUNCTIONS['bar_flex_attention'] = flex_attention_forward",
+    ]
+    assert body[0].startswith("def flex_attention_forward(") and body[3].startswith("class BarAttention(")
