@@ -105,6 +105,8 @@ def infer_source_names(
     }
     votes: dict[str, Counter[tuple[str, str]]] = {module: Counter() for module in olds}
     for child, base in class_bases:
+        if child == base:  # ``DetrDecoderOutput(DetrDecoderOutput)`` says nothing about the prefix
+            continue
         module = parents[base]
         votes[module][(olds[module], voted_prefix(child, base, default_new, olds[module]))] += 1
     result = {}
@@ -152,7 +154,8 @@ def load_source(
     raw = replace(parsed.index, imports=tuple(_own_class_from_top(r, names) for r in parsed.index.imports))
     imported = {r.bound for r in raw.imports if sibling_stem(r.module, package) is None}
     free = rename_map_for(names, frozenset(), policy)
-    keep = frozenset(n for n in imported if rename_identifier(n, free) not in modular_defines)
+    kernels = hub_kernels(raw)
+    keep = frozenset(n for n in imported if rename_identifier(n, free) not in modular_defines) | kernels
     rename_map = rename_map_for(names, keep, policy)
     renamed: dict[str, str] = {}
 
@@ -163,12 +166,28 @@ def load_source(
 
     definitions = {}
     for definition in raw.definitions.values():
+        if definition.name in kernels:  # copied verbatim
+            definitions[definition.name] = definition
+            continue
         uses = frozenset(new(u) for u in definition.uses)
         definitions[new(definition.name)] = replace(definition, name=new(definition.name), uses=uses, rename=rename_map)
     imports = tuple(_renamed_record(r, package, names.old_snake, file_snake, rename_map) for r in raw.imports)
     siblings = frozenset(r.bound for r in imports if r.module.startswith("."))
     index = ModuleIndex(MappingProxyType(definitions), imports, raw.exports)
     return SourceModule(names, index, imports, siblings, rename_map)
+
+
+def hub_kernels(index: ModuleIndex) -> frozenset[str]:
+    """Functions standing for a hub kernel are copied verbatim: ``mamba2_chunk_scan`` stays in a Bamba copy.
+
+    They are decorated with ``@use_kernel_func_from_hub...`` and named after a kernel library, not the model;
+    their names, and their bodies (``"mamba_ssm"``, ``use_mambapy``), are not renamed.
+    """
+    return frozenset(
+        name
+        for name, definition in index.definitions.items()
+        if definition.kind is DefKind.FUNCTION and "@use_kernel_func_from_hub" in definition.segment
+    )
 
 
 def _own_class_from_top(record: ImportRecord, names: SourceNames) -> ImportRecord:
