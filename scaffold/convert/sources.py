@@ -174,6 +174,9 @@ def load_source(
 
     definitions = {}
     for definition in raw.definitions.values():
+        if definition.name in kernels:  # copied verbatim
+            definitions[definition.name] = definition
+            continue
         uses = frozenset(new(u) for u in definition.uses)
         renames = None if definition.name in kernels else rename_map
         definitions[new(definition.name)] = replace(definition, name=new(definition.name), uses=uses, rename=renames)

@@ -284,3 +284,73 @@ def test_a_class_redefined_under_its_parents_name_does_not_vote_for_the_prefix()
     own = ("MaskFormerConfig", "MaskFormerModel", "MaskFormerDetrDecoder")
     names = infer_source_names(parents, pairs, "maskformer", {}, own, {})
     assert names["transformers.models.detr.modeling_detr"].new_camel == "MaskFormerDetr"
+
+
+MODELING_MAMBA2 = '''
+from torch import nn
+
+from ...integrations import use_kernel_func_from_hub_with_fallback
+
+
+@use_kernel_func_from_hub_with_fallback("mamba_chunk_scan_combined", "mamba_ssm")
+def mamba2_chunk_scan(x, use_mamba2py=False):
+    return x
+
+
+class Mamba2Mixer(nn.Module):
+    def forward(self, x):
+        return mamba2_chunk_scan(x)
+'''
+
+
+def test_a_hub_kernel_function_is_copied_verbatim() -> None:
+    """Before: renaming mamba2 -> bar gave ``bar_chunk_scan(x, use_barpy=False)``; a function decorated with
+    ``@use_kernel_func_from_hub...`` is named after its kernel library, so it and its uses stay as they are."""
+    modular = '''
+from ..mamba2.modeling_mamba2 import Mamba2Mixer
+
+
+class BarMixer(Mamba2Mixer):
+    pass
+'''
+    code = _modeling(modular, {"transformers.models.mamba2.modeling_mamba2": MODELING_MAMBA2})
+    assert "def mamba2_chunk_scan(x, use_mamba2py=False):" in code
+    assert "return mamba2_chunk_scan(x)" in code
+    assert "bar_chunk_scan" not in code
+
+
+MODELING_DETR = '''
+from torch import nn
+
+
+class DetrMLP(nn.Module):
+    pass
+
+
+class DetrDecoderOutput(nn.Module):
+    pass
+
+
+class DetrDecoder(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.mlp = DetrMLP(config)
+'''
+
+
+def test_a_class_redefining_its_parents_name_does_not_vote() -> None:
+    """Before: ``DetrDecoderOutput(DetrDecoderOutput)`` voted the default ``Bar`` and tied with ``BarDetr``, so the
+    default won and ``BarMLP`` was copied; only ``BarDetrDecoder`` votes: ``BarDetrMLP``."""
+    modular = '''
+from ..detr.modeling_detr import DetrDecoder, DetrDecoderOutput
+
+
+class DetrDecoderOutput(DetrDecoderOutput):
+    pass
+
+
+class BarDetrDecoder(DetrDecoder):
+    pass
+'''
+    code = _modeling(modular, {"transformers.models.detr.modeling_detr": MODELING_DETR})
+    assert _classes(code) == ["DetrDecoderOutput", "BarDetrMLP", "BarDetrDecoder"]
