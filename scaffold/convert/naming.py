@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scaffold.names import camel_from_snake
@@ -87,3 +89,54 @@ def pick_prefix(votes: Counter[tuple[str, str]], default_new: str) -> tuple[str,
 def default_camel(snake: str) -> str:
     """``my_llama`` -> ``MyLlama``."""
     return camel_from_snake(snake)
+
+
+def lowercase_name(camel: str, config_names: Mapping[str, str]) -> str:
+    """A CamelCase prefix in snake case, as transformers' converter spells it.
+
+    The model type whose config class is ``<camel>Config`` when the Auto table has one
+    (``DeepseekOcr2VisionEncoder`` -> ``deepseek_ocr2_encoder``), else one word per capital (``MLCD`` -> ``m_l_c_d``).
+    """
+    for model_type, config in config_names.items():
+        if config == camel + "Config":
+            return model_type
+    return "_".join(word.lower() for word in re.findall(r"[A-Z][^A-Z]*", camel))
+
+
+def cased_name(snake: str, config_names: Mapping[str, str]) -> str:
+    """A snake model name in CamelCase: its config class without ``Config`` when the Auto table knows the model
+    type (``qwen2_5_vl`` -> ``Qwen2_5_VL``), else one capital per word (``my_llama`` -> ``MyLlama``)."""
+    config = config_names.get(snake) or config_names.get(snake.replace("_", "-"))
+    return config[: -len("Config")] if config and config.endswith("Config") else default_camel(snake)
+
+
+def new_prefix(child: str, parent: str, old: str, default: str) -> str:
+    """The new model prefix a ``child(parent)`` pair votes for, by transformers' rule (``old``: the parent model's).
+
+    A child named as a word plus the whole parent name keeps the parent model's name after that word
+    (``XCLIPAttention`` / ``CLIPAttention`` -> ``XCLIP``). Else the child's name before the CamelCase suffix it
+    shares with the parent (``JambaMambaMixer`` / ``FalconMambaMixer`` -> ``Jamba``). The default prefix when
+    there is no such suffix (``Zamba2MambaMixer`` / ``BambaMixer`` share ``ambaMixer``), or when the cut falls
+    inside the default name (``Qwen2_5_VLConfig`` / ``Qwen2VLConfig`` share ``VLConfig``: ``Qwen2_5_VL``).
+    """
+    if child.endswith(parent) and len(child) > len(parent):
+        return child[: -len(parent)] + old if parent.startswith(old) else default
+    suffix = common_suffix(child, parent)
+    if not suffix or not suffix[0].isupper():
+        return default
+    prefix = child[: -len(suffix)]
+    return default if len(prefix) < len(default) and default in child else prefix
+
+
+def spelled_prefix(names: list[str], snake: str) -> str:
+    """The most common start of ``names`` that spells ``snake`` (``PPOCRTinyRecConfig``, ``pp_ocr_tiny_rec`` ->
+    ``PPOCRTinyRec``), followed by a capital or the end; "" when none does."""
+    target = snake.replace("_", "").lower()
+    found: Counter[str] = Counter()
+    for name in names:
+        for end in range(len(target), len(name) + 1):
+            head = name[:end]
+            if head.replace("_", "").lower() == target and (end == len(name) or not name[end].islower()):
+                found[head] += 1
+                break
+    return max(found, key=lambda k: (found[k], k)) if found else ""
