@@ -20,6 +20,8 @@ SUFFIX_KINDS: tuple[tuple[str, FileKind], ...] = (
     ("ProcessorKwargs", FileKind.PROCESSING),
     ("ImagesKwargs", FileKind.PROCESSING),
     ("TextKwargs", FileKind.PROCESSING),
+    ("VideosKwargs", FileKind.PROCESSING),
+    ("AudioKwargs", FileKind.PROCESSING),
     ("ImageProcessor", FileKind.IMAGE_PROCESSING),
     ("ImageProcessorKwargs", FileKind.IMAGE_PROCESSING),
     ("ImageProcessorPil", FileKind.IMAGE_PROCESSING_PIL),

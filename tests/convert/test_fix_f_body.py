@@ -379,3 +379,14 @@ def test_a_class_named_like_its_parent_does_not_vote_for_the_prefix() -> None:
     table = {"maskformer": "MaskFormerConfig", "detr": "DetrConfig"}
     names = infer_source_names(dict.fromkeys(bases, module), pairs, "maskformer", {module: "Detr"}, table)[module]
     assert (names.old_camel, names.new_camel, names.new_snake) == ("Detr", "MaskFormerDetr", "mask_former_detr")
+
+
+def test_videos_and_audio_kwargs_classes_go_to_the_processing_file() -> None:
+    """Before: ``DeprecatedQwen3OmniMoeVideosKwargs`` (and the ``__getattr__`` naming it) went to the modeling
+    file; like ``ImagesKwargs`` and ``TextKwargs`` subclasses they belong to processing."""
+    from scaffold.convert.routing import kind_for_name
+    from scaffold.files import FileKind
+
+    assert kind_for_name("DeprecatedQwen3OmniMoeVideosKwargs") is FileKind.PROCESSING
+    assert kind_for_name("FooAudioKwargs") is FileKind.PROCESSING
+    assert kind_for_name("FooVideoProcessorKwargs") is FileKind.VIDEO_PROCESSING
