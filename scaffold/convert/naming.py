@@ -99,7 +99,7 @@ def lowercase_name(camel: str, config_names: Mapping[str, str]) -> str:
     """
     for model_type, config in config_names.items():
         if config == camel + "Config":
-            return model_type
+            return model_type.replace("-", "_")
     return "_".join(word.lower() for word in re.findall(r"[A-Z][^A-Z]*", camel))
 
 

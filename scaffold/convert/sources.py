@@ -115,7 +115,9 @@ def infer_source_names(
         collides = chosen[1].replace(default_new, chosen[0])
         if chosen[1] != default_new and any(c.startswith(collides) for c in module_classes.get(module, ())):
             chosen = (chosen[0], default_new)
-        new_snake_of = new_snake if chosen[1] == default_new else lowercase_name(chosen[1], config_names)
+        new_snake_of = lowercase_name(chosen[1], config_names)
+        if chosen[1] == default_new and chosen[1] + "Config" not in config_names.values():
+            new_snake_of = new_snake  # a model the Auto table does not know is named as its files are
         result[module] = SourceNames(module, chosen[0], old_snake, chosen[1], new_snake_of)
     return result
 

@@ -390,3 +390,16 @@ def test_videos_and_audio_kwargs_classes_go_to_the_processing_file() -> None:
     assert kind_for_name("DeprecatedQwen3OmniMoeVideosKwargs") is FileKind.PROCESSING
     assert kind_for_name("FooAudioKwargs") is FileKind.PROCESSING
     assert kind_for_name("FooVideoProcessorKwargs") is FileKind.VIDEO_PROCESSING
+
+
+def test_the_default_prefix_takes_its_snake_name_from_the_auto_table() -> None:
+    """Before: x_clip's prefix XCLIP (its classes' spelling, the default) took the file's snake name ``x_clip``, so
+    "CLIP" in strings became "X_CLIP"; the Auto table names XCLIPConfig's model type ``xclip`` (dashes -> ``_``)."""
+    from scaffold.convert.sources import infer_source_names
+
+    module = "transformers.models.clip.modeling_clip"
+    table = {"xclip": "XCLIPConfig", "clip": "CLIPConfig", "audio-spectrogram-transformer": "ASTConfig"}
+    names = infer_source_names({"CLIPMLP": module}, [("XCLIPMLP", "CLIPMLP")], "x_clip", {module: "CLIP"}, table)
+    assert (names[module].new_camel, names[module].new_snake) == ("XCLIP", "xclip")
+    names = infer_source_names({"CLIPMLP": module}, [("ASTMLP", "CLIPMLP")], "audio_spectrogram_transformer", {}, table)
+    assert (names[module].new_camel, names[module].new_snake) == ("AST", "audio_spectrogram_transformer")
