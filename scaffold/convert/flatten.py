@@ -13,7 +13,9 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from scaffold.convert import docstrings
-from scaffold.convert.naming import common_suffix
+from scaffold.convert import rename_transformers as rt
+from scaffold.convert.naming import common_suffix, default_camel, lowercase_name
+from scaffold.convert.rename import ComposedTransformer, RenameMap, RenamePolicy, Spellings
 from scaffold.convert.shapes import is_attr_or_name, is_name, only_small
 from scaffold.convert.unroll import UnrollSuperCallsTransformer, code_of
 
@@ -60,15 +62,24 @@ def _removes_attribute(stmt: cst.CSTNode) -> bool:
     return assign is not None and isinstance(assign.value, cst.Call) and is_name(assign.value.func, "AttributeError")
 
 
+_REMOVAL_SHAPE = re.compile(r"\ndef [^\n]*\([^\n]*\)[^\n]*:[^\n]*\n    raise [^\n]*Error\(")
+
+
 def _removes_method(method: cst.FunctionDef) -> bool:
-    """A child method whose body only raises an ``...Error(...)`` removes the parent's method."""
-    body = method.body.body if isinstance(method.body, cst.IndentedBlock) else method.body.body
-    first = body[0] if body else None
-    raised = only_small(first, cst.Raise)
+    """A child method written as a bare one-line ``def`` whose first statement raises ``...Error(...)`` removes
+    the parent's method.
+
+    The shape is textual, as transformers' converter reads it: exactly one blank line before the ``def`` (so not
+    the first member right under the ``class`` line, and no comment or decorator), the signature on one line,
+    and ``raise ...Error(`` as the next line (no docstring first). Any other such method overrides the parent's
+    like any method (DeepseekVL's image processors keep ``postprocess``, their first member).
+    """
+    if not isinstance(method.body, cst.IndentedBlock) or not method.body.body:
+        return False
+    raised = only_small(method.body.body[0], cst.Raise)
     if raised is None or not isinstance(raised.exc, cst.Call):
         return False
-    name = get_full_name_for_node(raised.exc.func) or ""
-    return name.endswith("Error") and len(body) == 1
+    return _REMOVAL_SHAPE.match(code_of(method)) is not None
 
 
 def _merged_params(child: cst.FunctionDef, parent: cst.FunctionDef) -> cst.Parameters:
@@ -107,18 +118,41 @@ def _override(parent: cst.FunctionDef, child: cst.FunctionDef) -> cst.FunctionDe
     )
 
 
+def _ends_with(name: str, base: str) -> str:
+    """``base`` when ``name`` is a longer name ending with it (``OmniModalProcessorMixin``, ``ProcessorMixin``)."""
+    return base if name != base and name.endswith(base) else ""
+
+
 def _switched_bases(parent: cst.ClassDef, extra_bases: list[str]) -> list[cst.Arg]:
-    """A parent's base is replaced by a child's extra base sharing a CamelCase suffix with it."""
+    """A parent's base is replaced by a child's extra base sharing a CamelCase suffix with it (or ending with it)."""
     bases = []
     for base in parent.bases:
         if isinstance(base.value, cst.Name):
             for extra in extra_bases:
-                suffix = common_suffix(base.value.value, extra)
+                suffix = common_suffix(base.value.value, extra) or _ends_with(extra, base.value.value)
                 if suffix and suffix[0].isupper():
                     base = base.with_changes(value=base.value.with_changes(value=extra))
                     break
         bases.append(base)
     return bases
+
+
+def _with_added_bases(
+    bases: list[cst.Arg], parent: cst.ClassDef, child: cst.ClassDef, extra: list[str]
+) -> list[cst.Arg]:
+    """The child's extra bases that switched none of the parent's and that it lacks come after the parent's;
+    ``nn.Module`` then gives way to ``GradientCheckpointingLayer``.
+
+    ``Sam2TwoWayAttentionBlock(SamTwoWayAttentionBlock, GradientCheckpointingLayer)`` on a parent based on
+    ``nn.Module`` -> ``class Sam2TwoWayAttentionBlock(GradientCheckpointingLayer)``.
+    """
+    have = {get_full_name_for_node(b.value) or "" for b in [*bases, *parent.bases]}
+    added = [cst.Arg(value=b.value) for b in child.bases if (get_full_name_for_node(b.value) or "") in extra]
+    result = bases + [b for b in added if get_full_name_for_node(b.value) not in have]
+    names = {get_full_name_for_node(b.value) for b in result}
+    if "nn.Module" in names and "GradientCheckpointingLayer" in names:
+        result = [b for b in result if get_full_name_for_node(b.value) != "nn.Module"]
+    return result
 
 
 def _merged_body(child: cst.ClassDef, parent: cst.ClassDef) -> list[cst.BaseStatement]:
@@ -127,8 +161,11 @@ def _merged_body(child: cst.ClassDef, parent: cst.ClassDef) -> list[cst.BaseStat
     doc: list[cst.BaseStatement] = []
     assigns: dict[str, cst.BaseStatement] = {}
     rest: list[cst.BaseStatement] = []
+    child_targets = {_assign_key(s) for s in _statements(child)} - {None}
     for stmt in _statements(parent):
         override = child_members.get(_key(stmt))
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value in child_targets:
+            continue  # a child field replaces a parent property of that name (PocketTTS latent_stride)
         if isinstance(stmt, cst.FunctionDef) and isinstance(override, cst.FunctionDef):
             if _removes_method(override):
                 continue
@@ -158,10 +195,13 @@ def _merged_doc(parent_doc: list[cst.BaseStatement], child_doc: cst.BaseStatemen
     return docstrings.with_docstring_value(parent_doc[0], merged)  # type: ignore[arg-type]
 
 
-def merge_class(child: cst.ClassDef, parent: cst.ClassDef, parent_base: str) -> cst.ClassDef:
+def merge_class(
+    child: cst.ClassDef, parent: cst.ClassDef, parent_base: str, local: frozenset[str] = frozenset()
+) -> cst.ClassDef:
     """The standalone class: ``parent`` renamed to the child's name, the child's members merged in.
 
-    ``parent_base`` is how the child names its model-specific base (``LlamaModel``).
+    ``parent_base`` is how the child names its model-specific base (``LlamaModel``); ``local`` the classes the
+    modular file defines (calls through them are not calls to an ancestor).
     """
     child_bases = [get_full_name_for_node(b.value) or "" for b in child.bases]
     extra = [b for b in child_bases if b != parent_base]
@@ -170,16 +210,35 @@ def merge_class(child: cst.ClassDef, parent: cst.ClassDef, parent_base: str) -> 
     body = [s for s in _merged_body(child, parent) if not _is_ellipsis(s)] or [_PASS]
     merged = parent.with_changes(
         name=child.name,
-        bases=_switched_bases(parent, extra),
+        bases=_with_added_bases(_switched_bases(parent, extra), parent, child, extra),
         body=cst.IndentedBlock(body=[_as_statement(s) for s in body]),
         decorators=merged_decorators(child.decorators, parent.decorators),
     )
-    own_bases = {get_full_name_for_node(b.value) or "" for b in merged.bases}
-    unroll = UnrollSuperCallsTransformer(parent_methods, child_methods, frozenset(child_bases) | own_bases)
+    ancestors = frozenset(child_bases) | {get_full_name_for_node(b.value) or "" for b in [*parent.bases, *merged.bases]}
+    unroll = UnrollSuperCallsTransformer(parent_methods, child_methods, frozenset(child_bases), local, ancestors)
     body = merged.body.visit(unroll)
     if parent.name.value != child.name.value:
         body = body.visit(RenameParentClassTransformer(parent.name.value, child.name.value))
     return merged.with_changes(body=body)
+
+
+def rename_parent_text(parent: cst.ClassDef, child_name: str, policy: RenamePolicy) -> cst.ClassDef:
+    """The parent's strings and comments name the child's model when its renamed name is not the child's.
+
+    The prefixes before their common CamelCase suffix, in snake case, are renamed in text only (not in code), as
+    transformers' converter does: parent ``Qwen3OmniMoeVisionEncoderVisionConfig`` of
+    ``Qwen3OmniMoeVisionEncoderConfig`` -> ``model_type = "qwen3_omni_moe_vision_encoder"``, not ``..._vision``.
+    """
+    old_name = parent.name.value
+    suffix = common_suffix(child_name, old_name)
+    old = lowercase_name(old_name[: len(old_name) - len(suffix)], {})
+    new = lowercase_name(child_name[: len(child_name) - len(suffix)], {})
+    if old_name == child_name or not old or not new or old == new:
+        return parent
+    pair = (Spellings.infer(default_camel(old), old), Spellings.infer(default_camel(new), new))
+    rename_map = RenameMap(pairs=(pair,), policy=policy)
+    parts = [rt.RenameStringTransformer(rename_map), rt.RenameDocstringTransformer(rename_map)]
+    return parent.visit(ComposedTransformer([*parts, rt.RenameCommentTransformer(rename_map)]))  # type: ignore[return-value]
 
 
 class RenameParentClassTransformer(cst.CSTTransformer):

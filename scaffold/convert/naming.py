@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scaffold.names import camel_from_snake
@@ -89,57 +91,52 @@ def default_camel(snake: str) -> str:
     return camel_from_snake(snake)
 
 
-def spelled_prefix(snake: str, class_names: list[str]) -> str | None:
-    """The CamelCase prefix the classes use for the model ``snake``: ``Qwen2_5_VL`` for ``qwen2_5_vl``.
+def lowercase_name(camel: str, config_names: Mapping[str, str]) -> str:
+    """A CamelCase prefix in snake case, as transformers' converter spells it.
 
-    A prefix counts when it spells ``snake`` case-insensitively once underscores are dropped and a capital
-    letter follows it; the most frequent one wins (the first seen on a tie); None when no class has one.
+    The model type whose config class is ``<camel>Config`` when the Auto table has one
+    (``DeepseekOcr2VisionEncoder`` -> ``deepseek_ocr2_encoder``), else one word per capital (``MLCD`` -> ``m_l_c_d``).
     """
-    target = snake.replace("_", "").lower()
-    found: Counter[str] = Counter()
-    for name in class_names:
-        for end in range(len(target), len(name)):
-            head = name[:end]
-            if head.replace("_", "").lower() == target and name[end].isupper():
-                found[head] += 1
-                break
-            if len(head.replace("_", "")) > len(target):
-                break
-    return found.most_common(1)[0][0] if found else None
+    for model_type, config in config_names.items():
+        if config == camel + "Config":
+            return model_type.replace("-", "_")
+    return "_".join(word.lower() for word in re.findall(r"[A-Z][^A-Z]*", camel))
 
 
-def voted_prefix(child: str, parent: str, default_new: str, old: str = "") -> str:
-    """The new-model prefix one ``Child(Parent)`` pair votes for (transformers' rule).
+def cased_name(snake: str, config_names: Mapping[str, str]) -> str:
+    """A snake model name in CamelCase: its config class without ``Config`` when the Auto table knows the model
+    type (``qwen2_5_vl`` -> ``Qwen2_5_VL``), else one capital per word (``my_llama`` -> ``MyLlama``)."""
+    config = config_names.get(snake) or config_names.get(snake.replace("_", "-"))
+    return config[: -len("Config")] if config and config.endswith("Config") else default_camel(snake)
 
-    A child that is a word plus the whole parent name keeps the parent model's name ``old`` after that word
-    (``DeepseekOcr2SamVisionLayer`` / ``SamVisionLayer`` -> ``DeepseekOcr2Sam``). Else the child without the CamelCase suffix it shares with its parent (every occurrence of it removed); the
-    default prefix when they share none, when the suffix starts lowercase (``EncoderLayer`` / ``DecoderLayer``
-    share ``coderLayer``) or when the cut ate into the default prefix (``Qwen2_5_VLTextConfig`` /
-    ``Qwen2VLTextConfig`` share ``VLTextConfig``: ``Qwen2_5_VL``, not ``Qwen2_5_``).
+
+def new_prefix(child: str, parent: str, old: str, default: str) -> str:
+    """The new model prefix a ``child(parent)`` pair votes for, by transformers' rule (``old``: the parent model's).
+
+    A child named as a word plus the whole parent name keeps the parent model's name after that word
+    (``XCLIPAttention`` / ``CLIPAttention`` -> ``XCLIP``). Else the child's name before the CamelCase suffix it
+    shares with the parent (``JambaMambaMixer`` / ``FalconMambaMixer`` -> ``Jamba``). The default prefix when
+    there is no such suffix (``Zamba2MambaMixer`` / ``BambaMixer`` share ``ambaMixer``), or when the cut falls
+    inside the default name (``Qwen2_5_VLConfig`` / ``Qwen2VLConfig`` share ``VLConfig``: ``Qwen2_5_VL``).
     """
-    if old and child.endswith(parent) and len(child) > len(parent):
-        return child[: -len(parent)] + old if parent.startswith(old) else default_new
+    if child.endswith(parent) and len(child) > len(parent):
+        return child[: -len(parent)] + old if parent.startswith(old) else default
     suffix = common_suffix(child, parent)
     if not suffix or not suffix[0].isupper():
-        return default_new
-    prefix = child.replace(suffix, "")
-    if len(prefix) < len(default_new) and default_new in child:
-        return default_new
-    return prefix
+        return default
+    prefix = child[: -len(suffix)]
+    return default if len(prefix) < len(default) and default in child else prefix
 
 
-def collides(new_prefix: str, default_new: str, old_camel: str, source_classes: list[str]) -> bool:
-    """Whether a sub-prefix (``Ovis2Vision``) spelled for the source (``Aimv2Vision``) starts a class of it.
-
-    transformers then renames the source with the default prefix instead (``Aimv2MLP`` -> ``Ovis2MLP``).
-    """
-    if new_prefix == default_new:
-        return False
-    old_prefix = new_prefix.replace(default_new, old_camel)
-    return any(name.startswith(old_prefix) for name in source_classes)
-
-
-def config_prefix(names: list[str]) -> str | None:
-    """The model prefix of the shortest ``<Prefix>Config`` name: ``ASTConfig`` -> ``AST`` (None when none)."""
-    configs = sorted((n for n in names if n.endswith("Config") and len(n) > len("Config")), key=lambda n: (len(n), n))
-    return configs[0][: -len("Config")] if configs else None
+def spelled_prefix(names: list[str], snake: str) -> str:
+    """The most common start of ``names`` that spells ``snake`` (``PPOCRTinyRecConfig``, ``pp_ocr_tiny_rec`` ->
+    ``PPOCRTinyRec``), followed by a capital or the end; "" when none does."""
+    target = snake.replace("_", "").lower()
+    found: Counter[str] = Counter()
+    for name in names:
+        for end in range(len(target), len(name) + 1):
+            head = name[:end]
+            if head.replace("_", "").lower() == target and (end == len(name) or not name[end].islower()):
+                found[head] += 1
+                break
+    return max(found, key=lambda k: (found[k], k)) if found else ""

@@ -22,7 +22,7 @@ from scaffold.convert.assemble import (
 )
 from scaffold.convert.definitions import DefKind, Definition, ModuleIndex, index_module, materialize
 from scaffold.convert.names_ast import code_of, names_used
-from scaffold.convert.flatten import merge_class
+from scaffold.convert.flatten import merge_class, rename_parent_text
 from scaffold.convert.import_guards import GUARD_TEST_RECORDS, file_guards
 from scaffold.convert.imports import ImportRecord, render_imports
 from scaffold.convert.options import ConversionResult, ConvertOptions
@@ -37,6 +37,7 @@ from scaffold.convert.sources import (
     model_specific,
     other_model_types,
     parse_source,
+    read_config_names,
     sibling_stem,
 )
 from scaffold.errors import ModularError
@@ -163,12 +164,14 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
         if options.rename_policy.word_boundaries:  # transformers' own converter renames them (in-tree mode)
             others[module] = other_model_types(text, module.split(".")[2], resolver)
     hints = {module: p.camel_hint for module, p in parsed.items()}
-    own_classes = tuple(n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS) + tuple(
+    classes = {m: frozenset(n for n, d in p.index.definitions.items() if d.kind is DefKind.CLASS) for m, p in parsed.items()}
+    own_configs = tuple(n for n in modular.index.definitions if n.endswith("Config")) + tuple(
         r.bound for r in modular.imports if r.module.startswith(".configuration_")  # its own config (ASTConfig)
     )
-    source_classes = {m: [n for n, d in p.index.definitions.items() if d.kind is DefKind.CLASS] for m, p in parsed.items()}
-    names = infer_source_names(modular.parents, pairs, modular.snake, hints, own_classes, source_classes)
-    defined = frozenset(modular.index.definitions)
+    names = infer_source_names(
+        modular.parents, pairs, modular.snake, hints, read_config_names(resolver), classes, own_configs
+    )
+    defined = frozenset(modular.index.definitions) | _own_package_names(modular)
     sources = {
         module: load_source(
             names[module], parsed[module], options.rename_policy, modular.snake, defined, others.get(module, frozenset())
@@ -176,6 +179,13 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
         for module in parsed
     }
     return sources
+
+
+def _own_package_names(modular: ModularFile) -> frozenset[str]:
+    """Names the modular file imports from its own package (``from .generation_x import XCache``): a parent's
+    import renamed to one of them names the new model's object, so its uses are renamed too."""
+    own = [r.bound for r in modular.imports if r.module.startswith(".") or r.module.rpartition(".")[0].endswith("." + modular.snake)]
+    return frozenset(own)
 
 
 def build_drafts(modular: ModularFile, sources: Mapping[str, SourceModule]) -> dict[FileKind, FileDraft]:
@@ -347,7 +357,8 @@ def flatten(modular: ModularFile, source: SourceModule, node: cst.ClassDef, base
             path=modular.path,
             line=_line_of(modular.tree, node),
         )
-    return merge_class(node, materialize(parent), base)  # type: ignore[arg-type]
+    parent_node = rename_parent_text(materialize(parent), node.name.value, source.rename_map.policy)  # type: ignore[arg-type]
+    return merge_class(node, parent_node, base, frozenset(modular.index.definitions))
 
 
 def exports_by_kind(modular: ModularFile) -> dict[FileKind, list[str]]:

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from types import MappingProxyType
 
@@ -13,13 +14,13 @@ from scaffold.convert.definitions import DefKind, ModuleIndex, index_source
 from scaffold.convert.imports import ImportRecord
 from scaffold.convert.naming import (
     SourceNames,
-    collides,
-    config_prefix,
     default_camel,
     pick_prefix,
     shared_prefix,
     spelled_prefix,
-    voted_prefix,
+    cased_name,
+    lowercase_name,
+    new_prefix,
 )
 from scaffold.convert.rename import RenameMap, RenamePolicy, Spellings, rename_identifier
 from scaffold.convert.routing import SUFFIX_KINDS, kind_for_module, kind_for_name, model_of_module
@@ -88,52 +89,90 @@ def infer_source_names(
     class_bases: list[tuple[str, str]],
     new_snake: str,
     hints: Mapping[str, str],
-    modular_classes: tuple[str, ...] = (),
-    source_classes: Mapping[str, list[str]] | None = None,
+    config_names: Mapping[str, str] = MappingProxyType({}),
+    module_classes: Mapping[str, frozenset[str]] = MappingProxyType({}),
+    own_configs: tuple[str, ...] = (),
 ) -> dict[str, SourceNames]:
     """Per source module, the old -> new prefixes, voted by the ``Child(Parent)`` pairs that use it.
 
     ``parents`` maps an imported name to its module; ``class_bases`` lists ``(child, model-specific base)``;
-    ``hints`` gives each module's own CamelCase prefix. The default new prefix is the one the modular
-    file's classes spell for ``new_snake`` (``DeepseekVLHybrid``), else its config's (``ASTConfig``); each pair
-    votes per ``voted_prefix``, and a voted sub-prefix that collides with the source's own classes falls back
-    to the default (``collides``).
+    ``hints`` gives each module's own CamelCase prefix; ``config_names`` is the Auto config table (model type ->
+    config class), which spells model names the way transformers' converter does; ``module_classes`` the
+    classes each module defines. As in that converter, the old prefix is the parent model's name, each pair
+    votes for the child's prefix (``new_prefix``), and a winner other than the default prefix that would
+    collide with a class of the parent module (``FooText`` when it defines ``LlamaText...``) gives way to it.
     """
-    classes = source_classes or {}
-    default_new = spelled_prefix(new_snake, list(modular_classes)) or config_prefix(list(modular_classes)) or default_camel(new_snake)
-    olds = {
-        module: spelled_prefix(model_of_module(module.rpartition(".")[2]) or "", classes.get(module, []))
-        or spelled_prefix(module.split(".")[2], classes.get(module, []))
-        or hints.get(module)
-        or default_camel(module.split(".")[2])
-        for module in dict.fromkeys(parents.values())
-    }
-    votes: dict[str, Counter[tuple[str, str]]] = {module: Counter() for module in olds}
+    default_new = cased_name(new_snake, config_names)
+    if new_snake not in config_names:  # a model the Auto table does not know: its classes spell its name
+        spelled = spelled_prefix([child for child, _ in class_bases], new_snake)
+        default_new = spelled or _config_prefix(own_configs) or default_new
+    votes: dict[str, Counter[tuple[str, str]]] = {module: Counter() for module in dict.fromkeys(parents.values())}
+    olds = {module: _old_camel(module, hints, config_names) for module in votes}
     for child, base in class_bases:
-        if child == base:  # a redefinition under the same name (maskformer's DetrDecoderOutput) spells no prefix
-            continue
         module = parents[base]
-        votes[module][(olds[module], voted_prefix(child, base, default_new, olds[module]))] += 1
+        if child != base:  # ``class DetrDecoderOutput(DetrDecoderOutput)`` says nothing of the new prefix
+            votes[module][(olds[module], new_prefix(child, base, olds[module], default_new))] += 1
     result = {}
     for module, counter in votes.items():
         old_snake = module.split(".")[2]
         chosen = pick_prefix(counter, default_new) or (olds[module], default_new)
-        if collides(chosen[1], default_new, chosen[0], classes.get(module, [])):
+        collides = chosen[1].replace(default_new, chosen[0])
+        if chosen[1] != default_new and any(c.startswith(collides) for c in module_classes.get(module, ())):
             chosen = (chosen[0], default_new)
-        result[module] = SourceNames(module, chosen[0], old_snake, chosen[1], _snake_for(chosen[1], default_new, new_snake))
+        new_snake_of = lowercase_name(chosen[1], config_names)
+        if chosen[1] == default_new and chosen[1] + "Config" not in config_names.values():
+            new_snake_of = new_snake  # a model the Auto table does not know is named as its files are
+        result[module] = SourceNames(module, chosen[0], old_snake, chosen[1], new_snake_of)
     return result
 
 
-def _snake_for(new_camel: str, default_new: str, new_snake: str) -> str:
-    """The snake spelling of a new prefix: the file's own name for the default prefix, else derived."""
-    if new_camel == default_new or new_camel.lower().replace("_", "") == new_snake.replace("_", ""):
-        return new_snake  # PPOCRV6TinyRec is the camel of pp_ocrv6_tiny_rec too
-    out = []
-    for index, char in enumerate(new_camel):
-        if char.isupper() and index and not new_camel[index - 1].isupper():
-            out.append("_")
-        out.append(char.lower())
-    return "".join(out)
+def _old_camel(module: str, hints: Mapping[str, str], config_names: Mapping[str, str]) -> str:
+    """The parent model's CamelCase name: its Auto config class's, else the prefix its classes share when that
+    spells the model's name (``XCLIP`` for x_clip), else one capital per word (``FooCTC`` classes in foo: ``Foo``)."""
+    old_snake = module.split(".")[2]
+    hint = hints.get(module, "")
+    if old_snake in config_names or old_snake.replace("_", "-") in config_names:
+        return cased_name(old_snake, config_names)
+    # a model part with a file of its own (modeling_foo_resnet in foo/) is named as its classes spell it
+    return hint if hint.replace("_", "").lower() == old_snake.replace("_", "") else default_camel(old_snake)
+
+
+def _config_prefix(names: tuple[str, ...]) -> str:
+    """The prefix of the shortest ``<Prefix>Config`` name (``ASTConfig`` -> ``AST``), "" when there is none."""
+    configs = sorted((n for n in names if n.endswith("Config") and len(n) > len("Config")), key=lambda n: (len(n), n))
+    return configs[0][: -len("Config")] if configs else ""
+
+
+# The Auto config table (model type -> config class) and the literal entries configuration_auto adds to it.
+CONFIG_TABLES = (
+    ("transformers.models.auto.auto_mappings", "CONFIG_MAPPING_NAMES = OrderedDict("),
+    ("transformers.models.auto.configuration_auto", "CONFIG_MAPPING_NAMES.update("),
+)
+_PAIR = re.compile(r'\(\s*"([\w-]+)",\s*"(\w+)"\s*\)|"([\w-]+)":\s*"(\w+)"')
+
+
+def read_config_names(resolver: SourceResolver) -> Mapping[str, str]:
+    """Model type -> config class name, as transformers' Auto tables list them (empty when not found).
+
+    Only the literal ``("type", "Class")`` / ``"type": "Class"`` entries of the table's own block are read: the
+    whole module is large and the converter needs this table once per run.
+    """
+    names: dict[str, str] = {}
+    for module, opening in CONFIG_TABLES:
+        text = resolver.read_module(module)
+        if text is not None:
+            names.update(_table_entries(text, opening))
+    return MappingProxyType(names)
+
+
+@lru_cache(maxsize=8)
+def _table_entries(text: str, opening: str) -> tuple[tuple[str, str], ...]:
+    start = text.find(opening)
+    if start < 0:
+        return ()
+    end = text.find("\n)\n", start)
+    block = text[start + len(opening) : end if end >= 0 else len(text)]
+    return tuple((m[0] or m[2], m[1] or m[3]) for m in _PAIR.findall(block))
 
 
 def rename_map_for(names: SourceNames, keep: frozenset[str], policy: RenamePolicy) -> RenameMap:

@@ -40,10 +40,18 @@ class ReplaceParentMethodCallsTransformer(cst.CSTTransformer):
     After:  ``super().__init__()``
     """
 
-    def __init__(self, bases: frozenset[str], method: str | None = None) -> None:
+    def __init__(
+        self,
+        bases: frozenset[str],
+        method: str | None = None,
+        local: frozenset[str] = frozenset(),
+        ancestors: frozenset[str] = frozenset(),
+    ) -> None:
         super().__init__()
         self.bases = bases
         self.method = method
+        self.local = local  # classes of the modular file: calling their version of the method is not an ancestor call
+        self.ancestors = ancestors  # the child's and the merged class's bases
 
     def _names_base(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Call):
@@ -51,15 +59,19 @@ class ReplaceParentMethodCallsTransformer(cst.CSTTransformer):
         return isinstance(node, (cst.Name, cst.Attribute)) and get_full_name_for_node(node) in self.bases
 
     def _same_method_on_self(self, call: cst.Call) -> bool:
+        """``Ancestor.method(...)`` inside ``method``: through one of the bases, or through any class (a capitalised,
+        possibly dotted name) other than the modular file's own (``nn.Module.__init__()``,
+        ``PreTrainedModel.from_pretrained(*args)``, ``PreTrainedModel.__init__(self, config)``).
+        """
         func = call.func
-        return (
-            self.method is not None
-            and isinstance(func, cst.Attribute)
-            and func.attr.value == self.method
-            and isinstance(func.value, (cst.Name, cst.Attribute))
-            and bool(call.args)
-            and is_name(call.args[0].value, "self")
-        )
+        if self.method is None or not isinstance(func, cst.Attribute) or func.attr.value != self.method:
+            return False
+        owner = get_full_name_for_node(func.value) if isinstance(func.value, (cst.Name, cst.Attribute)) else None
+        if not owner or owner.split(".")[0] == "self":
+            return False
+        if owner in self.ancestors:
+            return True
+        return owner not in self.local and owner.rpartition(".")[2][:1].isupper()
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
@@ -97,11 +109,15 @@ class UnrollSuperCallsTransformer(cst.CSTTransformer):
         parent_methods: Mapping[str, cst.FunctionDef],
         child_methods: frozenset[str],
         bases: frozenset[str],
+        local: frozenset[str] = frozenset(),
+        ancestors: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.parent_methods = parent_methods
         self.child_methods = child_methods
         self.bases = bases
+        self.local = local
+        self.ancestors = ancestors
         self.depth = 0
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -123,7 +139,7 @@ class UnrollSuperCallsTransformer(cst.CSTTransformer):
         statements = list(method.body.body)  # type: ignore[union-attr]
         new_body: list[cst.BaseStatement] = []
         unrolled = has_doc = False
-        replace_calls = ReplaceParentMethodCallsTransformer(self.bases, name)
+        replace_calls = ReplaceParentMethodCallsTransformer(self.bases, name, self.local, self.ancestors)
         for index, stmt in enumerate(statements):
             if parent is not None and is_super_call_statement(stmt, name):
                 unrolled = True

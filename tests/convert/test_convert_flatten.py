@@ -92,6 +92,8 @@ def test_attribute_error_assignment_removes_a_class_attribute() -> None:
 def test_method_raising_an_error_removes_the_parents_method() -> None:
     child = """
     class Child(Parent):
+        kind = "child"
+
         def forward(self, x):
             raise AttributeError("Not needed")
     """

@@ -2,7 +2,7 @@
 
 The new-model prefix a parent module is renamed with decides the names of the dependencies copied from it:
 a dependency whose renamed name is a class of the modular file is not copied, any other one is. These tests
-pin transformers' rules for that prefix (``voted_prefix``, ``spelled_prefix``, ``collides``) on small
+pin transformers' rules for that prefix (scaffold.convert.naming, sources.infer_source_names) on small
 modular snippets against a dict-backed fake transformers; each docstring says what was wrong before.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 
 from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
-from scaffold.convert.naming import collides, spelled_prefix, voted_prefix
 
 
 class FakeResolver:
@@ -73,38 +72,6 @@ class FooModel(nn.Module):
         self.norm = FooRMSNorm(config)
 '''
 FOO = {"transformers.models.foo.modeling_foo": MODELING_FOO}
-
-
-def test_voted_prefix_follows_transformers_rule() -> None:
-    assert voted_prefix("MistralDecoderLayer", "LlamaDecoderLayer", "Mistral") == "Mistral"
-    assert voted_prefix("BarTextAttention", "FooAttention", "Bar") == "BarText"
-    # EncoderLayer / DecoderLayer share "coderLayer": lowercase start, so the default prefix
-    assert voted_prefix("MoonshineEncoderLayer", "LlamaDecoderLayer", "Moonshine") == "Moonshine"
-    # no shared suffix, or the whole parent name is the suffix: the default prefix
-    assert voted_prefix("MoonshineDecoder", "LlamaModel", "Moonshine") == "Moonshine"
-    assert voted_prefix("DeepseekVLSamVisionNeck", "SamVisionNeck", "DeepseekVLHybrid") == "DeepseekVLHybrid"
-    # ... unless the parent model's name is known: a word plus the whole parent name keeps it after the word
-    assert voted_prefix("DeepseekVLSamVisionNeck", "SamVisionNeck", "DeepseekVLHybrid", "Sam") == "DeepseekVLSam"
-    # every occurrence of the suffix is cut: Ernie4_5_VLMoe, not Ernie4_5_VLMoeMoe
-    assert voted_prefix("Ernie4_5_VLMoeMoeStatics", "Ernie4_5_MoeStatics", "Ernie4_5_VLMoe") == "Ernie4_5_VLMoe"
-    # a suffix eating into the default prefix gives the default prefix
-    assert voted_prefix("Qwen3VLVisionBlock", "Qwen2_5_VLVisionBlock", "Qwen3VL") == "Qwen3VL"
-
-
-def test_spelled_prefix_is_the_class_prefix_spelling_the_snake_name() -> None:
-    assert spelled_prefix("deepseek_vl_hybrid", ["DeepseekVLHybridModel", "DeepseekVLSamVisionNeck"]) == "DeepseekVLHybrid"
-    assert spelled_prefix("qwen2_5_vl", ["Qwen2_5_VisionPatchEmbed", "Qwen2_5_VLModel"]) == "Qwen2_5_VL"
-    assert spelled_prefix("ernie4_5_vl_moe", ["Ernie4_5_VLMoeModel", "Ernie4_5_VLMoeConfig", "Ernie4_5_VL_MoeModel"]) == (
-        "Ernie4_5_VLMoe"
-    )
-    assert spelled_prefix("qwen", ["Qwen2Model"]) is None  # a digit follows: another model
-    assert spelled_prefix("llama", []) is None
-
-
-def test_collides_when_the_sub_prefix_starts_a_source_class() -> None:
-    assert collides("Ovis2Vision", "Ovis2", "Aimv2", ["Aimv2VisionModel", "Aimv2MLP"])
-    assert not collides("Ovis2Vision", "Ovis2", "Aimv2", ["Aimv2Model", "Aimv2MLP"])
-    assert not collides("Ovis2", "Ovis2", "Aimv2", ["Aimv2VisionModel"])
 
 
 def test_a_sub_prefix_colliding_with_the_source_falls_back_to_the_default_prefix() -> None:
@@ -265,25 +232,6 @@ class BarSamVisionLayer(SamVisionLayer):
 '''
     code = _modeling(modular, {"transformers.models.sam.modeling_sam": MODELING_SAM})
     assert _classes(code) == ["BarSamMLPBlock", "BarSamVisionLayer"]
-
-
-def test_a_class_redefined_under_its_parents_name_does_not_vote_for_the_prefix() -> None:
-    """maskformer: ``DetrDecoderOutput(DetrDecoderOutput)`` spells no prefix; the MaskFormerDetr votes win, so
-    the pulled-in ``DetrConvBlock`` becomes ``MaskFormerDetrConvBlock`` (before: a tie went to ``MaskFormer``)."""
-    from scaffold.convert.sources import infer_source_names
-
-    parents = {"DetrDecoderOutput": "transformers.models.detr.modeling_detr", "DetrDecoder": "transformers.models.detr.modeling_detr",
-               "DetrPreTrainedModel": "transformers.models.detr.modeling_detr",
-               "DetrSinePositionEmbedding": "transformers.models.detr.modeling_detr"}
-    pairs = [
-        ("DetrDecoderOutput", "DetrDecoderOutput"),
-        ("MaskFormerDetrPreTrainedModel", "DetrPreTrainedModel"),
-        ("MaskFormerDetrDecoder", "DetrDecoder"),
-        ("MaskFormerSinePositionEmbedding", "DetrSinePositionEmbedding"),
-    ]
-    own = ("MaskFormerConfig", "MaskFormerModel", "MaskFormerDetrDecoder")
-    names = infer_source_names(parents, pairs, "maskformer", {}, own, {})
-    assert names["transformers.models.detr.modeling_detr"].new_camel == "MaskFormerDetr"
 
 
 MODELING_MAMBA2 = '''

@@ -203,13 +203,6 @@ class BarConvLayer(FooResNetConvLayer):
 '''
 
 
-def test_a_parent_import_of_its_own_config_file_points_at_the_new_config_file() -> None:
-    """Before: ``modeling_foo_resnet`` importing ``.configuration_foo_resnet`` (its own model part, not the package
-    name) became ``from .configuration_foo_resnet import BarConfig``, a file that is never generated."""
-    files = _convert(RESNET_MODULAR, {"transformers.models.foo.modeling_foo_resnet": RESNET_FOO})
-    found = _imports(files["modeling_bar.py"])
-    assert ("", "from .configuration_bar import BarConfig") in found
-    assert not any("foo_resnet" in source for _, source in found)
 
 
 SWIN_FOO = '''
