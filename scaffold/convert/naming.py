@@ -19,25 +19,6 @@ def common_suffix(first: str, second: str) -> str:
     return "" if suffix in (first, second) else suffix
 
 
-def camel_prefixes(child: str, parent: str, old_hint: str = "") -> tuple[str, str] | None:
-    """``("MyLlamaModel", "LlamaModel")`` -> ``("Llama", "MyLlama")``: the parts before a CamelCase suffix.
-
-    The source model's own prefix ``old_hint`` (``ViT``), when given and the child ends with what follows it,
-    tells where the suffix starts: ``MyViTModel`` / ``ViTModel``, and ``Qwen2_5_VLConfig`` / ``Qwen2VLConfig`` with
-    hint ``Qwen2VL`` (-> ``Qwen2VL``, ``Qwen2_5_VL``, not ``Qwen2``, ``Qwen2_5_``). Else the common suffix does.
-    """
-    if old_hint and parent.startswith(old_hint) and len(parent) > len(old_hint):
-        rest = parent[len(old_hint) :]
-        if child.endswith(rest) and len(child) > len(rest) and rest[0].isupper():
-            return old_hint, child[: -len(rest)]  # Qwen2VLTextConfig -> Qwen2_5_VLTextConfig: Qwen2VL, Qwen2_5_VL
-    suffix = common_suffix(child, parent)
-    while suffix and not suffix[0].isupper():  # BioGptAttention / BartAttention share "tAttention"
-        suffix = suffix[1:]
-    if suffix:
-        return parent[: -len(suffix)], child[: -len(suffix)]
-    return None
-
-
 def shared_prefix(class_names: list[str], suffixes: tuple[str, ...]) -> str:
     """The model prefix of a module's classes: ``[LlamaModel, LlamaForCausalLM]`` -> ``Llama``.
 

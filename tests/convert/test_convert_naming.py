@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scaffold.convert.imports import ImportRecord, render_imports, resolve_module, styled_module
-from scaffold.convert.naming import camel_prefixes, common_suffix, shared_prefix
+from scaffold.convert.naming import common_suffix, shared_prefix
 from scaffold.convert.options import ImportStyle
 from scaffold.convert.routing import kind_for_module, kind_for_name
 from scaffold.files import FileKind
@@ -14,13 +14,6 @@ import libcst as cst
 def test_common_suffix_rejects_a_whole_name() -> None:
     assert common_suffix("MistralModel", "LlamaModel") == "Model"
     assert common_suffix("MyLlamaModel", "LlamaModel") == ""
-
-
-def test_camel_prefixes_from_suffix_or_from_the_source_prefix() -> None:
-    assert camel_prefixes("MistralDecoderLayer", "LlamaDecoderLayer") == ("Llama", "Mistral")
-    assert camel_prefixes("MyLlamaModel", "LlamaModel") is None
-    assert camel_prefixes("MyLlamaModel", "LlamaModel", "Llama") == ("Llama", "MyLlama")
-    assert camel_prefixes("MyViTModel", "ViTModel", "ViT") == ("ViT", "MyViT")
 
 
 def test_shared_prefix_of_a_modules_classes() -> None:
@@ -71,15 +64,3 @@ def test_rendered_imports_are_isort_ordered_by_section() -> None:
     )
 
 
-def test_camel_prefixes_prefer_the_source_prefix_over_a_longer_common_suffix() -> None:
-    # Before: ("Qwen2", "Qwen2_5_"), which renamed Qwen2MLP and gave model_type "qwen2_5_"
-    assert camel_prefixes("Qwen2_5_VLTextConfig", "Qwen2VLTextConfig", "Qwen2VL") == ("Qwen2VL", "Qwen2_5_VL")
-    assert camel_prefixes("PPOCRV6TinyRecConfig", "PPOCRV6SmallRecConfig", "PPOCRV6SmallRec") == (
-        "PPOCRV6SmallRec",
-        "PPOCRV6TinyRec",
-    )
-
-
-def test_camel_prefixes_cut_a_common_suffix_at_its_first_capital() -> None:
-    # Before: None ("tAttention" is shared), so the prefix fell back to the snake-derived Biogpt (BiogptConfig)
-    assert camel_prefixes("BioGptAttention", "BartAttention") == ("Bart", "BioGpt")
