@@ -4,6 +4,7 @@
     python -m scaffold.zoo llama gpt2 bert      # some types
     python -m scaffold.zoo --limit 40 --jobs 2  # the first 40
     python -m scaffold.zoo --every 10           # a deterministic sample of every 10th type
+    python -m scaffold.zoo --every 10 --offset 3  # another sample of the same size
 
 Stages, each counted only when the previous one passed:
   generated    new-model produced and wrote the files (in-process, no torch)
@@ -114,13 +115,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("types", nargs="*", help="model types (default: all in the config mapping)")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--every", type=int, default=1, help="a deterministic sample: every N-th type")
+    parser.add_argument("--offset", type=int, default=0, help="with --every: start the sample at this index")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     from scaffold.discovery import Catalogue
 
     types = list(args.types) or list(Catalogue.load().model_types())
-    types = types[:: args.every]
+    types = types[args.offset :: args.every]
     if args.limit:
         types = types[: args.limit]
     with tempfile.TemporaryDirectory(prefix="scaffold-zoo-") as workdir:
