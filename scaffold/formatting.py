@@ -80,21 +80,54 @@ def format_files(files: Sequence[GeneratedFile], *, jobs: int | None = None) -> 
 
 
 def _format_all(items: list[tuple[str, str]], jobs: int | None) -> list[str]:
-    """Black on (source, path) items, in order: the largest ones in a forked child when that pays."""
+    """Black on (source, path) items, in order: on the started formatters, or the largest ones in a forked
+    child when that pays, else here."""
+    if _STARTED and len(items) > 1 and jobs != 1:
+        return _on_started(items)
     if len(items) < 2:
         return [_black(source, path) for source, path in items]
     jobs = jobs if jobs is not None else _default_jobs()
     if jobs < 2 or sum(len(s) for s, _ in items) < PARALLEL_MIN_CHARS:
         return [_black(source, path) for source, path in items]
-    theirs = set(split_work([len(s) for s, _ in items]))
     import multiprocessing
 
+    theirs = set(split_work([len(s) for s, _ in items]))
     _mode()  # import black before forking: the child inherits it
     with multiprocessing.get_context("fork").Pool(1) as pool:
         child = pool.map_async(_black_item, [items[i] for i in sorted(theirs)])
         mine = {i: _black(*items[i]) for i in range(len(items)) if i not in theirs}
         theirs_done = dict(zip(sorted(theirs), child.get()))
     return [mine[i] if i in mine else theirs_done[i] for i in range(len(items))]
+
+
+# The formatter processes start_formatters() forked (at most one pool per process; [] when none).
+_STARTED: list[Any] = []
+
+
+def start_formatters() -> Any:
+    """Fork two formatter processes now, which import black while the caller converts; the pool, or None.
+
+    For a command that will format several files: ``format_files`` then hands its cache misses to them,
+    largest first, and this process never imports black. The caller may give them other work meanwhile
+    (``pool.apply_async``). Call ``stop_formatters`` when done. None where forking is not safe (serial).
+    """
+    if not _STARTED and _default_jobs() >= 2:
+        import multiprocessing
+
+        _STARTED.append(multiprocessing.get_context("fork").Pool(2, initializer=_mode))
+    return _STARTED[0] if _STARTED else None
+
+
+def stop_formatters() -> None:
+    while _STARTED:
+        _STARTED.pop().terminate()
+
+
+def _on_started(items: list[tuple[str, str]]) -> list[str]:
+    order = sorted(range(len(items)), key=lambda i: -len(items[i][0]))  # largest first: it ends last
+    done = _STARTED[0].map(_black_item, [items[i] for i in order], chunksize=1)
+    by_index = dict(zip(order, done))
+    return [by_index[i] for i in range(len(items))]
 
 
 def _black_item(item: tuple[str, str]) -> str:

@@ -99,3 +99,24 @@ def test_split_work_gives_the_child_the_largest_and_balances():
     assert split_work([10, 500, 20, 30]) == [1]
     assert split_work([100, 90, 60, 40]) == [0, 3]
     assert split_work([5]) == [0]
+
+
+def _tree(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_new_model_output_is_the_same_with_forked_workers_serial_and_cached(tmp_path):
+    """The CLI with two worker processes (catalogue read and black run there), serially, and from a warm cache."""
+    import os
+    import subprocess
+    import sys
+
+    trees = []
+    for label, jobs, cache in (("forked", "2", "a"), ("serial", "1", "b"), ("cached", "2", "a")):
+        env = {**os.environ, "SCAFFOLD_FORMAT_JOBS": jobs, "SCAFFOLD_CACHE_DIR": str(tmp_path / cache)}
+        out = tmp_path / label
+        command = [sys.executable, "-m", "scaffold", "new-model", "--like", "llama", "--name", "my-x", "--out", str(out), "--no-tests"]
+        subprocess.run(command, check=True, env=env, capture_output=True)
+        trees.append(_tree(out))
+    assert len(trees[0]) == 8 and b"class MyXForCausalLM(" in trees[0]["my_x/modeling_my_x.py"]
+    assert trees[0] == trees[1] == trees[2]
