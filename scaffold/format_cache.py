@@ -64,15 +64,21 @@ def black_identity() -> str:
     return f"{origin}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def cache_directory() -> Path | None:
-    """Where entries go, or None when caching is off (``SCAFFOLD_NO_CACHE=1``)."""
+def cache_root() -> Path | None:
+    """scaffold's user cache directory, or None when caching is off (``SCAFFOLD_NO_CACHE=1``)."""
     if os.environ.get("SCAFFOLD_NO_CACHE", "") not in ("", "0"):
         return None
     explicit = os.environ.get("SCAFFOLD_CACHE_DIR")
     if explicit:
-        return Path(explicit) / "black"
+        return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "scaffold" / "black"
+    return Path(base) / "scaffold"
+
+
+def cache_directory() -> Path | None:
+    """Where black's outputs go, or None when caching is off."""
+    root = cache_root()
+    return root / "black" if root is not None else None
 
 
 def default_cache(mode: str) -> FormatCache | None:
