@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -62,7 +62,7 @@ def new_model(
         from scaffold.project import NewModelRequest, plan_new_model
 
         request = NewModelRequest(like=like, name=name, out=out, class_prefix=class_prefix)
-        plan = plan_new_model(request, catalogue.get() if catalogue is not None else None)
+        plan = plan_new_model(request, _received(catalogue))
     finally:
         stop_formatters()
     from scaffold.writer import write_new_tree
@@ -79,6 +79,16 @@ def _load_catalogue() -> object:
     from scaffold.discovery import Catalogue
 
     return Catalogue.load()
+
+
+def _received(pending: Any) -> Any:
+    """The worker's result, or None (load it here) when it could not be sent back (a type pickle refuses)."""
+    from multiprocessing.pool import MaybeEncodingError
+
+    try:
+        return pending.get() if pending is not None else None
+    except MaybeEncodingError:
+        return None
 
 
 def _pickle_mapping_proxies() -> None:
