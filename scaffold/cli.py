@@ -76,9 +76,13 @@ def new_model(
 
 
 def _load_catalogue() -> object:
+    """In a worker: the catalogue, then black loads in the background (for the formatting at the end)."""
     from scaffold.discovery import Catalogue
+    from scaffold.formatting import warm_up
 
-    return Catalogue.load()
+    catalogue = Catalogue.load()
+    warm_up(in_background=True)
+    return catalogue
 
 
 def _received(pending: Any) -> Any:

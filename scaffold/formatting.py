@@ -107,6 +107,9 @@ _STARTED: list[Any] = []
 def start_formatters() -> Any:
     """Fork two formatter processes now, which import black while the caller converts; the pool, or None.
 
+    One of them loads black at once; the caller can give the other one a task and call ``warm_up(True)`` at
+    its end (``new-model`` has it read the installed transformers first).
+
     For a command that will format several files: ``format_files`` then hands its cache misses to them,
     largest first, and this process never imports black. The caller may give them other work meanwhile
     (``pool.apply_async``). Call ``stop_formatters`` when done. None where forking is not safe (serial).
@@ -114,8 +117,17 @@ def start_formatters() -> Any:
     if not _STARTED and _default_jobs() >= 2:
         import multiprocessing
 
-        _STARTED.append(multiprocessing.get_context("fork").Pool(2, initializer=_mode))
+        _STARTED.append(multiprocessing.get_context("fork").Pool(2))
+        _STARTED[0].apply_async(warm_up)  # one worker loads black now; the other is free for the caller's task
     return _STARTED[0] if _STARTED else None
+
+
+def warm_up(in_background: bool = False) -> None:
+    """Import black (in a thread when ``in_background``: a worker does it after returning its own task)."""
+    if in_background:
+        threading.Thread(target=_mode, daemon=True).start()
+    else:
+        _mode()
 
 
 def stop_formatters() -> None:
