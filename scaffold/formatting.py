@@ -82,7 +82,7 @@ def format_files(files: Sequence[GeneratedFile], *, jobs: int | None = None) -> 
 def _format_all(items: list[tuple[str, str]], jobs: int | None) -> list[str]:
     """Black on (source, path) items, in order: on the started formatters, or the largest ones in a forked
     child when that pays, else here."""
-    if _STARTED and len(items) > 1 and jobs != 1:
+    if _STARTED and items and jobs != 1:  # even one file: the workers have black loaded already
         return _on_started(items)
     if len(items) < 2:
         return [_black(source, path) for source, path in items]
