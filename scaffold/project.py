@@ -15,7 +15,7 @@ from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
 from scaffold.discovery import Catalogue, SourceModel, discover
 from scaffold.errors import InvalidNameError
 from scaffold.files import FileKind, GeneratedFile
-from scaffold.formatting import format_file
+from scaffold.formatting import format_files
 from scaffold.names import ModelNames, camel_from_snake
 from scaffold.profiles import class_body
 from scaffold.source import SourceResolver
@@ -65,7 +65,7 @@ def plan_new_model(request: NewModelRequest, catalogue: Catalogue | None = None)
     clone = plan_clone(source, names)
     files = build_files(clone, catalogue.installed)
     root = request.out if request.out is not None else Path.cwd() / names.snake
-    return Plan(root=root, files=tuple(format_file(f) for f in files))
+    return Plan(root=root, files=format_files(files))
 
 
 def _without_type_suffix(names: ModelNames, source: ModelNames) -> ModelNames:

@@ -9,6 +9,8 @@ from typing import Any
 
 import jinja2
 
+from scaffold.format_cache import cache_root
+
 _REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -21,15 +23,41 @@ def templates_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """StrictUndefined: a missing context value is a bug and must fail, never render as empty text."""
+    """StrictUndefined: a missing context value is a bug and must fail, never render as empty text.
+
+    Compiled templates are kept in the user cache (jinja2's bytecode cache: keyed by template name and source
+    checksum), so a run does not compile the same templates again; ``SCAFFOLD_NO_CACHE=1`` turns that off.
+    """
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
     )
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    root = cache_root()
+    if root is None:
+        return None
+    try:
+        (root / "jinja").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _BestEffortBytecodeCache(str(root / "jinja"))
+
+
+class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """jinja2's file cache, except that a failed write is ignored (the template was compiled anyway)."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            return
 
 
 def render(name: str, **context: Any) -> str:

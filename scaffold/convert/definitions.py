@@ -13,7 +13,7 @@ import libcst as cst
 
 from scaffold.convert.imports import ImportRecord, records_of_ast, top_level_import_records
 from scaffold.convert.names_ast import names_in, names_used
-from scaffold.convert.rename import RenameMap, rename_node
+from scaffold.convert.rename import RenameMap, needs_no_rename, rename_node
 from scaffold.convert.shapes import only_small
 
 
@@ -48,8 +48,32 @@ def materialize(definition: Definition) -> cst.BaseStatement:
     """The libcst node of a definition, parsed from its segment and renamed when needed."""
     node = definition.node if definition.node is not None else parse_segment(definition.segment)
     if definition.rename is not None:
-        node = rename_node(node, definition.rename)  # type: ignore[assignment]
+        untouched = untouched_statements(node, definition.segment, definition.rename) if definition.segment else frozenset()
+        node = rename_node(node, definition.rename, untouched)  # type: ignore[assignment]
     return node
+
+
+def untouched_statements(node: cst.BaseStatement, segment: str, rename_map: RenameMap) -> frozenset[int]:
+    """Ids of ``node`` (parsed from ``segment``) or of its class body statements that renaming cannot change.
+
+    A class body statement is matched to its lines with ``ast``: statement i of the libcst body is statement i
+    of the ``ast`` body when both have as many statements (a line ``a = 1; b = 2`` is one libcst statement but
+    two ``ast`` ones: then nothing is skipped). Its text runs from the end of the statement before (the class
+    line for the first) to its own last line, so the comments libcst attaches to it are checked too.
+    """
+    if needs_no_rename(segment, rename_map):
+        return frozenset({id(node)})
+    body = node.body.body if isinstance(node, cst.ClassDef) and isinstance(node.body, cst.IndentedBlock) else None
+    tree = ast.parse(segment).body
+    if body is None or len(tree) != 1 or not isinstance(tree[0], ast.ClassDef) or len(tree[0].body) != len(body):
+        return frozenset()
+    lines = segment.splitlines(keepends=True)
+    untouched, previous_end = set(), tree[0].lineno - 1
+    for statement, parsed in zip(body, tree[0].body):
+        if needs_no_rename("".join(lines[previous_end : parsed.end_lineno]), rename_map):
+            untouched.add(id(statement))
+        previous_end = parsed.end_lineno or previous_end
+    return frozenset(untouched)
 
 
 @lru_cache(maxsize=2048)

@@ -14,6 +14,7 @@ from libcst.helpers import get_full_name_for_node
 
 from scaffold.convert import docstrings
 from scaffold.convert import rename_transformers as rt
+from scaffold.convert.preformat import spaced_class_body
 from scaffold.convert.naming import common_suffix, default_camel, lowercase_name
 from scaffold.convert.rename import ComposedTransformer, RenameMap, RenamePolicy, Spellings
 from scaffold.convert.shapes import is_attr_or_name, is_name, only_small
@@ -211,7 +212,7 @@ def merge_class(
     merged = parent.with_changes(
         name=child.name,
         bases=_with_added_bases(_switched_bases(parent, extra), parent, child, extra),
-        body=cst.IndentedBlock(body=[_as_statement(s) for s in body]),
+        body=cst.IndentedBlock(body=spaced_class_body([_as_statement(s) for s in body])),
         decorators=merged_decorators(child.decorators, parent.decorators),
     )
     ancestors = frozenset(child_bases) | {get_full_name_for_node(b.value) or "" for b in [*parent.bases, *merged.bases]}

@@ -26,6 +26,7 @@ from scaffold.convert.flatten import merge_class, rename_parent_text
 from scaffold.convert.import_guards import GUARD_TEST_RECORDS, file_guards
 from scaffold.convert.imports import ImportRecord, render_imports
 from scaffold.convert.options import ConversionResult, ConvertOptions
+from scaffold.convert.preformat import all_statement, ends_with_import, spaced_module_body, split_long_imports
 from scaffold.convert.rename import rename_identifier
 from scaffold.convert.routing import kind_for_module, kind_for_name
 from scaffold.convert.shapes import string_nodes
@@ -370,7 +371,7 @@ def exports_by_kind(modular: ModularFile) -> dict[FileKind, list[str]]:
 
 
 def _all_statement(names: list[str]) -> cst.SimpleStatementLine:
-    return cst.parse_statement("__all__ = [" + ", ".join(f'"{n}"' for n in names) + "]")  # type: ignore[return-value]
+    return all_statement(names)
 
 
 def default_header(modular_path: str) -> str:
@@ -401,7 +402,8 @@ def render_file(
     imports = [r for r in imports if r.module != "." + draft.kind.filename(modular.snake)[:-3]]
     new_package = options.package or f"transformers.models.{modular.snake}"
     leading = cst.Module(body=render_imports(imports, options.import_style, new_package), header=modular.tree.header).code
-    code = leading + "".join(code_of(node) for node in body)
+    leading = split_long_imports(leading)  # black's layout (see preformat): one formatting pass instead of two
+    code = leading + "".join(code_of(node) for node in spaced_module_body(body, ends_with_import(leading)))
     header = options.header if options.header is not None else default_header(modular.path)
     return GeneratedFile(path=PurePosixPath(draft.kind.filename(modular.snake)), content=header + code, kind=draft.kind)
 

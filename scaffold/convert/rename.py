@@ -31,6 +31,7 @@ __all__ = [
     "Spellings",
     "rename_identifier",
     "rename_node",
+    "needs_no_rename",
     "rename_text",
 ]
 
@@ -47,12 +48,29 @@ REWRITES: tuple[type[cst.CSTTransformer], ...] = (
 )
 
 
-def rename_node(node: NodeT, rename_map: RenameMap) -> NodeT:
-    """``node`` with every old model name renamed per ``rename_map`` (the node itself when there is none)."""
-    if not rename_map.pairs:
+def rename_node(node: NodeT, rename_map: RenameMap, untouched: frozenset[int] = frozenset()) -> NodeT:
+    """``node`` with every old model name renamed per ``rename_map`` (the node itself when there is none).
+
+    ``untouched`` holds the ``id`` of subtrees known to contain nothing to rename (see ``needs_no_rename``):
+    they are kept as they are without being walked.
+    """
+    if not rename_map.pairs or id(node) in untouched:
         return node
     parts = [rewrite(rename_map) for rewrite in REWRITES]  # type: ignore[call-arg]
-    return node.visit(ComposedTransformer(parts))  # type: ignore[return-value]
+    return node.visit(ComposedTransformer(parts, untouched))  # type: ignore[return-value]
+
+
+def needs_no_rename(text: str, rename_map: RenameMap) -> bool:
+    """True when renaming cannot change source ``text``: no old spelling in any case, and no ``Copied from``.
+
+    Every rewrite changes only a name, string or comment where an old spelling matches (case-insensitively at
+    most), or drops a ``# Copied from`` comment; so text without either comes out of ``rename_node`` as it was.
+    """
+    folded = text.casefold()
+    if rename_map.policy.drop_copied_from and "copied from" in folded:
+        return False
+    spellings = {s.casefold() for old, _ in rename_map.pairs for s in (old.camel, old.snake, old.kebab, old.upper) if s}
+    return not any(spelling in folded for spelling in spellings)
 
 
 class ComposedTransformer(cst.CSTTransformer):
@@ -63,17 +81,22 @@ class ComposedTransformer(cst.CSTTransformer):
     attribute visitors (``visit_<Node>_<field>``), which holds for the rename transformers.
     """
 
-    def __init__(self, parts: Sequence[cst.CSTTransformer]) -> None:
+    def __init__(self, parts: Sequence[cst.CSTTransformer], untouched: frozenset[int] = frozenset()) -> None:
         super().__init__()
         self.visits = _handlers(parts, "visit_")
         self.leaves = _handlers(parts, "leave_")
+        self.untouched = untouched  # ids of subtrees no part would change: neither visited nor left
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.untouched:
+            return False
         wanted = [handler(node) for handler in self.visits.get(type(node).__name__, ())]
         return False not in wanted
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
         result: object = updated_node
+        if id(original_node) in self.untouched:
+            return result
         for handler in self.leaves.get(type(original_node).__name__, ()):
             result = handler(original_node, result)
             if not isinstance(result, cst.CSTNode):

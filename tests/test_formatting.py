@@ -1,0 +1,122 @@
+"""Formatting: black's output, whether it comes from black, the cache, or a forked child."""
+
+from pathlib import PurePosixPath
+
+import black
+import pytest
+
+from scaffold import formatting
+from scaffold.files import FileKind, GeneratedFile
+from scaffold.format_cache import FormatCache, cache_directory
+from scaffold.formatting import MODE_KEY, format_files, format_python, split_work
+
+UGLY = "def f( a,b ):\n  return {'x':a+b}\n"
+PRETTY = 'def f(a, b):\n    return {"x": a + b}\n'
+# Long enough that format_files takes the two-process path (PARALLEL_MIN_CHARS).
+BIG = "".join(f'def function_{i}( a,b ):\n  """{"text " * 24}"""\n  return a\n' for i in range(70))
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCAFFOLD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("SCAFFOLD_NO_CACHE", raising=False)
+    return tmp_path / "cache" / "black"
+
+
+def _black(text):
+    return black.format_str(text, mode=black.Mode(line_length=119, target_versions={black.TargetVersion.PY310}))
+
+
+def _py(name, text):
+    return GeneratedFile(PurePosixPath(name), text, FileKind.MODELING)
+
+
+def test_format_python_is_black_at_line_length_119():
+    long_call = "x = f(" + ", ".join(f"argument_{i}" for i in range(12)) + ")\n"
+    assert format_python(UGLY) == PRETTY
+    assert format_python(long_call) == _black(long_call)
+    assert "\n    argument_0,\n" in format_python(long_call)  # 12 arguments do not fit in 119 columns
+
+
+def test_second_run_is_served_from_the_cache_without_black(cache_dir, monkeypatch):
+    assert format_python(UGLY) == PRETTY
+    assert len(list(cache_dir.iterdir())) == 1
+
+    def no_black(source, path):
+        raise AssertionError("black should not run on a cached input")
+
+    monkeypatch.setattr(formatting, "_black", no_black)
+    assert format_python(UGLY) == PRETTY
+
+
+def test_cache_key_depends_on_input_and_mode(tmp_path):
+    one, other = FormatCache(tmp_path, MODE_KEY), FormatCache(tmp_path, "line_length=88")
+    assert one.key(UGLY) != one.key(UGLY + "\n")
+    assert one.key(UGLY) != other.key(UGLY)
+    one.put(UGLY, PRETTY)
+    assert one.get(UGLY) == PRETTY and other.get(UGLY) is None
+
+
+def test_unwritable_cache_is_a_no_op(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    cache = FormatCache(blocker / "sub", MODE_KEY)
+    cache.put(UGLY, PRETTY)  # no exception
+    assert cache.get(UGLY) is None
+    assert format_python(UGLY, cache=cache) == PRETTY
+
+
+def test_no_cache_setting_turns_it_off(monkeypatch, cache_dir):
+    monkeypatch.setenv("SCAFFOLD_NO_CACHE", "1")
+    assert cache_directory() is None
+    assert format_python(UGLY) == PRETTY
+    assert not cache_dir.exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_format_files_keeps_order_and_equals_black(jobs, cache_dir):
+    files = [
+        _py("a.py", UGLY),
+        GeneratedFile(PurePosixPath("README.md"), "# title  \n", FileKind.PROJECT),
+        _py("b.py", BIG),
+        _py("c.py", "x=1\n"),
+    ]
+    formatted = format_files(files, jobs=jobs)
+    assert [f.path for f in formatted] == [f.path for f in files]
+    assert formatted[0].content == PRETTY and formatted[2].content == _black(BIG) and formatted[3].content == "x = 1\n"
+    assert formatted[1] == files[1]  # not Python: untouched
+    assert len(list(cache_dir.iterdir())) == 3
+    assert format_files(files, jobs=jobs) == formatted  # served from the cache
+
+
+def test_format_files_reports_unparsable_code_from_the_child():
+    files = [_py("ok.py", BIG), _py("bad.py", "def (:\n" + "x = 1\n" * 2000)]
+    with pytest.raises(formatting.FormattingError, match="bad.py"):
+        format_files(files, jobs=2)
+
+
+def test_split_work_gives_the_child_the_largest_and_balances():
+    assert split_work([10, 500, 20, 30]) == [1]
+    assert split_work([100, 90, 60, 40]) == [0, 3]
+    assert split_work([5]) == [0]
+
+
+def _tree(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_new_model_output_is_the_same_with_forked_workers_serial_and_cached(tmp_path):
+    """The CLI with two worker processes (catalogue read and black run there), serially, and from a warm cache."""
+    import os
+    import subprocess
+    import sys
+
+    trees = []
+    for label, jobs, cache in (("forked", "2", "a"), ("serial", "1", "b"), ("cached", "2", "a")):
+        env = {**os.environ, "SCAFFOLD_FORMAT_JOBS": jobs, "SCAFFOLD_CACHE_DIR": str(tmp_path / cache)}
+        out = tmp_path / label
+        command = [sys.executable, "-m", "scaffold", "new-model", "--like", "llama", "--name", "my-x", "--out", str(out), "--no-tests"]
+        subprocess.run(command, check=True, env=env, capture_output=True)
+        trees.append(_tree(out))
+    assert len(trees[0]) == 8 and b"class MyXForCausalLM(" in trees[0]["my_x/modeling_my_x.py"]
+    assert trees[0] == trees[1] == trees[2]
