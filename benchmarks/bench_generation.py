@@ -1,6 +1,6 @@
 """Wall and CPU time of `scaffold new-model --like llama` (generation only, --no-tests), as a user runs it.
 
-    python benchmarks/bench_generation.py [--like llama] [--runs 5] [--jobs N]
+    python benchmarks/bench_generation.py [--like llama] [--runs 5]
 
 Prints each run, cold and warm: "cold" runs start with an empty format cache (the issue's figure: a user's
 first clone), "warm" runs repeat the same command with the cache filled (black is then neither imported nor
@@ -50,7 +50,7 @@ import black
 phase("import black")
 from scaffold.formatting import format_files
 format_files(files)
-phase("black (JOBS)")
+phase("black")
 """
 
 
@@ -91,16 +91,15 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--like", default="llama")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--jobs", default="", help="SCAFFOLD_FORMAT_JOBS for the runs (default: automatic)")
     args = parser.parse_args()
-    env = {**os.environ, "SCAFFOLD_FORMAT_JOBS": args.jobs} if args.jobs else dict(os.environ)
+    env = dict(os.environ)
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         cold = summary(f"cold new-model --like {args.like}", runs(args.like, args.runs, tmp, env, warm=False))
         summary(f"warm new-model --like {args.like}", runs(args.like, args.runs, tmp, env, warm=True))
         startup = statistics.median(timed([sys.executable, "-c", "pass"], env)[0] for _ in range(3))
         print(f"python start {startup:.2f} s; phases of one cold run in one process (empty cache):")
-        code = PHASES.replace("LIKE", repr(args.like)).replace("JOBS", f"jobs={args.jobs or 'auto'}")
+        code = PHASES.replace("LIKE", repr(args.like))
         subprocess.run([sys.executable, "-c", code], check=True, env={**env, "SCAFFOLD_CACHE_DIR": str(tmp / "phases")})
     print(f"vs transformers add-new-model-like ~{REFERENCE_SECONDS:.0f} s: {REFERENCE_SECONDS / cold:.1f}x faster (cold)")
     print(f"vs target {TARGET_SECONDS:.1f} s (cold): {'met' if cold < TARGET_SECONDS else 'NOT met'} ({cold / TARGET_SECONDS:.2f}x)")

@@ -7,8 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import MappingProxyType
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -52,58 +51,17 @@ def new_model(
     no_tests: Annotated[bool, typer.Option("--no-tests", help="Do not run the generated tests.")] = False,
 ) -> None:
     """Clone a transformers model into a standalone, registered package, then run its tests."""
-    from scaffold.formatting import start_formatters, stop_formatters
-
-    started = time.perf_counter()
-    _pickle_mapping_proxies()
-    pool = start_formatters()  # two forked processes load black (and one reads transformers) while this one
-    try:  # imports libcst and converts; they format the files at the end
-        catalogue = pool.apply_async(_load_catalogue) if pool is not None else None
-        from scaffold.project import NewModelRequest, plan_new_model
-
-        request = NewModelRequest(like=like, name=name, out=out, class_prefix=class_prefix)
-        plan = plan_new_model(request, _received(catalogue))
-    finally:
-        stop_formatters()
+    from scaffold.project import NewModelRequest, plan_new_model
     from scaffold.writer import write_new_tree
 
+    started = time.perf_counter()
+    plan = plan_new_model(NewModelRequest(like=like, name=name, out=out, class_prefix=class_prefix))
     report = write_new_tree(plan, force=force, dry_run=dry_run)
     _print_report(report, dry_run=dry_run)
     typer.echo(f"{'planned' if dry_run else 'generated'} {len(plan.files)} files in {time.perf_counter() - started:.2f}s")
     if dry_run or no_tests:
         return
     _run_tests(plan.root)
-
-
-def _load_catalogue() -> object:
-    """In a worker: the catalogue, then black loads in the background (for the formatting at the end)."""
-    from scaffold.discovery import Catalogue
-    from scaffold.formatting import warm_up
-
-    catalogue = Catalogue.load()
-    warm_up(in_background=True)
-    return catalogue
-
-
-def _received(pending: Any) -> Any:
-    """The worker's result, or None (load it here) when it could not be sent back (a type pickle refuses)."""
-    from multiprocessing.pool import MaybeEncodingError
-
-    try:
-        return pending.get() if pending is not None else None
-    except MaybeEncodingError:
-        return None
-
-
-def _pickle_mapping_proxies() -> None:
-    """Let a Catalogue (its tables are read-only ``MappingProxyType``s) travel back from a worker process."""
-    from multiprocessing.reduction import ForkingPickler
-
-    ForkingPickler.register(MappingProxyType, lambda proxy: (_mapping_proxy, (dict(proxy),)))
-
-
-def _mapping_proxy(items: dict[str, object]) -> MappingProxyType[str, object]:
-    return MappingProxyType(items)
 
 
 @app.command("list")
