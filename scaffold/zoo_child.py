@@ -275,19 +275,55 @@ def _working_inputs(model, config) -> dict:
     import torch
 
     main = _main_input(model)
-    builder = INPUT_BUILDERS.get(main) or (_hidden_builder(main) if _is_hidden_name(main) else None)
+    builder = INPUT_BUILDERS.get(main) or _named_builder(main)
     if builder is None:
         raise NotImplementedError(f"no input builder for main_input_name={main!r}")
     first_error = None
     for candidate in _with_companions(model, main, builder(model, config), config):
-        inputs = _with_required(model, config, candidate)
-        try:
-            with torch.no_grad():
-                model(**inputs)
-            return inputs
-        except Exception as exc:  # noqa: BLE001 - try the next layout
-            first_error = first_error or exc
+        queue = _required_variants(model, config, candidate)
+        for inputs in queue:  # grows by the refits of a refused width, up to REFITS more tries
+            try:
+                with torch.no_grad():
+                    model(**inputs)
+                return inputs
+            except Exception as exc:  # noqa: BLE001 - try the next layout
+                first_error = first_error or exc
+                queue.extend(_refit_width(inputs, exc)[: REFITS + 1 - len(queue)])
     raise first_error
+
+
+REFITS = 4  # inputs re-made at the width a linear layer asked for, at most this many per candidate
+
+
+def _required_variants(model, config, candidate: dict) -> list[dict]:
+    """The candidate completed with what forward requires (the first layout of each), then with each other
+    layout of a required input that has a builder (pe_audio's input_values as (batch, 1, samples))."""
+    base = _with_required(model, config, candidate)
+    variants = [base]
+    for name in _required(model):
+        if name not in candidate and name in INPUT_BUILDERS:
+            variants.extend({**base, **option} for option in INPUT_BUILDERS[name](model, config)[1:])
+    return variants
+
+
+MATMUL_MISMATCH = re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)")
+
+
+def _refit_width(inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs with one float tensor of the width a linear layer refused re-made at the width it takes,
+    read from the error, one variant per such tensor (muse_glimmer's context_hidden_states are hidden_size *
+    len(target_layer_ids) wide, its noise_embeds hidden_size); none when the error is another one."""
+    import torch
+
+    found = MATMUL_MISMATCH.search(str(exc)) if isinstance(exc, RuntimeError) else None
+    if found is None or found.group(2) == found.group(3):
+        return []
+    given, wanted = int(found.group(2)), int(found.group(3))
+    return [
+        {**inputs, k: torch.randn(*v.shape[:-1], wanted, generator=torch.Generator().manual_seed(2))}
+        for k, v in inputs.items()
+        if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2 and v.shape[-1] == given
+    ]
 
 
 def _main_input(model) -> str:
@@ -305,7 +341,7 @@ def _main_input(model) -> str:
         for name in names:
             if name in SESSION_INPUTS:
                 raise NeedsSession(f"forward requires {name!r}, a processor-built session object")
-            if name in INPUT_BUILDERS or _is_hidden_name(name):
+            if name in INPUT_BUILDERS or _named_builder(name) is not None:
                 return name
     return required[0] if required else main
 
@@ -366,6 +402,8 @@ def _with_required(model, config, inputs: dict) -> dict:
             inputs[name] = torch.ones_like(inputs["past_values"])
         elif name.endswith("_mask"):
             inputs[name] = _mask_for(name, inputs)
+        elif name.endswith("_idx"):
+            inputs[name] = _indices_into(inputs)
         else:
             raise NotImplementedError(f"no input builder for required argument {name!r}")
     return inputs
@@ -432,12 +470,12 @@ def _grid_patches(model, config, key: str) -> list[dict]:
     import torch
 
     vision = getattr(config, "vision_config", None) or config
-    merge = _first_int(vision, ("spatial_merge_size",), 2)
+    merge = _first_int(vision, ("spatial_merge_size", "merge_size"), 2)
     side = 2 * merge
     patch = _first_int(vision, ("patch_size",), 8)
     channels = _first_int(vision, ("in_channels", "num_channels"), 3)
     candidates = []
-    for temporal in dict.fromkeys((_first_int(vision, ("temporal_patch_size",), 1), 1)):
+    for temporal in dict.fromkeys((_first_int(vision, ("temporal_patch_size", "patch_temporal"), 1), 1)):
         patches = torch.randn(
             BATCH * side * side, channels * temporal * patch**2, generator=torch.Generator().manual_seed(0)
         )
@@ -483,10 +521,32 @@ def _pixel_inputs(model, config) -> list[dict]:
     ):
         return _patchified_pixels(model, config, vision)
     if isinstance(getattr(vision, "image_size", None), (int, list, tuple)):
-        return [{"pixel_values": random_pixels(vision, BATCH)}]
+        return _with_pairs([{"pixel_values": random_pixels(vision, BATCH)}])
     channels = getattr(vision, "num_channels", 3)  # no size in the config: small first, then larger images
     sized = [type("Sized", (), {"image_size": side, "num_channels": channels})() for side in UNSIZED_IMAGE_SIDES]
-    return [{"pixel_values": random_pixels(v, BATCH)} for v in sized]
+    return _with_pairs([{"pixel_values": random_pixels(v, BATCH)} for v in sized]) + _patch_cubes(vision)
+
+
+def _patch_cubes(vision) -> list[dict]:
+    """One patch per row, channels last: (patches, temporal_patch_size, patch, patch, channels), for a
+    vision config with a temporal patch size and no image size (inkling's vision encoder)."""
+    import torch
+
+    temporal = _first_int(vision, ("temporal_patch_size",), 0)
+    if not temporal:
+        return []
+    patch, channels = _first_int(vision, ("patch_size",), 8), _first_int(vision, ("num_channels",), 3)
+    shape = (BATCH * 4, temporal, patch, patch, channels)
+    return [{"pixel_values": torch.randn(*shape, generator=torch.Generator().manual_seed(0))}]
+
+
+def _with_pairs(candidates: list[dict]) -> list[dict]:
+    """The image candidates, then the same images as pairs, (batch, 2, channels, height, width), for
+    keypoint matchers (lightglue, superglue-like models)."""
+    import torch
+
+    pairs = [{"pixel_values": torch.stack([c["pixel_values"], c["pixel_values"].flip(-1)], 1)} for c in candidates]
+    return candidates + pairs
 
 
 def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
@@ -552,6 +612,15 @@ WIDTH_FIELDS = (
 HIDDEN_LENGTHS = (LENGTH, 32)  # 32: audio encoders subsample their frames by 4 or more
 
 
+def _named_builder(name: str):
+    """A builder chosen by the parameter's name: float states, or ids per codebook; None when unknown."""
+    if _is_hidden_name(name):
+        return _hidden_builder(name)
+    if name.endswith("_input_ids"):
+        return _codebook_inputs(name)
+    return None
+
+
 def _is_hidden_name(name: str) -> bool:
     return name.endswith(HIDDEN_NAME_SUFFIXES) or name in HIDDEN_NAMES
 
@@ -574,11 +643,12 @@ def _hidden_builder(key: str):
         import torch
 
         generator = torch.Generator().manual_seed(2)
-        return [
+        sequences = [
             {key: torch.randn(BATCH, length, width, generator=generator)}
             for width in _widths(config)
             for length in HIDDEN_LENGTHS
-        ]
+        ]  # then feature maps, (batch, width, height, width): unlimited_ocr's patch_embeds
+        return sequences + [{key: torch.randn(BATCH, width, 4, 4, generator=generator)} for width in _widths(config)]
 
     return build
 
@@ -593,6 +663,33 @@ def _mask_for(name: str, inputs: dict):
     if "attention" in name:
         return torch.ones(batch, length, dtype=torch.long)
     return torch.zeros(batch, length, dtype=torch.bool)
+
+
+def _indices_into(inputs: dict):
+    """Row indices into the flattened (batch * length) rows of the first float input built so far, four per
+    output token (molmo2's adapter pools pooled_patches_idx rows of image features)."""
+    import torch
+
+    shaped = [v for v in inputs.values() if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2]
+    rows = int(shaped[0].shape[0] * shaped[0].shape[1]) if shaped else BATCH * LENGTH
+    return torch.randint(0, rows, (LENGTH, 4), generator=torch.Generator().manual_seed(5))
+
+
+def _codebook_inputs(key: str):
+    """A builder of ``*_input_ids`` (inkling's audio_input_ids): one id per codebook, (batch, length,
+    num_codebooks) in [0, codebook_size), when the config has codebooks; else token ids."""
+
+    def build(model, config) -> list[dict]:
+        import torch
+        from scaffold.testing.families import random_ids
+
+        books, size = getattr(config, "num_codebooks", None), getattr(config, "codebook_size", None)
+        if isinstance(books, int) and isinstance(size, int):
+            generator = torch.Generator().manual_seed(0)
+            return [{key: torch.randint(0, size, (BATCH, LENGTH, books), generator=generator)}]
+        return [{key: random_ids(config, BATCH, LENGTH)}]
+
+    return build
 
 
 def _image_side(config, default: int = 32) -> tuple[int, int]:
@@ -666,9 +763,9 @@ def _first_int(config, names: tuple[str, ...], default: int) -> int:
     return default
 
 
-# Inputs tried alongside the main one when forward takes them (why: multimodal models need both; layout
-# models need word boxes next to their ids).
-COMPANION_INPUTS = ("pixel_values", "input_ids", "bbox")
+# Inputs tried alongside the main one when forward takes them (why: multimodal models need both, such as
+# voxtral_realtime's text and audio features; layout models need word boxes next to their ids).
+COMPANION_INPUTS = ("pixel_values", "input_ids", "bbox", "input_features")
 # main_input_name -> candidate input builders (why: one builder per kind of input, shared by every model).
 INPUT_BUILDERS = {
     "input_ids": _text_inputs,
