@@ -692,6 +692,19 @@ def _codebook_inputs(key: str):
     return build
 
 
+def _retrieved_inputs(model, config) -> list[dict]:
+    """What a retriever would hand rag's forward: n_docs passages per question in the generator's vocabulary,
+    their mask and their scores."""
+    import torch
+    from scaffold.testing.families import random_ids
+
+    docs = _first_int(config, ("n_docs",), 2)
+    generator = getattr(config, "generator", None) or config
+    ids = random_ids(generator, BATCH * docs, LENGTH, seed=6)
+    scores = torch.randn(BATCH, docs, generator=torch.Generator().manual_seed(6))
+    return [{"context_input_ids": ids, "context_attention_mask": torch.ones_like(ids), "doc_scores": scores}]
+
+
 def _image_side(config, default: int = 32) -> tuple[int, int]:
     """(height, width) from the config's image_size or crop_size (an int or a pair)."""
     for field in ("image_size", "crop_size"):
@@ -764,8 +777,9 @@ def _first_int(config, names: tuple[str, ...], default: int) -> int:
 
 
 # Inputs tried alongside the main one when forward takes them (why: multimodal models need both, such as
-# voxtral_realtime's text and audio features; layout models need word boxes next to their ids).
-COMPANION_INPUTS = ("pixel_values", "input_ids", "bbox", "input_features")
+# voxtral_realtime's text and audio features; layout models need word boxes next to their ids; rag without a
+# retriever needs the passages).
+COMPANION_INPUTS = ("pixel_values", "input_ids", "bbox", "input_features", "context_input_ids")
 # main_input_name -> candidate input builders (why: one builder per kind of input, shared by every model).
 INPUT_BUILDERS = {
     "input_ids": _text_inputs,
@@ -779,8 +793,10 @@ INPUT_BUILDERS = {
     "hidden_states": _patch_inputs,
     "pixel_values_videos": _video_inputs,
     "flattened_patches": _flattened_patch_inputs,
-    # A per-model input (why: the decision transformer's trajectory fields exist nowhere else).
+    # Per-model inputs (why: the decision transformer's trajectory fields and rag's retrieved passages exist
+    # nowhere else).
     "states": _trajectory_inputs,
+    "context_input_ids": _retrieved_inputs,
 }
 # Inputs only a processor builds, holding state across calls (why: the video trackers' inference_session).
 SESSION_INPUTS = ("inference_session",)

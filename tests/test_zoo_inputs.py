@@ -190,3 +190,19 @@ def test_random_pixels_honour_a_height_width_pair():
 
     assert random_pixels(VitPoseBackboneConfig(image_size=[24, 16]), 2).shape == (2, 3, 24, 16)
     assert random_pixels(PretrainedConfig(image_size=8, num_channels=1), 2).shape == (2, 1, 8, 8)
+
+
+def test_passages_are_given_when_forward_takes_them_without_a_retriever():
+    """rag without a retriever asserts context_input_ids, context_attention_mask and doc_scores are passed."""
+
+    class Rag(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids=None, context_input_ids=None, context_attention_mask=None, doc_scores=None):
+            assert context_input_ids is not None, "Make sure that `context_input_ids` are passed"
+            assert context_input_ids.shape[0] == doc_scores.numel() == context_attention_mask.shape[0]
+            return (doc_scores,)
+
+    config = PretrainedConfig(n_docs=3, generator=PretrainedConfig(vocab_size=11))
+    inputs = _working_inputs(Rag(), config)
+    assert inputs["context_input_ids"].shape == (2 * 3, 7) and int(inputs["context_input_ids"].max()) < 11
