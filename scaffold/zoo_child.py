@@ -705,6 +705,16 @@ def _retrieved_inputs(model, config) -> list[dict]:
     return [{"context_input_ids": ids, "context_attention_mask": torch.ones_like(ids), "doc_scores": scores}]
 
 
+def _patch_id_inputs(model, config) -> list[dict]:
+    """blt's local encoder pools bytes into patches: each position's patch index, non-decreasing, in
+    [0, num_patches), with num_patches."""
+    import torch
+
+    patches = 3
+    ids = (torch.arange(LENGTH) * patches // LENGTH).expand(BATCH, -1).contiguous()
+    return [{"patch_ids": ids, "num_patches": patches}]
+
+
 def _image_side(config, default: int = 32) -> tuple[int, int]:
     """(height, width) from the config's image_size or crop_size (an int or a pair)."""
     for field in ("image_size", "crop_size"):
@@ -778,8 +788,8 @@ def _first_int(config, names: tuple[str, ...], default: int) -> int:
 
 # Inputs tried alongside the main one when forward takes them (why: multimodal models need both, such as
 # voxtral_realtime's text and audio features; layout models need word boxes next to their ids; rag without a
-# retriever needs the passages).
-COMPANION_INPUTS = ("pixel_values", "input_ids", "bbox", "input_features", "context_input_ids")
+# retriever needs the passages; blt's local encoder its patch indices).
+COMPANION_INPUTS = ("pixel_values", "input_ids", "bbox", "input_features", "context_input_ids", "patch_ids")
 # main_input_name -> candidate input builders (why: one builder per kind of input, shared by every model).
 INPUT_BUILDERS = {
     "input_ids": _text_inputs,
@@ -793,10 +803,11 @@ INPUT_BUILDERS = {
     "hidden_states": _patch_inputs,
     "pixel_values_videos": _video_inputs,
     "flattened_patches": _flattened_patch_inputs,
-    # Per-model inputs (why: the decision transformer's trajectory fields and rag's retrieved passages exist
-    # nowhere else).
+    # Per-model inputs (why: the decision transformer's trajectory fields, rag's retrieved passages and blt's
+    # byte-to-patch indices exist nowhere else).
     "states": _trajectory_inputs,
     "context_input_ids": _retrieved_inputs,
+    "patch_ids": _patch_id_inputs,
 }
 # Inputs only a processor builds, holding state across calls (why: the video trackers' inference_session).
 SESSION_INPUTS = ("inference_session",)

@@ -206,3 +206,19 @@ def test_passages_are_given_when_forward_takes_them_without_a_retriever():
     config = PretrainedConfig(n_docs=3, generator=PretrainedConfig(vocab_size=11))
     inputs = _working_inputs(Rag(), config)
     assert inputs["context_input_ids"].shape == (2 * 3, 7) and int(inputs["context_input_ids"].max()) < 11
+
+
+def test_byte_models_get_patch_indices_when_forward_takes_them():
+    """blt's local encoder pools byte states into patches and fails on patch_ids=None."""
+
+    class LocalEncoder(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids=None, num_patches=None, patch_ids=None):
+            assert patch_ids is not None, "'NoneType' object has no attribute 'unsqueeze'"
+            assert patch_ids.shape == input_ids.shape and int(patch_ids.max()) < num_patches
+            assert bool((patch_ids.diff(dim=1) >= 0).all())
+            return (input_ids,)
+
+    inputs = _working_inputs(LocalEncoder(), PretrainedConfig(vocab_size=20))
+    assert inputs["num_patches"] == 3
