@@ -26,6 +26,11 @@ class NoTinySetup(RuntimeError):
     """No tiny config and input set runs the *source* model: a gap of scaffold.testing, not of the clone."""
 
 
+class NeedsSession(NotImplementedError):
+    """The source's forward takes a stateful object its processor builds (sam2_video's inference_session),
+    not tensors: no tiny input can be made from the config alone."""
+
+
 # Parameter budget of the less-shrunk fallback configs (why: a default config may hold billions).
 PARAMETER_BUDGET = 40_000_000
 
@@ -261,32 +266,84 @@ AUDIO_SAMPLES = 3200  # ten frames after wav2vec2-style conv stacks (stride prod
 
 
 def _working_inputs(model, config) -> dict:
-    """The first candidate input set of the model's main input that the clone accepts.
+    """The first candidate input set of the model's main input that the source model runs on.
 
     Layouts differ between models with the same main input (input_features is (batch, mels, frames) for
     whisper, (batch, frames, features) for speech_to_text); parity only needs one the model runs on. When none
     runs, the error of the first (the most common layout) is the verdict.
     """
-    import inspect
-
     import torch
 
-    main = getattr(model, "main_input_name", "input_ids")
-    if main not in inspect.signature(model.forward).parameters:  # the inherited default, not this model's input
-        main = next((name for name in _required(model) if name in INPUT_BUILDERS), main)
-    builder = INPUT_BUILDERS.get(main)
+    main = _main_input(model)
+    builder = INPUT_BUILDERS.get(main) or _named_builder(main)
     if builder is None:
         raise NotImplementedError(f"no input builder for main_input_name={main!r}")
     first_error = None
     for candidate in _with_companions(model, main, builder(model, config), config):
-        inputs = _with_required(model, config, candidate)
-        try:
-            with torch.no_grad():
-                model(**inputs)
-            return inputs
-        except Exception as exc:  # noqa: BLE001 - try the next layout
-            first_error = first_error or exc
+        queue = _required_variants(model, config, candidate)
+        for inputs in queue:  # grows by the refits of a refused width, up to REFITS more tries
+            try:
+                with torch.no_grad():
+                    model(**inputs)
+                return inputs
+            except Exception as exc:  # noqa: BLE001 - try the next layout
+                first_error = first_error or exc
+                queue.extend(_refit_width(inputs, exc)[: REFITS + 1 - len(queue)])
     raise first_error
+
+
+REFITS = 4  # inputs re-made at the width a linear layer asked for, at most this many per candidate
+
+
+def _required_variants(model, config, candidate: dict) -> list[dict]:
+    """The candidate completed with what forward requires (the first layout of each), then with each other
+    layout of a required input that has a builder (pe_audio's input_values as (batch, 1, samples))."""
+    base = _with_required(model, config, candidate)
+    variants = [base]
+    for name in _required(model):
+        if name not in candidate and name in INPUT_BUILDERS:
+            variants.extend({**base, **option} for option in INPUT_BUILDERS[name](model, config)[1:])
+    return variants
+
+
+MATMUL_MISMATCH = re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)")
+
+
+def _refit_width(inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs with one float tensor of the width a linear layer refused re-made at the width it takes,
+    read from the error, one variant per such tensor (muse_glimmer's context_hidden_states are hidden_size *
+    len(target_layer_ids) wide, its noise_embeds hidden_size); none when the error is another one."""
+    import torch
+
+    found = MATMUL_MISMATCH.search(str(exc)) if isinstance(exc, RuntimeError) else None
+    if found is None or found.group(2) == found.group(3):
+        return []
+    given, wanted = int(found.group(2)), int(found.group(3))
+    return [
+        {**inputs, k: torch.randn(*v.shape[:-1], wanted, generator=torch.Generator().manual_seed(2))}
+        for k, v in inputs.items()
+        if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2 and v.shape[-1] == given
+    ]
+
+
+def _main_input(model) -> str:
+    """The input to build first: ``main_input_name`` when forward takes it; else (the inherited default,
+    "input_ids" on got_ocr2's vision encoder or idefics2's perceiver) the first required parameter with a
+    builder, then the first optional one."""
+    import inspect
+
+    main = getattr(model, "main_input_name", "input_ids")
+    parameters = list(inspect.signature(model.forward).parameters)
+    if main in parameters:
+        return main
+    required = _required(model)
+    for names in (required, parameters):
+        for name in names:
+            if name in SESSION_INPUTS:
+                raise NeedsSession(f"forward requires {name!r}, a processor-built session object")
+            if name in INPUT_BUILDERS or _named_builder(name) is not None:
+                return name
+    return required[0] if required else main
 
 
 def _with_companions(model, main: str, candidates: list[dict], config) -> list[dict]:
@@ -337,11 +394,16 @@ def _with_required(model, config, inputs: dict) -> dict:
             continue
         if name in INPUT_BUILDERS:
             inputs.update(INPUT_BUILDERS[name](model, config)[0])
-        elif name.endswith("_embeds"):
-            hidden = _first_int(config, ("hidden_size", "d_model"), 32)
-            inputs[name] = torch.randn(BATCH, 4, hidden, generator=torch.Generator().manual_seed(2))
+        elif name in SESSION_INPUTS:
+            raise NeedsSession(f"forward requires {name!r}, a processor-built session object")
+        elif _is_hidden_name(name):
+            inputs[name] = _hidden_builder(name)(model, config)[0][name]
         elif name == "past_observed_mask" and "past_values" in inputs:
             inputs[name] = torch.ones_like(inputs["past_values"])
+        elif name.endswith("_mask"):
+            inputs[name] = _mask_for(name, inputs)
+        elif name.endswith("_idx"):
+            inputs[name] = _indices_into(inputs)
         else:
             raise NotImplementedError(f"no input builder for required argument {name!r}")
     return inputs
@@ -388,45 +450,103 @@ def _bbox_inputs(model, config) -> list[dict]:
 
 
 def _patch_inputs(model, config) -> list[dict]:
-    """Vision towers fed patches (qwen2_5_vl, qwen3_vl): flattened patches and grid_thw; or images under
-    the name hidden_states (florence2's vision backbone)."""
+    """``hidden_states`` as the main input: patches and grid_thw for vision towers fed patches (qwen2_5_vl,
+    qwen3_vl); else images under that name (florence2's vision backbone), then float states of the model's
+    width (flava's multimodal encoder)."""
+    import inspect
+
+    if "grid_thw" in inspect.signature(model.forward).parameters:
+        return _grid_patches(model, config, "hidden_states")
+    images = [{"hidden_states": c["pixel_values"]} for c in _pixel_inputs(model, config)]
+    return images + _hidden_builder("hidden_states")(model, config)
+
+
+def _grid_patches(model, config, key: str) -> list[dict]:
+    """Flattened patches, (images * t * h * w, channels * temporal_patch * patch^2), with grid_thw (one
+    (1, h, w) row per image, h and w a multiple of spatial_merge_size), and merge_sizes when forward takes
+    them (video_llama_3)."""
     import inspect
 
     import torch
 
-    if "grid_thw" not in inspect.signature(model.forward).parameters:
-        return [{"hidden_states": c["pixel_values"]} for c in _pixel_inputs(model, config)]
-    merge = _first_int(config, ("spatial_merge_size",), 2)
+    vision = getattr(config, "vision_config", None) or config
+    merge = _first_int(vision, ("spatial_merge_size", "merge_size"), 2)
     side = 2 * merge
-    width = (
-        _first_int(config, ("in_channels", "num_channels"), 3)
-        * _first_int(config, ("temporal_patch_size",), 1)
-        * _first_int(config, ("patch_size",), 8) ** 2
-    )
-    patches = torch.randn(BATCH * side * side, width, generator=torch.Generator().manual_seed(0))
-    return [{"hidden_states": patches, "grid_thw": torch.tensor([[1, side, side]] * BATCH)}]
+    patch = _first_int(vision, ("patch_size",), 8)
+    channels = _first_int(vision, ("in_channels", "num_channels"), 3)
+    candidates = []
+    for temporal in dict.fromkeys((_first_int(vision, ("temporal_patch_size", "patch_temporal"), 1), 1)):
+        patches = torch.randn(
+            BATCH * side * side, channels * temporal * patch**2, generator=torch.Generator().manual_seed(0)
+        )
+        candidates.append({key: patches, "grid_thw": torch.tensor([[1, side, side]] * BATCH)})
+    if "merge_sizes" in inspect.signature(model.forward).parameters:
+        candidates = [{**c, "merge_sizes": torch.tensor([merge] * BATCH)} for c in candidates]
+    return candidates
+
+
+def _patchified_pixels(model, config, vision) -> list[dict]:
+    """Images cut into patches, (batch, patches, channels * patch^2), with their spatial_shapes and mask
+    (siglip2) or their (x, y) pixel_position_ids (gemma4's vision tower)."""
+    import torch
+
+    side = int(_first_int(vision, ("num_patches",), 16) ** 0.5)
+    width = _first_int(vision, ("num_channels",), 3) * _first_int(vision, ("patch_size",), 8) ** 2
+    pixels = torch.randn(BATCH, side * side, width, generator=torch.Generator().manual_seed(0))
+    required = _required(model)
+    if "pixel_position_ids" in required:
+        grid = torch.stack(torch.meshgrid(torch.arange(side), torch.arange(side), indexing="xy"), -1)
+        return [{"pixel_values": pixels, "pixel_position_ids": grid.reshape(1, -1, 2).expand(BATCH, -1, -1)}]
+    return [
+        {
+            "pixel_values": pixels,
+            "pixel_attention_mask": torch.ones(BATCH, side * side, dtype=torch.long),
+            "spatial_shapes": torch.tensor([[side, side]] * BATCH),
+        }
+    ]
 
 
 def _pixel_inputs(model, config) -> list[dict]:
+    import inspect
+
     import torch
     from scaffold.testing.families import random_pixels
 
     vision = getattr(config, "vision_config", None) or getattr(config, "encoder", None) or config
-    if "spatial_shapes" in _required(model):  # patchified input (siglip2): (batch, patches, channels*patch^2)
-        side = int(_first_int(vision, ("num_patches",), 16) ** 0.5)
-        width = _first_int(vision, ("num_channels",), 3) * _first_int(vision, ("patch_size",), 8) ** 2
-        return [
-            {
-                "pixel_values": torch.randn(BATCH, side * side, width, generator=torch.Generator().manual_seed(0)),
-                "pixel_attention_mask": torch.ones(BATCH, side * side, dtype=torch.long),
-                "spatial_shapes": torch.tensor([[side, side]] * BATCH),
-            }
-        ]
+    parameters = inspect.signature(model.forward).parameters
+    if "grid_thw" in parameters:  # patches with their grid (dots3_note, minimax_m3_vl, muse_spark vision towers)
+        return _grid_patches(model, config, "pixel_values")
+    if {"spatial_shapes", "pixel_position_ids"} & set(_required(model)) or (
+        "spatial_shapes" in parameters and "pixel_attention_mask" in parameters  # siglip2's dual encoder
+    ):
+        return _patchified_pixels(model, config, vision)
     if isinstance(getattr(vision, "image_size", None), (int, list, tuple)):
-        return [{"pixel_values": random_pixels(vision, BATCH)}]
+        return _with_pairs([{"pixel_values": random_pixels(vision, BATCH)}])
     channels = getattr(vision, "num_channels", 3)  # no size in the config: small first, then larger images
     sized = [type("Sized", (), {"image_size": side, "num_channels": channels})() for side in UNSIZED_IMAGE_SIDES]
-    return [{"pixel_values": random_pixels(v, BATCH)} for v in sized]
+    return _with_pairs([{"pixel_values": random_pixels(v, BATCH)} for v in sized]) + _patch_cubes(vision)
+
+
+def _patch_cubes(vision) -> list[dict]:
+    """One patch per row, channels last: (patches, temporal_patch_size, patch, patch, channels), for a
+    vision config with a temporal patch size and no image size (inkling's vision encoder)."""
+    import torch
+
+    temporal = _first_int(vision, ("temporal_patch_size",), 0)
+    if not temporal:
+        return []
+    patch, channels = _first_int(vision, ("patch_size",), 8), _first_int(vision, ("num_channels",), 3)
+    shape = (BATCH * 4, temporal, patch, patch, channels)
+    return [{"pixel_values": torch.randn(*shape, generator=torch.Generator().manual_seed(0))}]
+
+
+def _with_pairs(candidates: list[dict]) -> list[dict]:
+    """The image candidates, then the same images as pairs, (batch, 2, channels, height, width), for
+    keypoint matchers (lightglue, superglue-like models)."""
+    import torch
+
+    pairs = [{"pixel_values": torch.stack([c["pixel_values"], c["pixel_values"].flip(-1)], 1)} for c in candidates]
+    return candidates + pairs
 
 
 def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
@@ -470,6 +590,194 @@ def _series_inputs(model, config) -> list[dict]:
     return [{"past_values": values[..., 0].contiguous()}, {"past_values": values}]
 
 
+# Parameters holding float hidden states of the model's width, (batch, length, width), by name (why: modules
+# built for a parent's internals take such tensors: flava's multimodal encoder, idefics2's perceiver context,
+# muse_glimmer's noise_embeds, gemma3n's audio_mel).
+HIDDEN_NAME_SUFFIXES = ("_embeds", "_features", "hidden_states", "_queries", "_encodings", "_mel")
+HIDDEN_NAMES = ("context",)
+# Config fields giving that width, most common first (why: one model reads hidden_size, an audio encoder its
+# mel bins, a projector the vision width).
+WIDTH_FIELDS = (
+    "hidden_size",
+    "d_model",
+    "embed_dim",
+    "input_feat_size",
+    "num_mel_bins",
+    "feature_size",
+    "vision_hidden_size",
+    "text_hidden_size",
+    "encoder_hidden_size",
+    "projection_dim",
+)
+HIDDEN_LENGTHS = (LENGTH, 32)  # 32: audio encoders subsample their frames by 4 or more
+
+
+def _named_builder(name: str):
+    """A builder chosen by the parameter's name: float states, or ids per codebook; None when unknown."""
+    if _is_hidden_name(name):
+        return _hidden_builder(name)
+    if name.endswith("_input_ids"):
+        return _codebook_inputs(name)
+    return None
+
+
+def _is_hidden_name(name: str) -> bool:
+    return name.endswith(HIDDEN_NAME_SUFFIXES) or name in HIDDEN_NAMES
+
+
+def _widths(config) -> list[int]:
+    """Candidate hidden widths: WIDTH_FIELDS of the config, then of its text and vision sub-configs."""
+    found: list[int] = []
+    for source in (config, getattr(config, "text_config", None), getattr(config, "vision_config", None)):
+        for field in WIDTH_FIELDS:
+            value = getattr(source, field, None) if source is not None else None
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0 and value not in found:
+                found.append(value)
+    return found or [32]
+
+
+def _hidden_builder(key: str):
+    """A builder of float states ``key`` of shape (batch, length, width), one candidate per width and length."""
+
+    def build(model, config) -> list[dict]:
+        import torch
+
+        generator = torch.Generator().manual_seed(2)
+        sequences = [
+            {key: torch.randn(BATCH, length, width, generator=generator)}
+            for width in _widths(config)
+            for length in HIDDEN_LENGTHS
+        ]  # then feature maps, (batch, width, height, width): unlimited_ocr's patch_embeds
+        return sequences + [{key: torch.randn(BATCH, width, 4, 4, generator=generator)} for width in _widths(config)]
+
+    return build
+
+
+def _mask_for(name: str, inputs: dict):
+    """A mask over the (batch, length) of the inputs built so far: an attention mask is ones (attend); any
+    other ``*_mask`` is a padding mask, all False (gemma3n's audio_mel_mask marks padding with True)."""
+    import torch
+
+    shaped = [v for v in inputs.values() if isinstance(v, torch.Tensor) and v.dim() >= 2]
+    batch, length = tuple(shaped[0].shape[:2]) if shaped else (BATCH, LENGTH)
+    if "attention" in name:
+        return torch.ones(batch, length, dtype=torch.long)
+    return torch.zeros(batch, length, dtype=torch.bool)
+
+
+def _indices_into(inputs: dict):
+    """Row indices into the flattened (batch * length) rows of the first float input built so far, four per
+    output token (molmo2's adapter pools pooled_patches_idx rows of image features)."""
+    import torch
+
+    shaped = [v for v in inputs.values() if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2]
+    rows = int(shaped[0].shape[0] * shaped[0].shape[1]) if shaped else BATCH * LENGTH
+    return torch.randint(0, rows, (LENGTH, 4), generator=torch.Generator().manual_seed(5))
+
+
+def _codebook_inputs(key: str):
+    """A builder of ``*_input_ids`` (inkling's audio_input_ids): one id per codebook, (batch, length,
+    num_codebooks) in [0, codebook_size), when the config has codebooks; else token ids."""
+
+    def build(model, config) -> list[dict]:
+        import torch
+        from scaffold.testing.families import random_ids
+
+        books, size = getattr(config, "num_codebooks", None), getattr(config, "codebook_size", None)
+        if isinstance(books, int) and isinstance(size, int):
+            generator = torch.Generator().manual_seed(0)
+            return [{key: torch.randint(0, size, (BATCH, LENGTH, books), generator=generator)}]
+        return [{key: random_ids(config, BATCH, LENGTH)}]
+
+    return build
+
+
+def _retrieved_inputs(model, config) -> list[dict]:
+    """What a retriever would hand rag's forward: n_docs passages per question in the generator's vocabulary,
+    their mask and their scores."""
+    import torch
+    from scaffold.testing.families import random_ids
+
+    docs = _first_int(config, ("n_docs",), 2)
+    generator = getattr(config, "generator", None) or config
+    ids = random_ids(generator, BATCH * docs, LENGTH, seed=6)
+    scores = torch.randn(BATCH, docs, generator=torch.Generator().manual_seed(6))
+    return [{"context_input_ids": ids, "context_attention_mask": torch.ones_like(ids), "doc_scores": scores}]
+
+
+def _patch_id_inputs(model, config) -> list[dict]:
+    """blt's local encoder pools bytes into patches: each position's patch index, non-decreasing, in
+    [0, num_patches), with num_patches."""
+    import torch
+
+    patches = 3
+    ids = (torch.arange(LENGTH) * patches // LENGTH).expand(BATCH, -1).contiguous()
+    return [{"patch_ids": ids, "num_patches": patches}]
+
+
+def _image_side(config, default: int = 32) -> tuple[int, int]:
+    """(height, width) from the config's image_size or crop_size (an int or a pair)."""
+    for field in ("image_size", "crop_size"):
+        value = getattr(config, field, None)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value, value
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            return int(value[0]), int(value[1])
+    return default, default
+
+
+def _video_inputs(model, config) -> list[dict]:
+    """Videos, (batch, frames, channels, height, width): two tubelets of frames first, then the clip length
+    the config names (vjepa2's frames_per_clip)."""
+    import torch
+
+    vision = getattr(config, "vision_config", None) or config
+    height, width = _image_side(vision)
+    channels = _first_int(vision, ("num_channels", "in_chans"), 3)
+    tubelet = _first_int(vision, ("tubelet_size", "temporal_patch_size"), 1)
+    frames = [2 * tubelet]
+    clip = _first_int(vision, ("frames_per_clip", "num_frames"), 0)
+    if clip and clip not in frames:
+        frames.append(clip)
+    generator = torch.Generator().manual_seed(0)
+    return [
+        {"pixel_values_videos": torch.randn(BATCH, n, channels, height, width, generator=generator)} for n in frames
+    ]
+
+
+def _flattened_patch_inputs(model, config) -> list[dict]:
+    """pix2struct's flattened_patches: (batch, patches, 2 + channels * patch^2), the first two columns the
+    patch's row and column (from 1; 0 is padding), then the pixels."""
+    import torch
+
+    vision = getattr(config, "vision_config", None) or config
+    width = _first_int(vision, ("patch_embed_hidden_size",), 3 * 16 * 16)
+    side = 4
+    rows = torch.arange(side * side) // side + 1
+    cols = torch.arange(side * side) % side + 1
+    pixels = torch.randn(BATCH, side * side, width, generator=torch.Generator().manual_seed(0))
+    positions = torch.stack([rows, cols], dim=-1).float().expand(BATCH, -1, -1)
+    return [{"flattened_patches": torch.cat([positions, pixels], dim=-1)}]
+
+
+def _trajectory_inputs(model, config) -> list[dict]:
+    """Decision transformer trajectories: states, actions, rewards, returns to go and timesteps."""
+    import torch
+
+    generator = torch.Generator().manual_seed(0)
+    shape = (BATCH, LENGTH)
+    return [
+        {
+            "states": torch.randn(*shape, _first_int(config, ("state_dim",), 4), generator=generator),
+            "actions": torch.randn(*shape, _first_int(config, ("act_dim",), 2), generator=generator),
+            "rewards": torch.randn(*shape, 1, generator=generator),
+            "returns_to_go": torch.randn(*shape, 1, generator=generator),
+            "timesteps": torch.randint(0, _first_int(config, ("max_ep_len",), 8), shape, generator=generator),
+            "attention_mask": torch.ones(shape, dtype=torch.long),
+        }
+    ]
+
+
 def _first_int(config, names: tuple[str, ...], default: int) -> int:
     for name in names:
         value = getattr(config, name, None)
@@ -478,9 +786,10 @@ def _first_int(config, names: tuple[str, ...], default: int) -> int:
     return default
 
 
-# Inputs tried alongside the main one when forward takes them (why: multimodal models need both; layout
-# models need word boxes next to their ids).
-COMPANION_INPUTS = ("pixel_values", "input_ids", "bbox")
+# Inputs tried alongside the main one when forward takes them (why: multimodal models need both, such as
+# voxtral_realtime's text and audio features; layout models need word boxes next to their ids; rag without a
+# retriever needs the passages; blt's local encoder its patch indices).
+COMPANION_INPUTS = ("pixel_values", "input_ids", "bbox", "input_features", "context_input_ids", "patch_ids")
 # main_input_name -> candidate input builders (why: one builder per kind of input, shared by every model).
 INPUT_BUILDERS = {
     "input_ids": _text_inputs,
@@ -492,7 +801,16 @@ INPUT_BUILDERS = {
     "bbox": _bbox_inputs,
     "inputs_embeds": _embeds_inputs,
     "hidden_states": _patch_inputs,
+    "pixel_values_videos": _video_inputs,
+    "flattened_patches": _flattened_patch_inputs,
+    # Per-model inputs (why: the decision transformer's trajectory fields, rag's retrieved passages and blt's
+    # byte-to-patch indices exist nowhere else).
+    "states": _trajectory_inputs,
+    "context_input_ids": _retrieved_inputs,
+    "patch_ids": _patch_id_inputs,
 }
+# Inputs only a processor builds, holding state across calls (why: the video trackers' inference_session).
+SESSION_INPUTS = ("inference_session",)
 
 
 def verdict(project: Path, name: str) -> dict:
@@ -515,6 +833,8 @@ def _label(exc: Exception) -> str:
     if isinstance(exc, ConfigOnly):
         return "config-only"
     cause = exc.__cause__ if isinstance(exc, NoTinySetup) else exc
+    if isinstance(cause, NeedsSession):
+        return "needs a session object"
     found = re.search(r"requires the (\w+) library", str(cause)) if isinstance(cause, ImportError) else None
     return f"needs {found.group(1).lower()}" if found else ""
 

@@ -68,7 +68,7 @@ def test_embeds_arguments_are_built_from_the_hidden_size():
             return (query_embeds,)
 
     inputs = _working_inputs(Qformer(), PretrainedConfig(vocab_size=20, hidden_size=12))
-    assert inputs["query_embeds"].shape == (2, 4, 12)
+    assert inputs["query_embeds"].shape == (2, 7, 12)
 
 
 def test_a_crashing_child_costs_only_its_project(monkeypatch):

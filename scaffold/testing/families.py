@@ -27,23 +27,41 @@ def random_ids(config: PreTrainedConfig, batch: int, length: int, seed: int = 0)
 
 
 def _vocab_size(config: PreTrainedConfig) -> int:
-    """The text config's vocab_size, else the first nested config's that has one (why: fastspeech2 with
-    hifigan keeps its text model under model_config, which get_text_config does not know)."""
-    text = config.get_text_config(decoder=True)
-    if isinstance(getattr(text, "vocab_size", None), int):
-        return text.vocab_size
+    """The smallest vocab_size of the text configs, encoder and decoder side (why: marian's decoder view
+    reports decoder_vocab_size while its shared embedding has vocab_size rows); else the first nested
+    config's (fastspeech2 with hifigan keeps its text model under model_config, which get_text_config does
+    not know); else CODEPOINT_VOCAB for a text model without a vocabulary (canine hashes code points)."""
+    sides = (config.get_text_config(decoder=True), config.get_text_config(encoder=True))
+    sizes = [side.vocab_size for side in sides if _is_size(getattr(side, "vocab_size", None))]
+    if sizes:
+        return min(sizes)
     for _, sub in sorted(vars(config).items()):
-        if isinstance(sub, PreTrainedConfig) and isinstance(getattr(sub, "vocab_size", None), int):
+        if isinstance(sub, PreTrainedConfig) and _is_size(getattr(sub, "vocab_size", None)):
             return sub.vocab_size
+    if _reads_code_points(config):
+        return CODEPOINT_VOCAB
     raise AttributeError(f"{type(config).__name__} has no vocab_size, nor any of its sub-configs")
 
 
+# Ids drawn for a model reading characters instead of tokens (canine: Unicode code points, hashed).
+CODEPOINT_VOCAB = 256
+
+
+def _is_size(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > FIRST_ORDINARY_TOKEN
+
+
+def _reads_code_points(config: PreTrainedConfig) -> bool:
+    """A character-level text model: hash buckets over code points instead of a vocabulary (canine)."""
+    return _is_size(getattr(config, "num_hash_buckets", None))
+
+
 def random_pixels(config: PreTrainedConfig, batch: int, seed: int = 0) -> torch.Tensor:
-    """pixel_values of the vision config's image size and channel count."""
+    """pixel_values of the vision config's image size (a side or a (height, width) pair) and channel count."""
     size = config.image_size
-    size = size if isinstance(size, int) else size[0]
+    height, width = (size, size) if isinstance(size, int) else size[:2]  # (height, width): vitpose's 256x192
     generator = torch.Generator().manual_seed(seed)
-    return torch.randn((batch, getattr(config, "num_channels", 3), size, size), generator=generator)
+    return torch.randn((batch, getattr(config, "num_channels", 3), height, width), generator=generator)
 
 
 def _with_pad_token(config: PreTrainedConfig) -> PreTrainedConfig:

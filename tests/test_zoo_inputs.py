@@ -1,0 +1,224 @@
+"""The zoo child's input rules read from the model itself: the main input from forward, hidden states by
+parameter name, patch grids, videos, widths a linear layer asks for, sessions labelled; and the shared
+random_ids / random_pixels rules (vocabulary of both sides, code points, non-square images)."""
+
+import pytest
+import torch
+from transformers import PretrainedConfig
+
+from scaffold.zoo_child import NeedsSession, _label, _working_inputs
+
+
+def test_main_input_falls_back_to_an_optional_forward_parameter_with_a_builder():
+    """got_ocr2's vision encoder: inherited main_input_name 'input_ids', forward(pixel_values=None)."""
+
+    class Encoder(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, pixel_values=None):
+            return (pixel_values.mean(),)
+
+    inputs = _working_inputs(Encoder(), PretrainedConfig(image_size=16, num_channels=3))
+    assert set(inputs) == {"pixel_values"} and inputs["pixel_values"].shape == (2, 3, 16, 16)
+
+
+def test_hidden_states_by_name_come_with_an_attention_mask_and_a_padding_mask():
+    """idefics2's perceiver takes (context, attention_mask); gemma3n's audio encoder (audio_mel, audio_mel_mask)
+    where True marks padding."""
+
+    class Perceiver(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, context, attention_mask):
+            assert context.shape[-1] == 12 and attention_mask.shape == context.shape[:2]
+            assert bool(attention_mask.all())
+            return (context,)
+
+    class AudioEncoder(torch.nn.Module):
+        main_input_name = "audio_mel"
+
+        def forward(self, audio_mel, audio_mel_mask):
+            assert audio_mel.shape[-1] == 20, "mel bins"
+            assert audio_mel_mask.dtype == torch.bool and not bool(audio_mel_mask.any())
+            return (audio_mel,)
+
+    inputs = _working_inputs(Perceiver(), PretrainedConfig(hidden_size=12))
+    assert inputs["context"].shape == (2, 7, 12)
+    inputs = _working_inputs(AudioEncoder(), PretrainedConfig(hidden_size=12, input_feat_size=20))
+    assert inputs["audio_mel"].shape == (2, 7, 20) and inputs["audio_mel_mask"].shape == (2, 7)
+
+
+def test_a_width_a_linear_layer_refuses_is_refit_from_the_error():
+    """muse_glimmer's context_hidden_states are hidden_size * len(target_layer_ids) wide."""
+
+    class Assistant(torch.nn.Module):
+        main_input_name = "noise_embeds"
+
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(24, 12)
+
+        def forward(self, noise_embeds, context_hidden_states):
+            assert noise_embeds.shape[-1] == 12
+            return (self.fc(context_hidden_states),)
+
+    inputs = _working_inputs(Assistant(), PretrainedConfig(hidden_size=12))
+    assert inputs["noise_embeds"].shape == (2, 7, 12) and inputs["context_hidden_states"].shape == (2, 7, 24)
+
+
+def test_pixel_towers_with_a_grid_get_patches_grid_and_merge_sizes():
+    """video_llama_3's vision tower: forward(pixel_values, grid_thw, merge_sizes); muse_spark names its
+    temporal patch size patch_temporal."""
+
+    class Tower(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values, grid_thw, merge_sizes):
+            assert pixel_values.shape == (int(grid_thw.prod(-1).sum()), 3 * 2 * 16)
+            assert merge_sizes.tolist() == [2, 2]
+            return (pixel_values,)
+
+    config = PretrainedConfig(num_channels=3, patch_temporal=2, patch_size=4, merge_size=2)
+    inputs = _working_inputs(Tower(), config)
+    assert inputs["grid_thw"].tolist() == [[1, 4, 4]] * 2
+
+
+def test_patchified_pixels_get_position_ids():
+    """gemma4's vision tower: forward(pixel_values, pixel_position_ids), (x, y) per patch."""
+
+    class Tower(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values, pixel_position_ids):
+            assert pixel_position_ids.shape == (*pixel_values.shape[:2], 2)
+            return (pixel_values,)
+
+    inputs = _working_inputs(Tower(), PretrainedConfig(num_channels=3, patch_size=4, num_patches=16))
+    assert inputs["pixel_values"].shape == (2, 16, 48)
+    assert inputs["pixel_position_ids"][0, :5].tolist() == [[0, 0], [1, 0], [2, 0], [3, 0], [0, 1]]
+
+
+def test_videos_image_pairs_and_patch_cubes_are_candidates():
+    """vjepa2 takes (batch, frames, channels, height, width); lightglue pairs of images; inkling's vision
+    encoder one channels-last patch cube per row."""
+
+    class Video(torch.nn.Module):
+        main_input_name = "pixel_values_videos"
+
+        def forward(self, pixel_values_videos):
+            return (pixel_values_videos,)
+
+    class Pairs(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values):
+            assert pixel_values.dim() == 5 and pixel_values.shape[1] == 2
+            return (pixel_values,)
+
+    class Cubes(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values):
+            assert pixel_values.dim() == 5 and pixel_values.shape[-1] == 3
+            return (pixel_values,)
+
+    video = _working_inputs(Video(), PretrainedConfig(crop_size=16, tubelet_size=2, num_channels=3))
+    assert video["pixel_values_videos"].shape == (2, 4, 3, 16, 16)
+    assert _working_inputs(Pairs(), PretrainedConfig(image_size=8))["pixel_values"].shape == (2, 2, 3, 8, 8)
+    cubes = PretrainedConfig(temporal_patch_size=2, patch_size=4, num_channels=3)
+    assert _working_inputs(Cubes(), cubes)["pixel_values"].shape == (8, 2, 4, 4, 3)
+
+
+def test_required_companions_try_every_layout_and_codebook_ids():
+    """pe_audio requires input_values as (batch, 1, samples); inkling's audio_input_ids are ids per codebook."""
+
+    class TextAudio(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids, input_values):
+            assert input_values.dim() == 3, "channels first"
+            return (input_ids,)
+
+    class Codes(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, audio_input_ids):
+            return (audio_input_ids,)
+
+    assert _working_inputs(TextAudio(), PretrainedConfig(vocab_size=20))["input_values"].shape == (2, 1, 3200)
+    codes = _working_inputs(Codes(), PretrainedConfig(num_codebooks=5, codebook_size=9))["audio_input_ids"]
+    assert codes.shape == (2, 7, 5) and int(codes.max()) < 9
+
+
+def test_a_session_object_is_labelled_not_counted_as_a_failure():
+    class Tracker(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, inference_session, frame_idx=None):
+            return (frame_idx,)
+
+    with pytest.raises(NeedsSession, match="inference_session"):
+        _working_inputs(Tracker(), PretrainedConfig())
+    try:
+        _working_inputs(Tracker(), PretrainedConfig())
+    except NeedsSession as exc:
+        from scaffold.zoo_child import NoTinySetup
+
+        wrapped = NoTinySetup("no tiny setup")
+        wrapped.__cause__ = exc
+        assert _label(wrapped) == "needs a session object"
+
+
+def test_random_ids_stay_below_both_vocabularies_and_read_code_points():
+    """marian's decoder view reports decoder_vocab_size (58101) over a 99-row shared embedding; canine has no
+    vocabulary (hashed Unicode code points)."""
+    from transformers import CanineConfig, MarianConfig
+
+    from scaffold.testing.families import CODEPOINT_VOCAB, random_ids
+
+    marian = MarianConfig(vocab_size=99, decoder_vocab_size=58101)
+    assert int(random_ids(marian, 4, 50).max()) < 99
+    assert int(random_ids(CanineConfig(), 4, 50).max()) < CODEPOINT_VOCAB
+    with pytest.raises(AttributeError, match="no vocab_size"):
+        random_ids(PretrainedConfig(), 2, 3)
+
+
+def test_random_pixels_honour_a_height_width_pair():
+    from transformers import VitPoseBackboneConfig
+
+    from scaffold.testing.families import random_pixels
+
+    assert random_pixels(VitPoseBackboneConfig(image_size=[24, 16]), 2).shape == (2, 3, 24, 16)
+    assert random_pixels(PretrainedConfig(image_size=8, num_channels=1), 2).shape == (2, 1, 8, 8)
+
+
+def test_passages_are_given_when_forward_takes_them_without_a_retriever():
+    """rag without a retriever asserts context_input_ids, context_attention_mask and doc_scores are passed."""
+
+    class Rag(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids=None, context_input_ids=None, context_attention_mask=None, doc_scores=None):
+            assert context_input_ids is not None, "Make sure that `context_input_ids` are passed"
+            assert context_input_ids.shape[0] == doc_scores.numel() == context_attention_mask.shape[0]
+            return (doc_scores,)
+
+    config = PretrainedConfig(n_docs=3, generator=PretrainedConfig(vocab_size=11))
+    inputs = _working_inputs(Rag(), config)
+    assert inputs["context_input_ids"].shape == (2 * 3, 7) and int(inputs["context_input_ids"].max()) < 11
+
+
+def test_byte_models_get_patch_indices_when_forward_takes_them():
+    """blt's local encoder pools byte states into patches and fails on patch_ids=None."""
+
+    class LocalEncoder(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids=None, num_patches=None, patch_ids=None):
+            assert patch_ids is not None, "'NoneType' object has no attribute 'unsqueeze'"
+            assert patch_ids.shape == input_ids.shape and int(patch_ids.max()) < num_patches
+            assert bool((patch_ids.diff(dim=1) >= 0).all())
+            return (input_ids,)
+
+    inputs = _working_inputs(LocalEncoder(), PretrainedConfig(vocab_size=20))
+    assert inputs["num_patches"] == 3
