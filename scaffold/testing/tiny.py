@@ -133,11 +133,14 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
         value = before[name]
         if isinstance(value, int) and not isinstance(value, bool):
             _set(config, name, min(value, getattr(sizes, size_attr)))
+    _shrink_vocabularies(config, sizes)
+    _fill_unset(config)
     _fix_heads(config, before)
     _fix_layer_lists(config, before, sizes)
     _fix_backbone_features(config)
     _record_width(config, before, widths)
     _fix_mamba(config)
+    _fix_context(config)
     _fix_sliding_window(config)
     _fix_rope(config)
     _fix_token_ids(config)
@@ -149,6 +152,33 @@ RELATED_FIELDS = ("head_dim", "d_kv", "num_key_value_heads", "num_stages")
 # Size-like attribute name parts whose value, when equal to the old hidden size, follows the new one
 # (why: mimi's upsample_groups and glm46v's vision out_hidden_size are the hidden size under another name).
 WIDTH_NAME_PARTS = ("size", "dim", "groups", "channels")
+
+
+def _shrink_vocabularies(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Every other vocabulary follows the tiny one: int fields named like a vocabulary (why: gemma4's
+    vocab_size_per_layer_input and blt's encoder_hash_byte_group_vocab kept 134M and 96M embedding weights)."""
+    for name, value in sorted(vars(config).items()):
+        if "vocab" in name and type(value) is int and value > sizes.vocab and not name.startswith("_"):
+            _set(config, name, sizes.vocab)
+
+
+def _fill_unset(config: PreTrainedConfig) -> None:
+    """Fields the default config leaves None that the model reads as numbers (why: nemotron divides by an
+    unset num_key_value_heads; deepseek_v2 routes to top-k of an unset num_experts_per_tok experts)."""
+    heads = _get(config, "num_attention_heads")
+    if "num_key_value_heads" in vars(config) and config.num_key_value_heads is None and isinstance(heads, int):
+        config.num_key_value_heads = heads
+    experts = _get(config, "n_routed_experts") or _get(config, "num_experts") or _get(config, "num_local_experts")
+    if "num_experts_per_tok" in vars(config) and config.num_experts_per_tok is None and isinstance(experts, int):
+        config.num_experts_per_tok = min(2, experts)
+
+
+def _fix_context(config: PreTrainedConfig) -> None:
+    """An attention context no longer than the positions (why: granite_speech5's validator refuses a
+    context_size of 128 above max_position_embeddings 64)."""
+    context, positions = _get(config, "context_size"), _get(config, "max_position_embeddings")
+    if type(context) is int and type(positions) is int and context > positions:
+        config.context_size = positions
 
 
 def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:

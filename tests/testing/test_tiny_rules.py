@@ -7,6 +7,7 @@ invariant, so a test passes only when the tiny model builds and runs.
 from __future__ import annotations
 
 import torch
+import transformers
 from transformers import (
     BambaConfig,
     BambaModel,
@@ -123,3 +124,34 @@ def test_random_ids_find_the_vocabulary_of_a_nested_text_model() -> None:
     config = shrink_config(CONFIG_MAPPING["fastspeech2_conformer_with_hifigan"]())
     ids = random_ids(config, 2, 5)
     assert ids.shape == (2, 5) and int(ids.max()) < config.model_config.vocab_size
+
+
+def test_every_vocabulary_follows_the_tiny_one() -> None:
+    """gemma4_text's vocab_size_per_layer_input (262144 x 512 weights) and blt's encoder_hash_byte_group_vocab
+    (500002 per group) kept the tiny models over 90M parameters."""
+    gemma = shrink_config(CONFIG_MAPPING["gemma4_text"]())
+    assert gemma.vocab_size_per_layer_input == gemma.vocab_size == 99
+    blt = shrink_config(CONFIG_MAPPING["blt"]())
+    assert blt.encoder_hash_byte_group_vocab <= 99
+    assert shrink_config(CONFIG_MAPPING["bert"]()).type_vocab_size == 2  # already small: left alone
+
+
+def test_unset_fields_the_model_reads_are_filled() -> None:
+    """nemotron: 'int // NoneType' (num_key_value_heads None); deepseek_v2: 'topk(): argument k must be int,
+    not NoneType' (num_experts_per_tok None) - both with the default config."""
+    nemotron = CONFIG_MAPPING["nemotron"]
+    config = _rebuilt(nemotron, shrink_config(nemotron()))
+    assert config.num_key_value_heads == config.num_attention_heads
+    deepseek = CONFIG_MAPPING["deepseek_v2"]
+    config = _rebuilt(deepseek, shrink_config(deepseek()))
+    assert config.num_experts_per_tok == 2
+    with torch.no_grad():
+        out = transformers.DeepseekV2Model(config).eval()(_ids(config.vocab_size))
+    assert out.last_hidden_state.shape == (2, 5, config.hidden_size)
+
+
+def test_attention_context_fits_the_positions() -> None:
+    """granite_speech5_encoder: 'context_size must be in (0, max_position_embeddings=64], got 128'."""
+    granite = CONFIG_MAPPING["granite_speech5_encoder"]
+    config = _rebuilt(granite, shrink_config(granite()))
+    assert 0 < config.context_size <= config.max_position_embeddings
