@@ -19,7 +19,7 @@ from transformers import (
 )
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
-from scaffold.testing.tiny import scaled_sections, shrink_config
+from scaffold.testing.tiny import TinySizes, scaled_sections, shrink_config
 
 
 def _rebuilt(config_class, config):
@@ -155,3 +155,39 @@ def test_attention_context_fits_the_positions() -> None:
     granite = CONFIG_MAPPING["granite_speech5_encoder"]
     config = _rebuilt(granite, shrink_config(granite()))
     assert 0 < config.context_size <= config.max_position_embeddings
+
+
+def _meta_parameters(model_class, config) -> int:
+    with torch.device("meta"):
+        return sum(p.numel() for p in model_class(config).parameters())
+
+
+def test_every_width_variant_reaches_widths_the_table_does_not_name() -> None:
+    """vibevoice_acoustic_tokenizer (num_filters doubling per stage: 686M parameters), muse_spark
+    (moe_hidden_size 4096: 451M) and seamless_m4t (vocoder unit_embed_dim 1280: 62M) stayed over the zoo's
+    40M budget with the plain tiny config."""
+    budget = 40_000_000
+    for model_type, model_class in (
+        ("vibevoice_acoustic_tokenizer", transformers.VibeVoiceAcousticTokenizerModel),
+        ("muse_spark", transformers.MuseSparkModel),
+        ("seamless_m4t", transformers.SeamlessM4TModel),
+    ):
+        config_class = CONFIG_MAPPING[model_type]
+        plain = _rebuilt(config_class, shrink_config(config_class()))
+        assert _meta_parameters(model_class, plain) > budget, model_type  # the variant is needed at all
+        tiny = _rebuilt(config_class, shrink_config(config_class(), TinySizes(every_width=True)))
+        assert _meta_parameters(model_class, tiny) < budget, model_type
+    align = shrink_config(CONFIG_MAPPING["align"](), TinySizes(every_width=True)).vision_config
+    assert (align.width_coefficient, align.depth_coefficient, align.hidden_dim) == (1.0, 1.0, 32)
+
+
+def test_stages_kept_variant_keeps_a_backbone_stage_count() -> None:
+    """maskformer wires its swin backbone's out_features to four stages by hand: 'out_features must be a subset
+    of stage_names: [stem, stage1, stage2] got [stage1, ..., stage4]'."""
+    maskformer = CONFIG_MAPPING["maskformer"]
+    config = _rebuilt(maskformer, shrink_config(maskformer(), TinySizes(keep_stages=True)))
+    assert len(config.backbone_config.depths) == 4 and max(config.backbone_config.depths) <= 2
+    model = transformers.MaskFormerModel(config).eval()
+    with torch.no_grad():
+        out = model(torch.randn(1, 3, 64, 64))
+    assert out.encoder_last_hidden_state.shape[1] == config.backbone_config.embed_dim * 2**3  # the fourth stage
