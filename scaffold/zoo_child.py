@@ -87,6 +87,9 @@ def _candidates(config_class) -> list[tuple[str, object]]:
     for label, make in (
         ("tiny", lambda: shrink_config(default)),
         ("tiny, kv heads = heads", lambda: shrink_config(default, TinySizes(kv_heads=TinySizes().heads))),
+        ("tiny, every width", lambda: shrink_config(default, TinySizes(every_width=True))),
+        ("tiny, stages kept", lambda: shrink_config(default, TinySizes(keep_stages=True))),
+        ("tiny, stages kept, every width", lambda: shrink_config(default, TinySizes(keep_stages=True, every_width=True))),
         ("layers and vocab only", lambda: shrink_config(default, layers_only)),
         ("default", lambda: default),
     ):

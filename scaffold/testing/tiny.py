@@ -33,6 +33,11 @@ class TinySizes:
     patch: int = 8
     rank: int = 16  # low-rank projections (MLA's kv_lora_rank) and state sizes (mamba_d_state)
     head: int = 8  # explicit per-head widths (MLA's qk_rope_head_dim, v_head_dim)
+    # Back-off variants, off by default (the zoo tries them when the plain tiny config does not run):
+    # every_width: also shrink size fields the table does not name (see _shrink_every_width);
+    # keep_stages: backbones keep their stage count (why: maskformer wires four swin stages by hand).
+    every_width: bool = False
+    keep_stages: bool = False
     # field -> size attribute above; why: these are the names transformers configs use for each size.
     fields: dict[str, str] = field(
         default_factory=lambda: {
@@ -133,11 +138,18 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
         value = before[name]
         if isinstance(value, int) and not isinstance(value, bool):
             _set(config, name, min(value, getattr(sizes, size_attr)))
+    if sizes.keep_stages and isinstance(before.get("stage_names"), list):
+        _keep_stages(config, before, sizes)
+    if sizes.every_width:
+        _shrink_every_width(config, sizes)
+    _shrink_vocabularies(config, sizes)
+    _fill_unset(config)
     _fix_heads(config, before)
     _fix_layer_lists(config, before, sizes)
     _fix_backbone_features(config)
     _record_width(config, before, widths)
     _fix_mamba(config)
+    _fix_context(config)
     _fix_sliding_window(config)
     _fix_rope(config)
     _fix_token_ids(config)
@@ -145,10 +157,83 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
 
 
 # Fields read before shrinking by the fixes below, besides the size fields.
-RELATED_FIELDS = ("head_dim", "d_kv", "num_key_value_heads", "num_stages")
+RELATED_FIELDS = ("head_dim", "d_kv", "num_key_value_heads", "num_stages", "stage_names")
 # Size-like attribute name parts whose value, when equal to the old hidden size, follows the new one
 # (why: mimi's upsample_groups and glm46v's vision out_hidden_size are the hidden size under another name).
 WIDTH_NAME_PARTS = ("size", "dim", "groups", "channels")
+
+
+def _keep_stages(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySizes) -> None:
+    """A backbone keeps its layer (stage) counts; each stage's depth is cut to the tiny layer count instead."""
+    for name, size_attr in sorted(sizes.fields.items()):
+        if size_attr == "layers" and isinstance(before.get(name), int):
+            _set(config, name, before[name])
+    depths = _get(config, "depths")
+    if isinstance(depths, list) and all(type(d) is int for d in depths):
+        config.depths = [min(d, sizes.layers) for d in depths]
+
+
+# Name parts of the size fields every_width shrinks, and of those it leaves alone (input geometry, lengths).
+EVERY_WIDTH_SUFFIXES = ("_size", "_dim", "_channels", "_channel", "_filters", "hidden_sizes", "_dims")
+EVERY_WIDTH_KEEP = ("vocab", "position", "image", "img", "patch", "kernel", "window", "sampling", "chunk",
+                    "stride", "frame", "input", "length", "context", "bins", "mel")
+
+
+def _shrink_every_width(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Size fields the table does not name, made tiny: ints above the tiny width become it (the intermediate
+    one for ffn-like names), width lists are divided by one factor (ratios kept), per-stage depths and
+    multiplier coefficients drop to the tiny ones (why: align's EfficientNet channel lists and coefficients,
+    janus_vqgan's base_channels, tvp's ResNet hidden_sizes, vibevoice's doubling num_filters, muse_spark's
+    moe_hidden_size, seamless_m4t's vocoder widths kept 40M-700M parameters)."""
+    names = [n for n in sorted(vars(config)) if not n.startswith("_") and n not in sizes.fields]
+    names = [n for n in names if not any(k in n for k in EVERY_WIDTH_KEEP)]
+    lists = [vars(config)[n] for n in names if _int_list(vars(config)[n]) and n.endswith(EVERY_WIDTH_SUFFIXES)]
+    # one factor for every width list (why: align's in_channels and out_channels chain stage to stage)
+    factor = -(-max(max(v) for v in lists) // (16 * sizes.hidden)) if lists else 1  # lists above 512 only
+    for name in names:
+        value = vars(config)[name]
+        wide = sizes.intermediate if ("ffn" in name or "intermediate" in name or "moe" in name) else sizes.hidden
+        if "filters" in name:
+            wide = 4
+        if type(value) is int and name.endswith(EVERY_WIDTH_SUFFIXES) and value > wide:
+            _set(config, name, wide)
+        elif _int_list(value) and name.endswith(EVERY_WIDTH_SUFFIXES) and factor > 1:
+            _set(config, name, [max(1, v // factor) for v in value])
+        elif _int_list(value) and name == "depths":
+            _set(config, name, [min(v, sizes.layers) for v in value])
+        elif type(value) is float and name.endswith("_coefficient") and value > 1:
+            _set(config, name, 1.0)
+
+
+def _int_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(type(v) is int for v in value)
+
+
+def _shrink_vocabularies(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Every other vocabulary follows the tiny one: int fields named like a vocabulary (why: gemma4's
+    vocab_size_per_layer_input and blt's encoder_hash_byte_group_vocab kept 134M and 96M embedding weights)."""
+    for name, value in sorted(vars(config).items()):
+        if "vocab" in name and type(value) is int and value > sizes.vocab and not name.startswith("_"):
+            _set(config, name, sizes.vocab)
+
+
+def _fill_unset(config: PreTrainedConfig) -> None:
+    """Fields the default config leaves None that the model reads as numbers (why: nemotron divides by an
+    unset num_key_value_heads; deepseek_v2 routes to top-k of an unset num_experts_per_tok experts)."""
+    heads = _get(config, "num_attention_heads")
+    if "num_key_value_heads" in vars(config) and vars(config)["num_key_value_heads"] is None and isinstance(heads, int):
+        config.num_key_value_heads = heads
+    experts = _get(config, "n_routed_experts") or _get(config, "num_experts") or _get(config, "num_local_experts")
+    if "num_experts_per_tok" in vars(config) and vars(config)["num_experts_per_tok"] is None and isinstance(experts, int):
+        config.num_experts_per_tok = min(2, experts)
+
+
+def _fix_context(config: PreTrainedConfig) -> None:
+    """An attention context no longer than the positions (why: granite_speech5's validator refuses a
+    context_size of 128 above max_position_embeddings 64)."""
+    context, positions = _get(config, "context_size"), _get(config, "max_position_embeddings")
+    if type(context) is int and type(positions) is int and context > positions:
+        config.context_size = positions
 
 
 def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:

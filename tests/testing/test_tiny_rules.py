@@ -7,6 +7,7 @@ invariant, so a test passes only when the tiny model builds and runs.
 from __future__ import annotations
 
 import torch
+import transformers
 from transformers import (
     BambaConfig,
     BambaModel,
@@ -18,7 +19,7 @@ from transformers import (
 )
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
-from scaffold.testing.tiny import scaled_sections, shrink_config
+from scaffold.testing.tiny import TinySizes, scaled_sections, shrink_config
 
 
 def _rebuilt(config_class, config):
@@ -123,3 +124,70 @@ def test_random_ids_find_the_vocabulary_of_a_nested_text_model() -> None:
     config = shrink_config(CONFIG_MAPPING["fastspeech2_conformer_with_hifigan"]())
     ids = random_ids(config, 2, 5)
     assert ids.shape == (2, 5) and int(ids.max()) < config.model_config.vocab_size
+
+
+def test_every_vocabulary_follows_the_tiny_one() -> None:
+    """gemma4_text's vocab_size_per_layer_input (262144 x 512 weights) and blt's encoder_hash_byte_group_vocab
+    (500002 per group) kept the tiny models over 90M parameters."""
+    gemma = shrink_config(CONFIG_MAPPING["gemma4_text"]())
+    assert gemma.vocab_size_per_layer_input == gemma.vocab_size == 99
+    blt = shrink_config(CONFIG_MAPPING["blt"]())
+    assert blt.encoder_hash_byte_group_vocab <= 99
+    assert shrink_config(CONFIG_MAPPING["bert"]()).type_vocab_size == 2  # already small: left alone
+
+
+def test_unset_fields_the_model_reads_are_filled() -> None:
+    """nemotron: 'int // NoneType' (num_key_value_heads None); deepseek_v2: 'topk(): argument k must be int,
+    not NoneType' (num_experts_per_tok None) - both with the default config."""
+    nemotron = CONFIG_MAPPING["nemotron"]
+    config = _rebuilt(nemotron, shrink_config(nemotron()))
+    assert config.num_key_value_heads == config.num_attention_heads
+    deepseek = CONFIG_MAPPING["deepseek_v2"]
+    config = _rebuilt(deepseek, shrink_config(deepseek()))
+    assert config.num_experts_per_tok == 2
+    with torch.no_grad():
+        out = transformers.DeepseekV2Model(config).eval()(_ids(config.vocab_size))
+    assert out.last_hidden_state.shape == (2, 5, config.hidden_size)
+
+
+def test_attention_context_fits_the_positions() -> None:
+    """granite_speech5_encoder: 'context_size must be in (0, max_position_embeddings=64], got 128'."""
+    granite = CONFIG_MAPPING["granite_speech5_encoder"]
+    config = _rebuilt(granite, shrink_config(granite()))
+    assert 0 < config.context_size <= config.max_position_embeddings
+
+
+def _meta_parameters(model_class, config) -> int:
+    with torch.device("meta"):
+        return sum(p.numel() for p in model_class(config).parameters())
+
+
+def test_every_width_variant_reaches_widths_the_table_does_not_name() -> None:
+    """vibevoice_acoustic_tokenizer (num_filters doubling per stage: 686M parameters), muse_spark
+    (moe_hidden_size 4096: 451M) and seamless_m4t (vocoder unit_embed_dim 1280: 62M) stayed over the zoo's
+    40M budget with the plain tiny config."""
+    budget = 40_000_000
+    for model_type, model_class in (
+        ("vibevoice_acoustic_tokenizer", transformers.VibeVoiceAcousticTokenizerModel),
+        ("muse_spark", transformers.MuseSparkModel),
+        ("seamless_m4t", transformers.SeamlessM4TModel),
+    ):
+        config_class = CONFIG_MAPPING[model_type]
+        plain = _rebuilt(config_class, shrink_config(config_class()))
+        assert _meta_parameters(model_class, plain) > budget, model_type  # the variant is needed at all
+        tiny = _rebuilt(config_class, shrink_config(config_class(), TinySizes(every_width=True)))
+        assert _meta_parameters(model_class, tiny) < budget, model_type
+    align = shrink_config(CONFIG_MAPPING["align"](), TinySizes(every_width=True)).vision_config
+    assert (align.width_coefficient, align.depth_coefficient, align.hidden_dim) == (1.0, 1.0, 32)
+
+
+def test_stages_kept_variant_keeps_a_backbone_stage_count() -> None:
+    """maskformer wires its swin backbone's out_features to four stages by hand: 'out_features must be a subset
+    of stage_names: [stem, stage1, stage2] got [stage1, ..., stage4]'."""
+    maskformer = CONFIG_MAPPING["maskformer"]
+    config = _rebuilt(maskformer, shrink_config(maskformer(), TinySizes(keep_stages=True)))
+    assert len(config.backbone_config.depths) == 4 and max(config.backbone_config.depths) <= 2
+    model = transformers.MaskFormerModel(config).eval()
+    with torch.no_grad():
+        out = model(torch.randn(1, 3, 64, 64))
+    assert out.encoder_last_hidden_state.shape[1] == config.backbone_config.embed_dim * 2**3  # the fourth stage
