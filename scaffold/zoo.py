@@ -87,7 +87,7 @@ def check_batch(batch: list[tuple[str, str]], until: str = STAGES[-1]) -> dict[s
     verdicts: dict[str, tuple[str, str]] = {}
     pending = list(batch)
     while pending:
-        found, error = _run_child(pending, until)
+        found, error = _run_child(pending) if until == STAGES[-1] else _run_child(pending, until)
         verdicts.update(found)
         pending = [pair for pair in pending if pair[1] not in verdicts]
         if pending:  # the child died while checking the first project it gave no verdict for
