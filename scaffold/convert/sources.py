@@ -108,6 +108,7 @@ def infer_source_names(
         default_new = spelled or _config_prefix(own_configs) or default_new
     votes: dict[str, Counter[tuple[str, str]]] = {module: Counter() for module in dict.fromkeys(parents.values())}
     olds = {module: _old_camel(module, hints, config_names) for module in votes}
+    olds = _cloned_prefixes(parents, class_bases, olds, default_new)
     old_snakes = {module: _old_snake(module, config_names) for module in votes}
     for child, base in class_bases:
         module = parents[base]
@@ -125,6 +126,42 @@ def infer_source_names(
             new_snake_of = new_snake  # a model the Auto table does not know is named as its files are
         result[module] = SourceNames(module, chosen[0], old_snake, chosen[1], new_snake_of)
     return result
+
+
+def _cloned_prefixes(
+    parents: Mapping[str, str], class_bases: list[tuple[str, str]], olds: dict[str, str], new: str
+) -> dict[str, str]:
+    """``olds`` with each module's ``_cloned_prefix``; a shorter prefix found in one module of a package applies to
+    its other modules with the same old prefix whose pairs fit it (paddleocr_vl's processing file)."""
+    pairs = {m: [(c, b) for c, b in class_bases if parents[b] == m] for m in olds}
+    found = {m: _cloned_prefix(pairs[m], old, new) for m, old in olds.items()}
+    for module, old in olds.items():
+        package = module.rpartition(".")[0]
+        shorter = sorted({s for m, s in found.items() if m.rpartition(".")[0] == package and olds[m] == old} - {old})
+        if found[module] == old and len(shorter) == 1 and _fits(pairs[module], shorter[0], new):
+            found[module] = shorter[0]
+    return found
+
+
+def _fits(pairs: list[tuple[str, str]], short: str, new: str) -> bool:
+    return all(b.startswith(short) and c == new + b[len(short) :] for c, b in pairs)
+
+
+def _cloned_prefix(pairs: list[tuple[str, str]], old: str, new: str) -> str:
+    """The part of ``old`` a clone's modular file swapped for ``new``, when its classes do not all spell ``old``.
+
+    paddleocr_vl's classes are ``PaddleOCRVL*`` and ``PaddleOCR*``: a clone names them ``<new>VLConfig`` and
+    ``<new>TextConfig``, so its old prefix is ``PaddleOCR``. Used only when every base of the module starts with the
+    shorter prefix, some not with ``old``, and every child is exactly ``new`` + the base without it.
+    """
+    bases = {base for _, base in pairs}
+    if len(bases) < 2 or all(base.startswith(old) for base in bases):
+        return old
+    for end in range(len(old) - 1, 0, -1):
+        short = old[:end]
+        if old[end].isupper() and _fits(pairs, short, new):
+            return short
+    return old
 
 
 def _old_snake(module: str, config_names: Mapping[str, str]) -> str:

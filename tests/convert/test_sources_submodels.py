@@ -60,3 +60,25 @@ def test_a_type_whose_config_lives_in_another_file_of_the_package_is_kept() -> N
     assert other_model_types(CONFIG_FOO, "foo", resolver, module) == frozenset({"foo_backbone"})
     modeling = "transformers.models.foo.modeling_foo"
     assert other_model_types('x = "foo_text"\ny = "foo_backbone"\n', "foo", resolver, modeling) == {"foo_backbone"}
+
+
+def test_a_clone_of_a_package_with_two_class_prefixes_swaps_the_shorter_one() -> None:
+    """Before: paddleocr_vl's old prefix PaddleOCRVL left ``PaddleOCRTextConfig`` unrenamed in the clone (whose
+    modular names it ``ZooTextConfig``), and ``PaddleOCRVLConfig`` became ``ZooConfig`` where the modular defines
+    ``ZooVLConfig``: the generated modeling file imported names the configuration file did not define."""
+    config = "transformers.models.paddleocr_vl.configuration_paddleocr_vl"
+    processing = "transformers.models.paddleocr_vl.processing_paddleocr_vl"
+    parents = {"PaddleOCRVLConfig": config, "PaddleOCRTextConfig": config, "PaddleOCRVLProcessor": processing}
+    pairs = [(f"Zoo{base[len('PaddleOCR'):]}", base) for base in parents]
+    hints = {config: "PaddleOCR", processing: "PaddleOCRVL"}
+    names = infer_source_names(parents, pairs, "zoo", hints, {"paddleocr_vl": "PaddleOCRVLConfig"})
+    assert (names[config].old_camel, names[processing].old_camel) == ("PaddleOCR", "PaddleOCR")
+
+
+def test_two_prefixes_of_an_in_tree_modular_keep_the_model_name() -> None:
+    """Children not named ``<new>`` + the base without a shorter prefix keep transformers' rule (the model name)."""
+    module = "transformers.models.qwen2_5_vl.modeling_qwen2_5_vl"
+    parents = {"Qwen2_5_VisionPatchEmbed": module, "Qwen2_5_VLVisionRotaryEmbedding": module}
+    pairs = [("FooVisionPatchEmbed", "Qwen2_5_VisionPatchEmbed"), ("FooVisionRotaryEmbedding", "Qwen2_5_VLVisionRotaryEmbedding")]
+    names = infer_source_names(parents, pairs, "foo", {module: "Qwen2_5_"}, {"qwen2_5_vl": "Qwen2_5_VLConfig", "foo": "FooConfig"})
+    assert names[module].old_camel == "Qwen2_5_VL"
