@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -148,19 +149,20 @@ def _fits(pairs: list[tuple[str, str]], short: str, new: str) -> bool:
 
 
 def _cloned_prefix(pairs: list[tuple[str, str]], old: str, new: str) -> str:
-    """The part of ``old`` a clone's modular file swapped for ``new``, when its classes do not all spell ``old``.
+    """The prefix of the module's classes a clone's modular file swapped for ``new``, when it is not ``old``.
 
     paddleocr_vl's classes are ``PaddleOCRVL*`` and ``PaddleOCR*``: a clone names them ``<new>VLConfig`` and
-    ``<new>TextConfig``, so its old prefix is ``PaddleOCR``. Used only when every base of the module starts with the
-    shorter prefix, some not with ``old``, and every child is exactly ``new`` + the base without it.
+    ``<new>TextConfig``, so the old prefix is ``PaddleOCR``; a clone of rt_detr_resnet swaps ``RTDetrResNet``, not
+    the directory's ``RTDetr``. Used only when the module has two bases or more, not every child is ``new`` + its
+    base without ``old``, and every child is exactly ``new`` + its base without the prefix returned.
     """
-    bases = {base for _, base in pairs}
-    if len(bases) < 2 or all(base.startswith(old) for base in bases):
+    bases = sorted({base for _, base in pairs})
+    if len(bases) < 2 or _fits(pairs, old, new):
         return old
-    for end in range(len(old) - 1, 0, -1):
-        short = old[:end]
-        if old[end].isupper() and _fits(pairs, short, new):
-            return short
+    common = os.path.commonprefix(bases)
+    for end in range(len(common), 0, -1):
+        if all(len(b) > end and b[end].isupper() for b in bases) and _fits(pairs, common[:end], new):
+            return common[:end]
     return old
 
 

@@ -82,3 +82,14 @@ def test_two_prefixes_of_an_in_tree_modular_keep_the_model_name() -> None:
     pairs = [("FooVisionPatchEmbed", "Qwen2_5_VisionPatchEmbed"), ("FooVisionRotaryEmbedding", "Qwen2_5_VLVisionRotaryEmbedding")]
     names = infer_source_names(parents, pairs, "foo", {module: "Qwen2_5_"}, {"qwen2_5_vl": "Qwen2_5_VLConfig", "foo": "FooConfig"})
     assert names[module].old_camel == "Qwen2_5_VL"
+
+
+def test_a_clone_of_a_model_part_swaps_the_part_prefix() -> None:
+    """Before: a clone of rt_detr_resnet named ``RTDetrResNetConfig`` ``ZooConfig`` in its modular file, while the
+    directory's old prefix RTDetr made the copied classes ``ZooResNet...``: the modeling file imported
+    ``ZooResNetConfig``, which nothing defined."""
+    module = "transformers.models.rt_detr.modeling_rt_detr_resnet"
+    parents = {"RTDetrResNetBackbone": module, "RTDetrResNetPreTrainedModel": module}
+    pairs = [("ZooBackbone", "RTDetrResNetBackbone"), ("ZooPreTrainedModel", "RTDetrResNetPreTrainedModel")]
+    names = infer_source_names(parents, pairs, "zoo", {module: "RTDetrResNet"}, {"rt_detr": "RTDetrConfig"})
+    assert names[module].old_camel == "RTDetrResNet"
