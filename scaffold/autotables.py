@@ -5,14 +5,15 @@ transformers keeps its model-type -> class-name tables (``CONFIG_MAPPING_NAMES``
 ``models/auto`` modules, some merged at import time with ``.update(...)`` or chosen by availability checks.
 Importing those modules imports torch, so we evaluate the literal parts of their syntax trees instead:
 ``OrderedDict([...])`` and dict literals, ``X.update(...)``, ``OrderedDict(**a, **b)``, the availability
-branch of ``a if is_x_available() else b`` (we assume everything is available) and the non-TYPE_CHECKING
+branch of ``a if is_x_available() else b`` (as the installed modules decide for the checks listed in
+``AVAILABILITY_MODULES``, else assumed available) and the non-TYPE_CHECKING
 branch of ``if TYPE_CHECKING: ... else: ...``. Anything else is ignored, never guessed.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -42,6 +43,22 @@ PREPROCESSOR_AUTO_CLASSES = (
 )
 
 _MISSING = object()
+
+# transformers' availability checks an ``a if is_x_available() else b`` table value is evaluated against, and the
+# module each looks for (why: mistral tokenizers are MistralCommonBackend only with mistral_common installed; the
+# fallback, TokenizersBackend, is what transformers registers otherwise). Other checks are assumed true: a
+# sentencepiece tokenizer the clone copies is guarded by the package's own backend checks instead.
+AVAILABILITY_MODULES = {
+    "is_mistral_common_available": "mistral_common",
+    "is_tokenizers_available": "tokenizers",
+}
+
+
+def module_installed(module: str) -> bool:
+    """True when ``module`` can be imported (found without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 @dataclass(frozen=True)
@@ -154,8 +171,9 @@ def _model_auto_classes(tree: ast.Module, scope: Mapping[str, Any]) -> Iterator[
 class _TableEvaluator:
     """Runs the literal assignments of a module body into ``scope``; skips everything it cannot evaluate."""
 
-    def __init__(self, scope: dict[str, Any]) -> None:
+    def __init__(self, scope: dict[str, Any], installed: Callable[[str], bool] = module_installed) -> None:
         self.scope = scope
+        self.installed = installed
 
     def run(self, body: list[ast.stmt]) -> None:
         for stmt in body:
@@ -233,13 +251,20 @@ class _TableEvaluator:
         if isinstance(node, ast.Dict):
             return self.dict_literal(node)
         if isinstance(node, ast.IfExp):
-            return self.value(node.body)
+            return self.value(node.orelse if self.available(node.test) is False else node.body)
         if isinstance(node, ast.Name):
             found = self.scope.get(node.id, _MISSING)
             return dict(found) if isinstance(found, dict) else found
         if isinstance(node, ast.Call):
             return self.dict_call(node)
         return _MISSING
+
+    def available(self, test: ast.expr) -> bool | None:
+        """The value of an ``is_x_available()`` test listed in AVAILABILITY_MODULES, None for any other test."""
+        if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and not test.args:
+            module = AVAILABILITY_MODULES.get(test.func.id)
+            return self.installed(module) if module is not None else None
+        return None
 
     def dict_literal(self, node: ast.Dict) -> Any:
         result: dict[Any, Any] = {}

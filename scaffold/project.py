@@ -5,7 +5,7 @@ Pure but for discovery (which reads the installed transformers): nothing here wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scaffold import __version__
@@ -60,26 +60,10 @@ def plan_new_model(request: NewModelRequest, catalogue: Catalogue | None = None)
     if catalogue.is_known_type(names.model_type):
         raise InvalidNameError(f"'{names.model_type}' is already a transformers model type; choose another --name.")
     source = discover(request.like, catalogue)
-    if request.class_prefix is None:
-        names = _without_type_suffix(names, source.names)
     clone = plan_clone(source, names)
     files = build_files(clone, catalogue.installed)
     root = request.out if request.out is not None else Path.cwd() / names.snake
     return Plan(root=root, files=format_files(files))
-
-
-def _without_type_suffix(names: ModelNames, source: ModelNames) -> ModelNames:
-    """The class prefix of a clone named after a source type that extends its package's prefix.
-
-    ``fastspeech2_conformer_with_hifigan`` lives in the ``FastSpeech2Conformer`` package; its own classes are
-    ``FastSpeech2ConformerWithHifiGan*``. A clone named ``zoo-fastspeech2-conformer-with-hifigan`` takes the prefix
-    ``ZooFastspeech2Conformer`` (``ZooFastspeech2ConformerWithHifiGanConfig``), not one that spells the suffix twice
-    (``ZooFastspeech2ConformerWithHifiganWithHifiGanConfig``).
-    """
-    extra = source.model_type.replace("-", "_").removeprefix(source.snake + "_")
-    if extra == source.model_type.replace("-", "_") or not names.snake.endswith("_" + extra):
-        return names
-    return replace(names, camel=camel_from_snake(names.snake[: -len(extra) - 1]))
 
 
 def build_files(clone: Clone, resolver: SourceResolver) -> tuple[GeneratedFile, ...]:

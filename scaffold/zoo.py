@@ -5,6 +5,7 @@
     python -m scaffold.zoo --limit 40 --jobs 2  # the first 40
     python -m scaffold.zoo --every 10           # a deterministic sample of every 10th type
     python -m scaffold.zoo --every 10 --offset 3  # another sample of the same size
+    python -m scaffold.zoo --until registers qwen2_5_omni_talker  # stop after registration (no torch models)
 
 Stages, each counted only when the previous one passed:
   generated    new-model produced and wrote the files (in-process, no torch)
@@ -31,11 +32,13 @@ The closing summary groups every failure by cause: the first stage that failed a
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -75,7 +78,7 @@ def generate_one(model_type: str, workdir: str) -> tuple[ZooResult, Path | None,
     return ZooResult(model_type, "generated", "", time.perf_counter() - started), out, name
 
 
-def check_batch(batch: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+def check_batch(batch: list[tuple[str, str]], until: str = STAGES[-1]) -> dict[str, tuple[str, ...]]:
     """Check (project, name) pairs in child processes; name -> (reached, failure[, label]).
 
     A child that dies (a hard crash, a SystemExit inside a model) costs only the project it was checking:
@@ -84,7 +87,7 @@ def check_batch(batch: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
     verdicts: dict[str, tuple[str, str]] = {}
     pending = list(batch)
     while pending:
-        found, error = _run_child(pending)
+        found, error = _run_child(pending) if until == STAGES[-1] else _run_child(pending, until)
         verdicts.update(found)
         pending = [pair for pair in pending if pair[1] not in verdicts]
         if pending:  # the child died while checking the first project it gave no verdict for
@@ -93,9 +96,10 @@ def check_batch(batch: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
     return verdicts
 
 
-def _run_child(batch: list[tuple[str, str]]) -> tuple[dict[str, tuple[str, str]], str]:
+def _run_child(batch: list[tuple[str, str]], until: str = STAGES[-1]) -> tuple[dict[str, tuple[str, str]], str]:
     """One child process over ``batch``: the verdicts it printed, and the last line of its stderr."""
-    command = [sys.executable, "-m", "scaffold.zoo_child", *[item for pair in batch for item in pair]]
+    child = ["scaffold.zoo_child"] if STAGES.index(until) > STAGES.index("registers") else ["scaffold.zoo", "--child"]
+    command = [sys.executable, "-m", *child, *[item for pair in batch for item in pair]]
     try:
         completed = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
         stdout, error = completed.stdout, (completed.stderr.strip().splitlines() or ["no output"])[-1]
@@ -118,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--offset", type=int, default=0, help="with --every: start the sample at this index")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--until", choices=STAGES[1:], default=STAGES[-1], help="the last stage to check")
     args = parser.parse_args(argv)
     from scaffold.discovery import Catalogue
 
@@ -131,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             ready = [(str(out), name) for _, out, name in generated if out is not None]
             batches = [ready[i :: args.jobs * 4] for i in range(args.jobs * 4) if ready[i :: args.jobs * 4]]
             verdicts = {}
-            for found in pool.map(check_batch, batches):
+            for found in pool.map(check_batch, batches, [args.until] * len(batches)):
                 verdicts.update(found)
     results = []
     for result, out, name in generated:
@@ -139,23 +144,23 @@ def main(argv: list[str] | None = None) -> int:
             reached, failure, *label = verdicts[name]
             result = ZooResult(result.model_type, reached, failure, result.seconds, "".join(label))
         results.append(result)
-    _print(results)
+    _print(results, args.until)
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=1))
     return 0
 
 
-def _print(results: list[ZooResult]) -> None:
+def _print(results: list[ZooResult], until: str = STAGES[-1]) -> None:
     width = max(len(r.model_type) for r in results)
     for r in sorted(results, key=lambda r: r.model_type):
-        status = "ok" if r.reached == STAGES[-1] else f"stops after {r.reached or 'nothing'}: {r.failure}"
+        status = "ok" if r.reached == until else f"stops after {r.reached or 'nothing'}: {r.failure}"
         status = f"[{r.label}] {status}" if r.label else status
         print(f"{r.model_type:<{width}}  {r.seconds:6.1f}s  {status[:200]}")
     print("\n" + _totals(results))
     testable = [r for r in results if not r.label]
     if len(testable) < len(results):
         print(f"without the labelled types below: {_totals(testable)}")
-    print("\n" + "\n".join(cause_summary(results)))
+    print("\n" + "\n".join(cause_summary(results, until)))
 
 
 def _totals(results: list[ZooResult]) -> str:
@@ -182,11 +187,11 @@ def cause_key(result: ZooResult) -> str:
     return f"{failed}: {kind}"
 
 
-def cause_summary(results: list[ZooResult]) -> list[str]:
+def cause_summary(results: list[ZooResult], until: str = STAGES[-1]) -> list[str]:
     """Lines grouping the failures by cause key, most types first, then the labelled (not ours) verdicts."""
     groups: dict[str, list[str]] = {}
     for r in results:
-        if r.reached != STAGES[-1]:
+        if r.reached != until:
             groups.setdefault(cause_key(r), []).append(r.model_type)
     labels = sorted({"config-only", *(k for k in groups if _is_label(k))})
     ours = sorted((k for k in groups if k not in labels), key=lambda k: (-len(groups[k]), k))
@@ -201,5 +206,32 @@ def _is_label(key: str) -> bool:
     return key == "config-only" or key.startswith("needs ")
 
 
+def registers_verdict(project: str, name: str) -> dict[str, str]:
+    """The ``--until imports/registers`` check of one project (in a child process): the package imports, and
+    ``AutoConfig.for_model(name)`` gives a config class of the package."""
+    reached, failure = "generated", ""
+    try:
+        sys.path.insert(0, project)
+        package = importlib.import_module(name.replace("-", "_"))
+        reached = "imports"
+        from transformers import AutoConfig
+
+        config_class = type(AutoConfig.for_model(name))
+        if not config_class.__module__.startswith(package.__name__):
+            raise AssertionError(f"{name} is registered to {config_class.__module__}.{config_class.__name__}")
+        reached = "registers"
+    except Exception as exc:  # noqa: BLE001 - the verdict names whatever stopped the check
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+        failure = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}{where}"
+    return {"name": name, "reached": reached, "failure": failure}
+
+
+def _child(args: list[str]) -> int:
+    for project, name in zip(args[::2], args[1::2]):
+        print(json.dumps(registers_verdict(project, name)), flush=True)
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_child(sys.argv[2:]) if sys.argv[1:2] == ["--child"] else main())

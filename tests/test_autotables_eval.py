@@ -72,3 +72,16 @@ def test_every_tokenizer_entry_of_the_runtime_table_is_read():
     missing = sorted(set(runtime) - set(ours))
     assert missing == []
     assert ours["llava"] == runtime["llava"]  # added by the loop in tokenization_auto, not a literal entry
+
+
+def test_an_availability_choice_follows_the_installed_modules():
+    """Before: ``"MistralCommonBackend" if is_mistral_common_available() else ...`` always took the first branch,
+    so mistral clones registered MistralCommonBackend without mistral_common installed."""
+    source = 'T = {"m": "Common" if is_mistral_common_available() else ("Fast" if is_tokenizers_available() else None)}'
+    for installed, expected in ((set(), None), ({"tokenizers"}, "Fast"), ({"mistral_common", "tokenizers"}, "Common")):
+        scope: dict = {}
+        _TableEvaluator(scope, installed.__contains__).run(ast.parse(source).body)
+        assert scope["T"]["m"] == expected
+    scope = {}
+    _TableEvaluator(scope, lambda module: False).run(ast.parse('T = {"v": "A" if is_vision_available() else "B"}').body)
+    assert scope["T"]["v"] == "A"  # a check it does not know is assumed true

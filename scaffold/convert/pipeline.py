@@ -163,7 +163,7 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
             )
         parsed[module] = parse_source(module, text)
         if options.rename_policy.word_boundaries:  # transformers' own converter renames them (in-tree mode)
-            others[module] = other_model_types(text, module.split(".")[2], resolver)
+            others[module] = other_model_types(text, module.split(".")[2], resolver, module)
     hints = {module: p.camel_hint for module, p in parsed.items()}
     classes = {m: frozenset(n for n, d in p.index.definitions.items() if d.kind is DefKind.CLASS) for m, p in parsed.items()}
     own_configs = tuple(n for n in modular.index.definitions if n.endswith("Config")) + tuple(

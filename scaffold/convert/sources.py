@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -108,13 +109,15 @@ def infer_source_names(
         default_new = spelled or _config_prefix(own_configs) or default_new
     votes: dict[str, Counter[tuple[str, str]]] = {module: Counter() for module in dict.fromkeys(parents.values())}
     olds = {module: _old_camel(module, hints, config_names) for module in votes}
+    olds = _cloned_prefixes(parents, class_bases, olds, default_new)
+    old_snakes = {module: _old_snake(module, config_names) for module in votes}
     for child, base in class_bases:
         module = parents[base]
         if child != base:  # ``class DetrDecoderOutput(DetrDecoderOutput)`` says nothing of the new prefix
             votes[module][(olds[module], new_prefix(child, base, olds[module], default_new))] += 1
     result = {}
     for module, counter in votes.items():
-        old_snake = module.split(".")[2]
+        old_snake = old_snakes[module]
         chosen = pick_prefix(counter, default_new) or (olds[module], default_new)
         collides = chosen[1].replace(default_new, chosen[0])
         if chosen[1] != default_new and any(c.startswith(collides) for c in module_classes.get(module, ())):
@@ -126,15 +129,72 @@ def infer_source_names(
     return result
 
 
+def _cloned_prefixes(
+    parents: Mapping[str, str], class_bases: list[tuple[str, str]], olds: dict[str, str], new: str
+) -> dict[str, str]:
+    """``olds`` with each module's ``_cloned_prefix``; a shorter prefix found in one module of a package applies to
+    its other modules with the same old prefix whose pairs fit it (paddleocr_vl's processing file)."""
+    pairs = {m: [(c, b) for c, b in class_bases if parents[b] == m] for m in olds}
+    found = {m: _cloned_prefix(pairs[m], old, new) for m, old in olds.items()}
+    for module, old in olds.items():
+        package = module.rpartition(".")[0]
+        shorter = sorted({s for m, s in found.items() if m.rpartition(".")[0] == package and olds[m] == old} - {old})
+        if found[module] == old and len(shorter) == 1 and _fits(pairs[module], shorter[0], new):
+            found[module] = shorter[0]
+    return found
+
+
+def _fits(pairs: list[tuple[str, str]], short: str, new: str) -> bool:
+    return all(b.startswith(short) and c == new + b[len(short) :] for c, b in pairs)
+
+
+def _cloned_prefix(pairs: list[tuple[str, str]], old: str, new: str) -> str:
+    """The prefix of the module's classes a clone's modular file swapped for ``new``, when it is not ``old``.
+
+    paddleocr_vl's classes are ``PaddleOCRVL*`` and ``PaddleOCR*``: a clone names them ``<new>VLConfig`` and
+    ``<new>TextConfig``, so the old prefix is ``PaddleOCR``; a clone of rt_detr_resnet swaps ``RTDetrResNet``, not
+    the directory's ``RTDetr``. Used only when the module has two bases or more, not every child is ``new`` + its
+    base without ``old``, and every child is exactly ``new`` + its base without the prefix returned.
+    """
+    bases = sorted({base for _, base in pairs})
+    if len(bases) < 2 or _fits(pairs, old, new):
+        return old
+    common = os.path.commonprefix(bases)
+    for end in range(len(common), 0, -1):
+        if all(len(b) > end and b[end].isupper() for b in bases) and _fits(pairs, common[:end], new):
+            return common[:end]
+    return old
+
+
+def _old_snake(module: str, config_names: Mapping[str, str]) -> str:
+    """The parent model's snake name: its directory's, or the model part's its file is named after when only that
+    part is in the Auto table (``data2vec_audio`` for ``data2vec/modeling_data2vec_audio``)."""
+    old_snake = module.split(".")[2]
+    part = model_of_module(module.rpartition(".")[2]) or old_snake
+    if not _known(old_snake, config_names) and _known(part, config_names):
+        return part
+    return old_snake
+
+
+def _known(snake: str, config_names: Mapping[str, str]) -> bool:
+    return snake in config_names or snake.replace("_", "-") in config_names
+
+
 def _old_camel(module: str, hints: Mapping[str, str], config_names: Mapping[str, str]) -> str:
-    """The parent model's CamelCase name: its Auto config class's, else the prefix its classes share when that
-    spells the model's name (``XCLIP`` for x_clip), else one capital per word (``FooCTC`` classes in foo: ``Foo``)."""
+    """The parent model's CamelCase name: its Auto config class's, else that of the model part the module is
+    named after (``modeling_data2vec_audio`` in data2vec: ``Data2VecAudio``), else the prefix its classes share
+    when that spells the model's name (``XCLIP`` for x_clip) or names a config of the table (``OpenAIGPT`` in
+    openai), else one capital per word (``FooCTC`` classes in foo: ``Foo``)."""
     old_snake = module.split(".")[2]
     hint = hints.get(module, "")
-    if old_snake in config_names or old_snake.replace("_", "-") in config_names:
+    if _known(old_snake, config_names):
         return cased_name(old_snake, config_names)
-    # a model part with a file of its own (modeling_foo_resnet in foo/) is named as its classes spell it
-    return hint if hint.replace("_", "").lower() == old_snake.replace("_", "") else default_camel(old_snake)
+    part = _old_snake(module, config_names)
+    if part != old_snake:
+        return cased_name(part, config_names)
+    if hint.replace("_", "").lower() == old_snake.replace("_", "") or hint + "Config" in config_names.values():
+        return hint
+    return default_camel(old_snake)
 
 
 def _config_prefix(names: tuple[str, ...]) -> str:
@@ -225,16 +285,35 @@ def load_source(
     return SourceModule(names, index, imports, siblings, rename_map)
 
 
-def other_model_types(text: str, old_snake: str, resolver: SourceResolver) -> frozenset[str]:
+def other_model_types(text: str, old_snake: str, resolver: SourceResolver, module: str = "") -> frozenset[str]:
     """Words of a parent module that start with its model's name and are the type of another installed model.
 
     ``"vitpose_backbone"`` in configuration_vitpose names the vitpose_backbone model: a clone of vitpose must keep
     it (renamed, ``AutoConfig`` has no such type), while ``blip_2_qformer`` is blip_2's own sub-config and follows.
+    A type of the Auto table whose config class the module's own configuration file does not define is another
+    model too (``rt_detr_resnet``, whose config lives in ``configuration_rt_detr_resnet``, in rt_detr's backbone).
     """
     words = sorted(set(re.findall(rf"(?<![\w]){re.escape(old_snake)}_\w+", text)))
+    own_config = _own_config_text(module, resolver) if module and words else None
+    config_names = read_config_names(resolver) if own_config is not None else {}
     return frozenset(
-        w for w in words if resolver.read_module(f"transformers.models.{w}.configuration_{w}") is not None
+        w
+        for w in words
+        if resolver.read_module(f"transformers.models.{w}.configuration_{w}") is not None
+        or (own_config is not None and _defined_elsewhere(w, config_names, own_config))
     )
+
+
+def _own_config_text(module: str, resolver: SourceResolver) -> str | None:
+    """The text of the configuration file of ``module``'s own model part, None when there is none."""
+    part = model_of_module(module.rpartition(".")[2])
+    return resolver.read_module(f"{module.rpartition('.')[0]}.configuration_{part}") if part else None
+
+
+def _defined_elsewhere(word: str, config_names: Mapping[str, str], own_config: str) -> bool:
+    """True when ``word`` is a model type whose config class ``own_config`` does not define."""
+    config = config_names.get(word) or config_names.get(word.replace("_", "-"))
+    return config is not None and re.search(rf"^class {config}\b", own_config, re.MULTILINE) is None
 
 
 def hub_kernel_functions(index: ModuleIndex) -> frozenset[str]:
