@@ -8,6 +8,7 @@ in the import style the caller asked for.
 from __future__ import annotations
 
 import ast
+import textwrap
 import enum
 import sys
 from collections.abc import Iterable, Sequence
@@ -48,10 +49,13 @@ class ImportBranch:
 
     ``if is_torchvision_v2_available(): from torchvision.transforms.v2 import functional as tvF`` followed by
     ``elif is_torchvision_available(): from torchvision.transforms import functional as tvF`` keeps its ``elif``.
+    ``others`` is the source of the branch's other statements, rendered after its imports: the stand-ins a
+    module defines when the optional package is missing (xlstm's ``else: ChunkwiseKernelType = Literal[...]``).
     """
 
     test: str | None
     records: tuple[ImportRecord, ...]
+    others: tuple[str, ...] = ()
 
 
 def resolve_module(relative_level: int, module: str, package: str | None) -> str | None:
@@ -112,15 +116,15 @@ def top_level_import_records(module: cst.Module, package: str | None) -> tuple[I
 
 
 def _cst_branches(module: cst.Module, orelse: cst.If | cst.Else | None, package: str | None) -> tuple[ImportBranch, ...]:
-    """The elif / else branches of an import guard; none unless every branch holds only imports."""
+    """The elif / else branches of an import guard: their imports, and the source of their other statements."""
     branches: list[ImportBranch] = []
     while orelse is not None:
         body = orelse.body.body
-        if not body or any(only_small(s, (cst.Import, cst.ImportFrom)) is None for s in body):
-            return ()
-        records = tuple(r for s in body for r in records_of_statement(s.body[0], package))  # type: ignore[attr-defined]
+        imports = [s for s in body if only_small(s, (cst.Import, cst.ImportFrom)) is not None]
+        records = tuple(r for s in imports for r in records_of_statement(s.body[0], package))  # type: ignore[attr-defined]
+        others = tuple(module.code_for_node(s).strip("\n") + "\n" for s in body if s not in imports)
         test = module.code_for_node(orelse.test) if isinstance(orelse, cst.If) else None
-        branches.append(ImportBranch(test, records))
+        branches.append(ImportBranch(test, records, others))
         orelse = orelse.orelse if isinstance(orelse, cst.If) else None
     return tuple(branches)
 
@@ -218,6 +222,7 @@ def _rendered_branches(
     for record in first.records:
         module = styled_module(record.module, style, new_package) if record.module else _PLAIN + record.name
         inner.extend(_statements_for(module, [record]))
+    inner.extend(cst.parse_statement(code) for code in first.others)
     body = cst.IndentedBlock(body=inner)
     if first.test is None:
         return cst.Else(body=body)
@@ -276,16 +281,23 @@ def records_of_ast(tree: ast.Module, text: str, package: str | None) -> tuple[Im
     return tuple(plain + guarded)
 
 
+def _ast_source(stmt: ast.stmt, lines: list[str]) -> str:
+    """The source of an indented statement, decorators included, dedented to column 0."""
+    first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+    return textwrap.dedent("".join(lines[first - 1 : stmt.end_lineno])).strip("\n") + "\n"
+
+
 def _ast_branches(orelse: list[ast.stmt], text: str, package: str | None) -> tuple[ImportBranch, ...]:
-    """The elif / else branches of an import guard read with ``ast``; none unless they hold only imports."""
+    """The elif / else branches of an import guard read with ``ast`` (as ``_cst_branches`` reads them)."""
     branches: list[ImportBranch] = []
+    lines = text.splitlines(keepends=True)
     while orelse:
         elif_ = orelse[0] if len(orelse) == 1 and isinstance(orelse[0], ast.If) else None
         body = elif_.body if elif_ is not None else orelse
-        if not all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in body):
-            return ()
-        records = tuple(r for s in body for r in _ast_records(s, package, None))
+        imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom))]
+        records = tuple(r for s in imports for r in _ast_records(s, package, None))
+        others = tuple(_ast_source(s, lines) for s in body if s not in imports)
         test = (ast.get_source_segment(text, elif_.test) or ast.unparse(elif_.test)) if elif_ is not None else None
-        branches.append(ImportBranch(test, records))
+        branches.append(ImportBranch(test, records, others))
         orelse = elif_.orelse if elif_ is not None else []
     return tuple(branches)

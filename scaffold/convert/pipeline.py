@@ -395,8 +395,9 @@ def render_file(
     imports = file_guards(imports, ordered, draft.kind)
     guards = [cst.parse_expression(r.guard) for r in imports if r.guard is not None]
     guards += [cst.parse_expression(b.test) for r in imports for b in r.orelse if b.test]  # elif tests too
-    if guards:  # names a kept guard tests (is_torch_available) are needed too
-        tests = [cst.SimpleStatementLine([cst.Expr(g)]) for g in guards]
+    fallbacks = {code: None for r in imports for b in r.orelse for code in b.others}  # xlstm's else: stand-ins
+    if guards or fallbacks:  # names a kept guard tests (is_torch_available), or its branches use, are needed too
+        tests = [cst.SimpleStatementLine([cst.Expr(g)]) for g in guards] + [cst.parse_statement(c) for c in fallbacks]
         extra = needed_imports(tests, draft.entries, _unique(records + list(GUARD_TEST_RECORDS)))
         imports = _unique(imports + [r for r in extra if r.guard is None])
     imports = [r for r in imports if r.module != "." + draft.kind.filename(modular.snake)[:-3]]

@@ -11,8 +11,10 @@ from functools import lru_cache
 
 from types import MappingProxyType
 
+import libcst as cst
+
 from scaffold.convert.definitions import DefKind, ModuleIndex, index_source
-from scaffold.convert.imports import ImportRecord
+from scaffold.convert.imports import ImportBranch, ImportRecord
 from scaffold.convert.naming import (
     SourceNames,
     default_camel,
@@ -23,7 +25,7 @@ from scaffold.convert.naming import (
     lowercase_name,
     new_prefix,
 )
-from scaffold.convert.rename import RenameMap, RenamePolicy, Spellings, rename_identifier
+from scaffold.convert.rename import RenameMap, RenamePolicy, Spellings, needs_no_rename, rename_identifier, rename_node
 from scaffold.convert.routing import SUFFIX_KINDS, kind_for_module, kind_for_name, model_of_module
 from scaffold.files import FileKind
 from scaffold.source import SourceResolver
@@ -280,6 +282,7 @@ def load_source(
         renames = None if definition.name in kernels else rename_map
         definitions[new(definition.name)] = replace(definition, name=new(definition.name), uses=uses, rename=renames)
     imports = tuple(_renamed_record(r, package, names.old_snake, file_snake, rename_map, own_model) for r in raw.imports)
+    imports = _with_renamed_branches(imports, rename_map)
     siblings = frozenset(r.bound for r in imports if r.module.startswith("."))
     index = ModuleIndex(MappingProxyType(definitions), imports, raw.exports)
     return SourceModule(names, index, imports, siblings, rename_map)
@@ -349,6 +352,28 @@ def _foreign_or_outside(module: str, package: str, old_snake: str, own_model: st
     """
     stem = sibling_stem(module, package)
     return stem is None or model_of_module(stem) not in (old_snake, own_model)
+
+
+def _with_renamed_branches(records: tuple[ImportRecord, ...], rename_map: RenameMap) -> tuple[ImportRecord, ...]:
+    """``records`` whose guards' elif / else statements are renamed like the rest of the parent: xlstm's fallback
+    classes (``def __init__(self, config: xLSTMConfig)``) follow the clone's names. Each chain is renamed once."""
+    done: dict[tuple[ImportBranch, ...], tuple[ImportBranch, ...]] = {}
+    result = []
+    for record in records:
+        if any(branch.others for branch in record.orelse):
+            if record.orelse not in done:
+                done[record.orelse] = tuple(
+                    replace(b, others=tuple(_renamed_code(code, rename_map) for code in b.others)) for b in record.orelse
+                )
+            record = replace(record, orelse=done[record.orelse])
+        result.append(record)
+    return tuple(result)
+
+
+def _renamed_code(code: str, rename_map: RenameMap) -> str:
+    if needs_no_rename(code, rename_map):
+        return code
+    return cst.Module(body=[rename_node(cst.parse_statement(code), rename_map)]).code
 
 
 def _renamed_record(

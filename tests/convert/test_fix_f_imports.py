@@ -323,3 +323,69 @@ def test_a_guarded_import_needed_at_definition_time_makes_the_module_need_its_ba
     found = gather_backends({"at_definition": GUARDED_AT_DEFINITION, "in_body": GUARDED_IN_BODY})
     assert found["at_definition"].imports == ("torchvision",)
     assert found["in_body"].imports == ()
+
+
+FALLBACK_FOO = '''
+from ...configuration_utils import PreTrainedConfig
+from ...modeling_layers import GradientCheckpointingLayer
+from ...utils import is_foo_kernels_available
+
+if is_foo_kernels_available():
+    from foo_kernels import KernelType, FooBackend
+else:
+    from typing import Literal
+
+    KernelType = Literal["native"]
+
+    class FooBackend(GradientCheckpointingLayer):
+        def __init__(self, config: FooConfig):
+            super().__init__()
+
+
+class FooConfig(PreTrainedConfig):
+    kernel: KernelType = "native"
+
+
+class FooModel(GradientCheckpointingLayer):
+    def __init__(self, config: FooConfig):
+        super().__init__()
+        self.backend = FooBackend(config)
+'''
+
+FALLBACK_MODULAR = '''
+from ..foo.modeling_foo import FooModel
+
+
+class BarModel(FooModel):
+    pass
+'''
+
+
+def test_the_stand_ins_of_an_import_guards_else_branch_are_kept_and_renamed() -> None:
+    """Before: an ``else:`` branch holding anything but imports was dropped with the whole branch, so without the
+    optional package ``KernelType`` and ``FooBackend`` were never bound (``--like xlstm``: NameError at import).
+    Now the branch is kept, its model names follow the clone, and the names it uses are imported."""
+    files = _convert(FALLBACK_MODULAR, {"transformers.models.foo.modeling_foo": FALLBACK_FOO}, ImportStyle.OUT_OF_TREE)
+    code = files["modeling_bar.py"]
+    guard = next(s for s in ast.parse(code).body if isinstance(s, ast.If) and "KernelType" in ast.unparse(s))
+    fallback = ast.unparse(ast.Module(body=guard.orelse, type_ignores=[]))
+    assert "KernelType = Literal['native']" in fallback and "from typing import Literal" in fallback
+    assert "class BarBackend(GradientCheckpointingLayer)" not in fallback  # imported names keep their spelling
+    assert "def __init__(self, config: BarConfig)" in fallback and "FooConfig" not in fallback
+    assert ("", "from transformers.modeling_layers import GradientCheckpointingLayer") in _imports(code)
+
+
+def test_the_ast_and_cst_readers_agree_on_an_else_branch_with_stand_ins() -> None:
+    import libcst as cst
+
+    from scaffold.convert.imports import records_of_ast, top_level_import_records
+
+    package = "transformers.models.foo"
+    by_ast = records_of_ast(ast.parse(FALLBACK_FOO), FALLBACK_FOO, package)
+    by_cst = top_level_import_records(cst.parse_module(FALLBACK_FOO), package)
+    guarded = [r for r in by_ast if r.guard]
+    assert guarded and guarded == [r for r in by_cst if r.guard]
+    (branch,) = guarded[0].orelse
+    assert branch.test is None and [r.name for r in branch.records] == ["Literal"]
+    assert branch.others[0] == 'KernelType = Literal["native"]\n'
+    assert branch.others[1].startswith("class FooBackend(GradientCheckpointingLayer):\n    def __init__")
