@@ -25,7 +25,8 @@ from scaffold.convert.names_ast import code_of, names_used
 from scaffold.convert.flatten import merge_class, rename_parent_text
 from scaffold.convert.import_guards import GUARD_TEST_RECORDS, file_guards
 from scaffold.convert.imports import ImportRecord, render_imports
-from scaffold.convert.options import ConversionResult, ConvertOptions
+from scaffold.convert.nested_imports import absolute_nested_imports
+from scaffold.convert.options import ConversionResult, ConvertOptions, ImportStyle
 from scaffold.convert.preformat import all_statement, ends_with_import, spaced_module_body, split_long_imports
 from scaffold.convert.rename import rename_identifier
 from scaffold.convert.routing import kind_for_module, kind_for_name
@@ -403,6 +404,8 @@ def render_file(
     imports = [r for r in imports if r.module != "." + draft.kind.filename(modular.snake)[:-3]]
     new_package = options.package or f"transformers.models.{modular.snake}"
     leading = cst.Module(body=render_imports(imports, options.import_style, new_package), header=modular.tree.header).code
+    if options.import_style is ImportStyle.OUT_OF_TREE:
+        body = [absolute_nested_imports(node, code_of(node)) for node in body]
     leading = split_long_imports(leading)  # black's layout (see preformat): one formatting pass instead of two
     code = leading + "".join(code_of(node) for node in spaced_module_body(body, ends_with_import(leading)))
     header = options.header if options.header is not None else default_header(modular.path)
