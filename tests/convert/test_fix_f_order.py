@@ -478,22 +478,6 @@ class BarConfig(VpConfig):
     assert '"backbone_config": "vp_backbone"' in code and '"text_config": "bar_text"' in code
 
 
-def test_clone_prefix_does_not_spell_the_type_suffix_twice() -> None:
-    """fastspeech2_conformer_with_hifigan clone: the type adds ``with_hifigan`` to its package ``fastspeech2_conformer``
-    (prefix ``FastSpeech2Conformer``); a clone named after the type takes the prefix without that suffix (before:
-    ``ZooFastspeech2ConformerWithHifigan``, so ``...WithHifiganWithHifiGanConfig``)."""
-    from scaffold.names import ModelNames
-    from scaffold.project import _without_type_suffix
-
-    source = ModelNames.for_source("fastspeech2_conformer_with_hifigan", "fastspeech2_conformer", "FastSpeech2Conformer")
-    clone = _without_type_suffix(ModelNames.from_name("zoo-fastspeech2-conformer-with-hifigan"), source)
-    assert clone.camel == "ZooFastspeech2Conformer" and clone.snake == "zoo_fastspeech2_conformer_with_hifigan"
-    other = _without_type_suffix(ModelNames.from_name("my-tts"), source)
-    assert other.camel == "MyTts"
-    plain = ModelNames.for_source("llama", "llama", "Llama")
-    assert _without_type_suffix(ModelNames.from_name("zoo-llama"), plain).camel == "ZooLlama"
-
-
 def test_item_assignment_follows_its_variable_with_what_it_needs() -> None:
     """doge: ``ALL_ATTENTION_FUNCTIONS["doge_flex_attention"] = flex_attention_forward`` completes the modular
     assignment above it; it is emitted right after it, and pulls in the function it stores (before: both dropped)."""
