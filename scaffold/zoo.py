@@ -19,13 +19,17 @@ The tiny config is the first of a few candidates (scaffold.testing's shrink, the
 parameter budget) on which the *source* model builds and runs; when none does, the failure is
 "NoTinySetup" (a gap of our test configs or input builders, not of the clone).
 
-Two verdicts are labelled rather than counted as our failures, and shown in their own lines:
+These verdicts are labelled rather than counted as our failures, and shown in their own lines:
   config-only        a sub-config type (dia_decoder, idefics_perciever...) from which neither transformers
                      nor the clone builds a model class alone: it generates, imports and registers, and
                      that is all there is to check. A model class that takes the sub-config (dia's internal
                      DiaDecoder) is found in the modeling modules and tested instead when there is one.
   needs <library>    the source model cannot be built without a library transformers asks for (timm for
                      edgetam and omdet-turbo's backbones, torchvision), which is not installed here.
+  needs a session object  the forward takes a stateful object a processor builds (sam2_video's
+                     inference_session), not tensors.
+  broken in transformers  the source type's own default config fails in the installed transformers
+                     (nougat names a sub-config type the Auto table spells differently): the clone inherits it.
 The closing summary groups every failure by cause: the first stage that failed and the exception type.
 """
 
@@ -203,7 +207,7 @@ def cause_summary(results: list[ZooResult], until: str = STAGES[-1]) -> list[str
 
 
 def _is_label(key: str) -> bool:
-    return key == "config-only" or key.startswith("needs ")
+    return key in ("config-only", "broken in transformers") or key.startswith("needs ")
 
 
 def registers_verdict(project: str, name: str) -> dict[str, str]:

@@ -43,7 +43,7 @@ def check(project: Path, name: str, progress: list[str]) -> None:
     importlib.invalidate_caches()
     package = importlib.import_module(name.replace("-", "_"))
     progress.append("imports")
-    config_class = type(AutoConfig.for_model(name))
+    config_class = type(_clone_config(project, name))
     assert config_class.__module__.startswith(package.__name__), config_class
     progress.append("registers")
     clone_class, source_class, key_renames = _main_head(project, name, package, config_class)
@@ -65,6 +65,25 @@ def check(project: Path, name: str, progress: list[str]) -> None:
     first_a, first_b = (_first_tensor(o) for o in (a, b))
     assert torch.equal(first_a, first_b), "outputs differ"
     progress.append("parity")
+
+
+class BrokenInTransformers(RuntimeError):
+    """The source model type's own default config cannot be built by the installed transformers (nougat asks
+    for the sub-config type ``donut_swin`` where the table says ``donut-swin``): the clone inherits the fault."""
+
+
+def _clone_config(project: Path, name: str):
+    """The clone's default config; a failure the source type's default config shares is transformers' own."""
+    from transformers import AutoConfig
+
+    try:
+        return AutoConfig.for_model(name)
+    except Exception as exc:
+        try:
+            AutoConfig.for_model(_read_source_type(project, name))
+        except Exception as source_exc:
+            raise BrokenInTransformers(f"the source's default config fails too: {source_exc}") from exc
+        raise
 
 
 def _instantiate(clone_class, config, progress: list[str]):
@@ -835,6 +854,8 @@ def verdict(project: Path, name: str) -> dict:
 def _label(exc: Exception) -> str:
     if isinstance(exc, ConfigOnly):
         return "config-only"
+    if isinstance(exc, BrokenInTransformers):
+        return "broken in transformers"
     cause = exc.__cause__ if isinstance(exc, NoTinySetup) else exc
     if isinstance(cause, NeedsSession):
         return "needs a session object"

@@ -221,3 +221,18 @@ def test_parameter_count_on_meta_and_unknown_when_the_model_refuses_meta():
             torch.zeros(1).item()  # data access: impossible on the meta device
 
     assert _parameters(RefusesMeta, tiny) == 0
+
+
+def test_a_default_config_transformers_itself_cannot_build_is_labelled_not_counted(monkeypatch, tmp_path):
+    """nougat's default config asks for 'donut_swin' (the table says 'donut-swin'): the clone's failure is the
+    source's, labelled "broken in transformers"; a clone failing where its source works stays our failure."""
+    from scaffold import zoo, zoo_child
+
+    monkeypatch.setattr(zoo_child, "_read_source_type", lambda project, name: "nougat")
+    with pytest.raises(zoo_child.BrokenInTransformers) as broken:
+        zoo_child._clone_config(tmp_path, "nougat")
+    assert zoo_child._label(broken.value) == "broken in transformers" and zoo._is_label("broken in transformers")
+    monkeypatch.setattr(zoo_child, "_read_source_type", lambda project, name: "llama")
+    with pytest.raises(ValueError) as ours:
+        zoo_child._clone_config(tmp_path, "no-such-clone")
+    assert not isinstance(ours.value, zoo_child.BrokenInTransformers) and zoo_child._label(ours.value) == ""
