@@ -220,7 +220,27 @@ def test_parameter_count_on_meta_and_unknown_when_the_model_refuses_meta():
             super().__init__()
             torch.zeros(1).item()  # data access: impossible on the meta device
 
-    assert _parameters(RefusesMeta, tiny) == 0
+    assert _parameters(RefusesMeta, tiny) is None
+
+
+def test_a_less_shrunk_candidate_of_unknown_size_is_never_built_for_real(monkeypatch):
+    """emu3's default config cannot be built on the meta device; building it for real took 20 GB and the
+    kernel killed the zoo's child. Only the shrunk ("tiny...") candidates are built when the size is unknown."""
+    from scaffold import zoo_child
+
+    built = []
+    candidates = [("tiny", "small"), ("default", "huge")]
+    monkeypatch.setattr(zoo_child, "_candidates", lambda config_class: candidates)
+    monkeypatch.setattr(zoo_child, "_parameters", lambda source_class, config: None)
+
+    def refuse(source_class, config):
+        built.append(config)
+        raise RuntimeError("does not run")
+
+    monkeypatch.setattr(zoo_child, "_source_twin", refuse)
+    with pytest.raises(zoo_child.NoTinySetup):
+        zoo_child._tiny_setup(object, object)
+    assert built == ["small"]
 
 
 def test_a_default_config_transformers_itself_cannot_build_is_labelled_not_counted(monkeypatch, tmp_path):
