@@ -41,7 +41,7 @@ from scaffold.names import ModelNames
 catalogue = Catalogue.load()
 phase("read the installed transformers")
 source = discover(LIKE, catalogue)
-names = project._without_type_suffix(ModelNames.from_name("bench-model", None), source.names)
+names = ModelNames.from_name("bench-model", None)
 clone = project.plan_clone(source, names)
 phase("discover + plan the clone")
 files = project.build_files(clone, catalogue.installed)
