@@ -10,15 +10,7 @@ import ast
 
 from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
 
-
-class FakeResolver:
-    """Serves module sources from a dict."""
-
-    def __init__(self, modules: dict[str, str]) -> None:
-        self.modules = modules
-
-    def read_module(self, dotted: str) -> str | None:
-        return self.modules.get(dotted)
+from dict_resolver import FakeResolver
 
 
 def _convert(modular: str, modules: dict[str, str], **options: object) -> dict[str, str]:

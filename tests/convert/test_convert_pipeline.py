@@ -8,6 +8,8 @@ from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
 from scaffold.errors import ModularError
 from scaffold.files import FileKind
 
+from dict_resolver import FakeResolver
+
 MODELING_FOO = '''
 import torch
 from torch import nn
@@ -70,16 +72,6 @@ class FooConfig(PreTrainedConfig):
 
 __all__ = ["FooConfig"]
 '''
-
-
-class FakeResolver:
-    """Serves module sources from a dict."""
-
-    def __init__(self, modules: dict[str, str]) -> None:
-        self.modules = modules
-
-    def read_module(self, dotted: str) -> str | None:
-        return self.modules.get(dotted)
 
 
 RESOLVER = FakeResolver(

@@ -12,15 +12,7 @@ import ast
 
 from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
 
-
-class FakeResolver:
-    """Serves module sources from a dict."""
-
-    def __init__(self, modules: dict[str, str]) -> None:
-        self.modules = modules
-
-    def read_module(self, dotted: str) -> str | None:
-        return self.modules.get(dotted)
+from dict_resolver import FakeResolver
 
 
 def _modeling(modular: str, modules: dict[str, str], snake: str = "bar") -> str:

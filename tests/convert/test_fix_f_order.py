@@ -12,15 +12,7 @@ import ast
 from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
 from scaffold.convert.rename import IN_TREE_COMPAT
 
-
-class FakeResolver:
-    """Serves module sources from a dict."""
-
-    def __init__(self, modules: dict[str, str]) -> None:
-        self.modules = modules
-
-    def read_module(self, dotted: str) -> str | None:
-        return self.modules.get(dotted)
+from dict_resolver import FakeResolver
 
 
 def _convert(modular: str, modules: dict[str, str]) -> dict[str, str]:

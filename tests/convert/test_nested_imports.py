@@ -8,6 +8,8 @@ import libcst as cst
 from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
 from scaffold.convert.nested_imports import AbsoluteNestedImportTransformer
 
+from dict_resolver import FakeResolver
+
 BEFORE = """
 def load(self):
     from ..auto.modeling_auto import AutoModel
@@ -38,14 +40,6 @@ def test_three_dots_without_a_module_is_transformers_itself() -> None:
     module = cst.parse_module("def f():\n    from ... import PreTrainedModel\n")
     code = module.visit(AbsoluteNestedImportTransformer()).code
     assert code == "def f():\n    from transformers import PreTrainedModel\n"
-
-
-class FakeResolver:
-    def __init__(self, modules: dict[str, str]) -> None:
-        self.modules = modules
-
-    def read_module(self, dotted: str) -> str | None:
-        return self.modules.get(dotted)
 
 
 FOO = """

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from scaffold.convert.sources import infer_source_names, other_model_types
 
+from dict_resolver import FakeResolver
+
 
 def _names(module: str, child: str, base: str, new_snake: str, hint: str, table: dict[str, str]):
     return infer_source_names({base: module}, [(child, base)], new_snake, {module: hint}, table)[module]
@@ -38,16 +40,6 @@ def test_a_directory_in_the_auto_table_still_names_its_model_parts() -> None:
     assert (names.old_camel, names.old_snake) == ("RTDetr", "rt_detr")
 
 
-class _Resolver:
-    """A SourceResolver over a dict of module texts."""
-
-    def __init__(self, modules: dict[str, str]) -> None:
-        self.modules = modules
-
-    def read_module(self, module: str) -> str | None:
-        return self.modules.get(module)
-
-
 TABLE = 'CONFIG_MAPPING_NAMES = OrderedDict(\n    [\n        ("foo", "FooConfig"),\n        ("foo_backbone", "FooBackboneConfig"),\n        ("foo_text", "FooTextConfig"),\n    ]\n)\n'
 CONFIG_FOO = 'class FooTextConfig:\n    model_type = "foo_text"\n\n\nclass FooConfig:\n    model_type = "foo"\n    sub = "foo_backbone"\n    text = "foo_text"\n'
 
@@ -55,7 +47,7 @@ CONFIG_FOO = 'class FooTextConfig:\n    model_type = "foo_text"\n\n\nclass FooCo
 def test_a_type_whose_config_lives_in_another_file_of_the_package_is_kept() -> None:
     """Before: ``"foo_backbone"`` (config in configuration_foo_backbone of the same package, not cloned) was
     renamed to the clone's ``zoo_foo_backbone``, which nothing registers: KeyError when the config was built."""
-    resolver = _Resolver({"transformers.models.auto.auto_mappings": TABLE, "transformers.models.foo.configuration_foo": CONFIG_FOO})
+    resolver = FakeResolver({"transformers.models.auto.auto_mappings": TABLE, "transformers.models.foo.configuration_foo": CONFIG_FOO})
     module = "transformers.models.foo.configuration_foo"
     assert other_model_types(CONFIG_FOO, "foo", resolver, module) == frozenset({"foo_backbone"})
     modeling = "transformers.models.foo.modeling_foo"
