@@ -15,7 +15,8 @@ from scaffold.files import GeneratedFile
 from scaffold.format_cache import FormatCache, default_cache
 
 LINE_LENGTH = 119  # transformers' own line length, so diffs against its files stay readable
-MODE_KEY = f"line_length={LINE_LENGTH};target_versions=py310"  # what _mode() sets, for the cache key
+TARGET_VERSION = "PY310"  # a black.TargetVersion member name
+MODE_KEY = f"line_length={LINE_LENGTH};target_versions={TARGET_VERSION.lower()}"  # what _mode() sets: cache key
 
 
 class FormattingError(ScaffoldError):
@@ -26,7 +27,7 @@ class FormattingError(ScaffoldError):
 def _mode() -> Any:
     import black
 
-    return black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
+    return black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion[TARGET_VERSION]})
 
 
 def _black(source: str, path: str) -> str:
@@ -35,7 +36,7 @@ def _black(source: str, path: str) -> str:
     try:
         return black.format_str(source, mode=_mode())
     except black.InvalidInput as exc:  # pragma: no cover - reaching this is a generator bug
-        raise FormattingError(f"{path}: generated code does not parse ({exc}); nothing was written.") from None
+        raise FormattingError(f"{path}: generated code does not parse ({exc}); nothing was written.") from exc
 
 
 def format_python(source: str, *, path: str = "<generated>", cache: FormatCache | None = None) -> str:
