@@ -345,7 +345,7 @@ def _refit_width(inputs: dict, exc: Exception) -> list[dict]:
         return []
     given, wanted = int(found.group(2)), int(found.group(3))
     return [
-        {**inputs, k: torch.randn(*v.shape[:-1], wanted, generator=torch.Generator().manual_seed(2))}
+        {**inputs, k: _seeded_randn(*v.shape[:-1], wanted, seed=2)}
         for k, v in inputs.items()
         if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2 and v.shape[-1] == given
     ]
@@ -385,7 +385,7 @@ def _with_companions(model, main: str, candidates: list[dict], config) -> list[d
             extra.extend(INPUT_BUILDERS[key](model, config))
     width = getattr(config, "encoder_hidden_size", None)
     if "encoder_hidden_states" in parameters and isinstance(width, int):
-        states = torch.randn(BATCH, 4, width, generator=torch.Generator().manual_seed(3))
+        states = _seeded_randn(BATCH, 4, width, seed=3)
         extra.append({"encoder_hidden_states": states})
     return candidates + [{**c, **e} for e in extra for c in candidates]
 
@@ -445,7 +445,7 @@ def _text_inputs(model, config) -> list[dict]:
     candidates = [{"input_ids": random_ids(config, BATCH, LENGTH)}]
     if "inputs_embeds" in inspect.signature(model.forward).parameters:
         hidden = _first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
-        embeds = torch.randn(BATCH, LENGTH, hidden, generator=torch.Generator().manual_seed(2))
+        embeds = _seeded_randn(BATCH, LENGTH, hidden, seed=2)
         candidates.append({"inputs_embeds": embeds})
     codebooks = getattr(config, "num_codebooks", None)
     if isinstance(codebooks, int) and codebooks > 1:  # musicgen decoders: one row per (item, codebook)
@@ -462,7 +462,7 @@ def _embeds_inputs(model, config) -> list[dict]:
     import torch
 
     hidden = _first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
-    return [{"inputs_embeds": torch.randn(BATCH, LENGTH, hidden, generator=torch.Generator().manual_seed(2))}]
+    return [{"inputs_embeds": _seeded_randn(BATCH, LENGTH, hidden, seed=2)}]
 
 
 def _bbox_inputs(model, config) -> list[dict]:
@@ -501,9 +501,7 @@ def _grid_patches(model, config, key: str) -> list[dict]:
     channels = _first_int(vision, ("in_channels", "num_channels"), 3)
     candidates = []
     for temporal in dict.fromkeys((_first_int(vision, ("temporal_patch_size", "patch_temporal"), 1), 1)):
-        patches = torch.randn(
-            BATCH * side * side, channels * temporal * patch**2, generator=torch.Generator().manual_seed(0)
-        )
+        patches = _seeded_randn(BATCH * side * side, channels * temporal * patch**2, seed=0)
         candidates.append({key: patches, "grid_thw": torch.tensor([[1, side, side]] * BATCH)})
     if "merge_sizes" in inspect.signature(model.forward).parameters:
         candidates = [{**c, "merge_sizes": torch.tensor([merge] * BATCH)} for c in candidates]
@@ -517,7 +515,7 @@ def _patchified_pixels(model, config, vision) -> list[dict]:
 
     side = int(_first_int(vision, ("num_patches",), 16) ** 0.5)
     width = _first_int(vision, ("num_channels",), 3) * _first_int(vision, ("patch_size",), 8) ** 2
-    pixels = torch.randn(BATCH, side * side, width, generator=torch.Generator().manual_seed(0))
+    pixels = _seeded_randn(BATCH, side * side, width, seed=0)
     required = _required(model)
     if "pixel_position_ids" in required:
         grid = torch.stack(torch.meshgrid(torch.arange(side), torch.arange(side), indexing="xy"), -1)
@@ -562,7 +560,7 @@ def _patch_cubes(vision) -> list[dict]:
         return []
     patch, channels = _first_int(vision, ("patch_size",), 8), _first_int(vision, ("num_channels",), 3)
     shape = (BATCH * 4, temporal, patch, patch, channels)
-    return [{"pixel_values": torch.randn(*shape, generator=torch.Generator().manual_seed(0))}]
+    return [{"pixel_values": _seeded_randn(*shape, seed=0)}]
 
 
 def _with_pairs(candidates: list[dict]) -> list[dict]:
@@ -582,7 +580,7 @@ def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
     width = _first_int(source, ("num_mel_bins", "feature_size", "input_feat_per_channel", "n_mels"), 80)
     positions = getattr(source, "max_source_positions", None)
     frames = 2 * positions if isinstance(positions, int) and positions <= 1500 else 64
-    values = torch.randn(BATCH, width, frames, generator=torch.Generator().manual_seed(0))
+    values = _seeded_randn(BATCH, width, frames, seed=0)
     return [{key: values}, {key: values.transpose(1, 2).contiguous()}]
 
 
@@ -592,11 +590,11 @@ def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
 
     source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
     channels = _first_int(source, ("audio_channels", "num_channels"), 1)
-    audio = torch.randn(BATCH, AUDIO_SAMPLES, generator=torch.Generator().manual_seed(0))
+    audio = _seeded_randn(BATCH, AUDIO_SAMPLES, seed=0)
     candidates = [{key: audio}, {key: audio[:, None].repeat(1, channels, 1)}]
     frames, mels = getattr(source, "max_length", None), getattr(source, "num_mel_bins", None)
     if isinstance(frames, int) and isinstance(mels, int):  # a spectrogram under this name (audio spectrogram transformer)
-        candidates.append({key: torch.randn(BATCH, frames, mels, generator=torch.Generator().manual_seed(0))})
+        candidates.append({key: _seeded_randn(BATCH, frames, mels, seed=0)})
     return candidates
 
 
@@ -611,7 +609,7 @@ def _series_inputs(model, config) -> list[dict]:
 
     context = _first_int(config, ("context_length",), 32)
     channels = _first_int(config, ("num_input_channels", "input_size"), 1)
-    values = torch.randn(BATCH, context, channels, generator=torch.Generator().manual_seed(0))
+    values = _seeded_randn(BATCH, context, channels, seed=0)
     return [{"past_values": values[..., 0].contiguous()}, {"past_values": values}]
 
 
@@ -726,7 +724,7 @@ def _retrieved_inputs(model, config) -> list[dict]:
     docs = _first_int(config, ("n_docs",), 2)
     generator = getattr(config, "generator", None) or config
     ids = random_ids(generator, BATCH * docs, LENGTH, seed=6)
-    scores = torch.randn(BATCH, docs, generator=torch.Generator().manual_seed(6))
+    scores = _seeded_randn(BATCH, docs, seed=6)
     return [{"context_input_ids": ids, "context_attention_mask": torch.ones_like(ids), "doc_scores": scores}]
 
 
@@ -780,7 +778,7 @@ def _flattened_patch_inputs(model, config) -> list[dict]:
     side = 4
     rows = torch.arange(side * side) // side + 1
     cols = torch.arange(side * side) % side + 1
-    pixels = torch.randn(BATCH, side * side, width, generator=torch.Generator().manual_seed(0))
+    pixels = _seeded_randn(BATCH, side * side, width, seed=0)
     positions = torch.stack([rows, cols], dim=-1).float().expand(BATCH, -1, -1)
     return [{"flattened_patches": torch.cat([positions, pixels], dim=-1)}]
 
@@ -801,6 +799,13 @@ def _trajectory_inputs(model, config) -> list[dict]:
             "attention_mask": torch.ones(shape, dtype=torch.long),
         }
     ]
+
+
+def _seeded_randn(*shape: int, seed: int):
+    """Standard normal values of ``shape`` from a generator seeded with ``seed`` (same tensor every run)."""
+    import torch
+
+    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
 
 
 def _first_int(config, names: tuple[str, ...], default: int) -> int:
