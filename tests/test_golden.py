@@ -1,14 +1,33 @@
 """generated_examples/ must be exactly what new-model generates today (refresh: scripts/refresh_examples.py)."""
 
+import re
 from pathlib import Path
 
 import pytest
+import transformers
 
 from scaffold.examples import EXAMPLES, plan_example
 from scaffold.files import FileStatus
 from scaffold.writer import compare
 
 ROOT = Path(__file__).resolve().parent.parent / "generated_examples"
+CONSTRAINTS = ROOT.parent / "scripts" / "constraints.txt"
+
+
+def pinned_transformers() -> str:
+    found = re.findall(r"^transformers==(\S+)$", CONSTRAINTS.read_text(), flags=re.MULTILINE)
+    assert len(found) == 1, f"{CONSTRAINTS} must pin transformers exactly once"
+    return found[0]
+
+
+def test_installed_transformers_is_the_pinned_release():
+    # The goldens (and the converter's fidelity tests) are files of one transformers release: with another one
+    # installed they differ for reasons that are not scaffold's. scripts/test.sh installs the pinned release.
+    assert transformers.__version__ == pinned_transformers(), (
+        f"transformers {transformers.__version__} is installed, the tests are pinned to {pinned_transformers()}: "
+        f"`pip install -c {CONSTRAINTS.relative_to(ROOT.parent)} transformers`, or bump the pin and run "
+        "scripts/refresh_examples.py"
+    )
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.like)

@@ -14,7 +14,7 @@ def test_bytecode_cache_is_filled_then_used_with_identical_output(tmp_path, monk
 
     from scaffold.names import ModelNames
 
-    source = SimpleNamespace(names=ModelNames.from_name("llama"), transformers_version="5.23.0")
+    source = SimpleNamespace(names=ModelNames.from_name("llama"), transformers_version="5.25.0")
     context = {"names": ModelNames.from_name("my-x"), "scaffold_version": "0.0", "source": source}
     monkeypatch.setenv("SCAFFOLD_NO_CACHE", "1")
     fresh = templates.environment.__wrapped__()
@@ -23,7 +23,7 @@ def test_bytecode_cache_is_filled_then_used_with_identical_output(tmp_path, monk
     monkeypatch.setenv("SCAFFOLD_CACHE_DIR", str(tmp_path))
     first = templates.environment.__wrapped__()
     expected = _render(fresh, **context)
-    assert 'name = "my-x"' in expected and "transformers~=5.23.0" in expected
+    assert 'name = "my-x"' in expected and "transformers~=5.25.0" in expected
     assert _render(first, **context) == expected
     entries = list((tmp_path / "jinja").iterdir())
     assert len(entries) == 1

@@ -20,7 +20,7 @@ LLAVA = PluginSource(
     lm_head_attr="lm_head",
     text_config_attr="text_config",
     image_token_config_attrs=("image_token_index", "image_token_id"),
-    transformers_version="5.23.0",
+    transformers_version="5.25.0",
 )
 NAMES = ModelNames.from_name("my-vlm")
 
