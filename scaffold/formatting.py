@@ -51,13 +51,18 @@ def format_python(source: str, *, path: str = "<generated>", cache: FormatCache 
     return formatted
 
 
-def format_file(generated: GeneratedFile) -> GeneratedFile:
+def format_file(generated: GeneratedFile, cache: FormatCache | None = None) -> GeneratedFile:
     if generated.path.suffix != ".py":
         return generated
-    formatted = format_python(generated.content, path=str(generated.path))
+    formatted = format_python(generated.content, path=str(generated.path), cache=cache)
     return GeneratedFile(path=generated.path, content=formatted, kind=generated.kind)
 
 
 def format_files(files: Sequence[GeneratedFile]) -> tuple[GeneratedFile, ...]:
-    """``format_file`` on each file, in order (each served from the format cache when it holds the text)."""
-    return tuple(format_file(f) for f in files)
+    """``format_file`` on each file, in order (each served from the format cache when it holds the text);
+    then the cache is pruned to its size bound."""
+    cache = default_cache(MODE_KEY)
+    formatted = tuple(format_file(f, cache) for f in files)
+    if cache is not None:
+        cache.prune()
+    return formatted
