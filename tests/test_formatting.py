@@ -124,6 +124,16 @@ def test_format_files_prunes_the_cache_and_stale_temporary_files(cache_dir, monk
     assert [p.name for p in cache_dir.iterdir()] == [small.key(UGLY)]
 
 
+def test_format_files_prunes_only_after_black_ran(cache_dir, monkeypatch):
+    pruned = []
+    monkeypatch.setattr(FormatCache, "prune", lambda self: pruned.append(self.directory))
+    files = [_py("a.py", UGLY), GeneratedFile(PurePosixPath("README.md"), "text\n", FileKind.PROJECT)]
+    format_files(files)
+    assert pruned == [cache_dir]
+    format_files(files)  # every file served from the cache: no folder scan
+    assert pruned == [cache_dir]
+
+
 def test_no_cache_setting_turns_it_off(monkeypatch, cache_dir):
     monkeypatch.setenv("SCAFFOLD_NO_CACHE", "1")
     assert cache_directory() is None
