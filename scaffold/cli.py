@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
+import types
+import typing
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -193,8 +196,93 @@ def _print_report(report: WriteReport, *, dry_run: bool) -> None:
         typer.echo(f"  {prefix}{verb.get(outcome.status, outcome.status.value)} {report.root / outcome.path}")
 
 
+# Commands a plain command line runs without typer's parsing (why: typer converts every option value through
+# pydantic, whose import and validators cost about 0.1 s of the 1 s that `new-model` is allowed).
+DIRECT_COMMANDS = ("new-model",)
+# Option types the direct path converts, as typer does for a value that passes its checks (other types: typer).
+DIRECT_CONVERTERS: dict[type, Callable[[str], Any]] = {str: str, Path: Path}
+
+
 def main() -> None:
-    app(prog_name="scaffold")
+    direct = direct_call(sys.argv[1:])
+    if direct is None:
+        app(prog_name="scaffold")
+        return
+    callback, arguments = direct
+    try:
+        callback(**arguments)
+    except typer.Exit as exc:  # a ScaffoldError, already reported by reports_errors
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)  # typer's code for an interrupted command
+
+
+def direct_call(argv: list[str]) -> tuple[Callable[..., Any], dict[str, Any]] | None:
+    """The command and the arguments typer would call it with, for a plain command line of DIRECT_COMMANDS.
+
+    Plain: the command's own options only, each once, as ``--opt value``, ``--opt=value`` or a flag, every
+    required one given, no value that is empty or starts with ``-``. Anything else returns None and goes to
+    typer, which parses, helps and reports errors as usual; option names and defaults come from typer's command.
+    """
+    if not argv or argv[0] not in DIRECT_COMMANDS:
+        return None
+    command = typer.main.get_command(app).commands[argv[0]]  # type: ignore[attr-defined]
+    spellings = _spellings(command)
+    values = _parse_options(argv[1:], spellings) if spellings is not None else None
+    if values is None or any(p.required and p.name not in values for p in command.params):
+        return None
+    return command.callback, {p.name: values.get(p.name, p.default) for p in command.params}
+
+
+def _spellings(command: Any) -> dict[str, tuple[str, Any]] | None:
+    """Option spelling -> (parameter, converter, or the value of a flag); None when an option is not plain."""
+    hints = typing.get_type_hints(command.callback, include_extras=True)
+    spellings: dict[str, tuple[str, Any]] = {}
+    for param in command.params:
+        kind = _plain_type(hints.get(param.name))
+        if param.param_type_name != "option" or (kind is not bool and kind not in DIRECT_CONVERTERS):
+            return None
+        if kind is bool and (param.default is not False or not param.is_flag):
+            return None
+        for spelling in param.opts:
+            spellings[spelling] = (param.name, True if kind is bool else DIRECT_CONVERTERS[kind])
+        for spelling in param.secondary_opts:
+            spellings[spelling] = (param.name, False)
+    return spellings
+
+
+def _plain_type(hint: Any) -> Any:
+    """``Annotated[Path | None, typer.Option(...)]`` -> ``Path``."""
+    if typing.get_origin(hint) is Annotated:
+        hint = typing.get_args(hint)[0]
+    if isinstance(hint, types.UnionType) and type(None) in hint.__args__ and len(hint.__args__) == 2:
+        hint = next(arg for arg in hint.__args__ if arg is not type(None))
+    return hint
+
+
+def _parse_options(tokens: list[str], spellings: dict[str, tuple[str, Any]]) -> dict[str, Any] | None:
+    values: dict[str, Any] = {}
+    position = 0
+    while position < len(tokens):
+        spelling, equals, value = tokens[position].partition("=")
+        name, meaning = spellings.get(spelling, (None, None))
+        if name is None or name in values or (isinstance(meaning, bool) and equals):
+            return None
+        if not isinstance(meaning, bool) and not equals:
+            position += 1
+            value = tokens[position] if position < len(tokens) else ""
+        if not isinstance(meaning, bool) and not _plain_value(value, meaning):
+            return None
+        values[name] = meaning if isinstance(meaning, bool) else meaning(value)
+        position += 1
+    return values
+
+
+def _plain_value(value: str, converter: Callable[[str], Any]) -> bool:
+    """A value typer takes as it is: not empty, not like an option, and for a path not an unreadable file."""
+    if not value or value.startswith("-"):
+        return False
+    return converter is not Path or not os.path.lexists(value) or os.access(value, os.R_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -41,23 +41,35 @@ def _black(source: str, path: str) -> str:
 
 def format_python(source: str, *, path: str = "<generated>", cache: FormatCache | None = None) -> str:
     """``source`` formatted by black; ``cache`` (default: the user cache, unless disabled) is read first."""
-    cache = cache if cache is not None else default_cache(MODE_KEY)
+    return _formatted(source, path, cache if cache is not None else default_cache(MODE_KEY))[0]
+
+
+def _formatted(source: str, path: str, cache: FormatCache | None) -> tuple[str, bool]:
+    """(black's output for ``source``, whether black had to run for it)."""
     cached = cache.get(source) if cache is not None else None
     if cached is not None:
-        return cached
+        return cached, False
     formatted = _black(source, path)
     if cache is not None:
         cache.put(source, formatted)
-    return formatted
+    return formatted, True
 
 
 def format_file(generated: GeneratedFile) -> GeneratedFile:
+    return _format_file(generated, default_cache(MODE_KEY))[0]
+
+
+def _format_file(generated: GeneratedFile, cache: FormatCache | None) -> tuple[GeneratedFile, bool]:
     if generated.path.suffix != ".py":
-        return generated
-    formatted = format_python(generated.content, path=str(generated.path))
-    return GeneratedFile(path=generated.path, content=formatted, kind=generated.kind)
+        return generated, False
+    formatted, ran = _formatted(generated.content, str(generated.path), cache)
+    return GeneratedFile(path=generated.path, content=formatted, kind=generated.kind), ran
 
 
 def format_files(files: Sequence[GeneratedFile]) -> tuple[GeneratedFile, ...]:
     """``format_file`` on each file, in order (each served from the format cache when it holds the text)."""
-    return tuple(format_file(f) for f in files)
+    cache = default_cache(MODE_KEY)
+    results = [_format_file(f, cache) for f in files]
+    if cache is not None and any(ran for _, ran in results):
+        cache.prune()  # only a run that added entries can take the folder past its bound
+    return tuple(f for f, _ in results)
