@@ -47,8 +47,8 @@ def reports_errors(command: F) -> F:
 def new_model(
     like: Annotated[str, typer.Option(help="Model type to clone, as transformers names it (llama, vision-encoder-decoder).")],
     name: Annotated[str, typer.Option(help="The new model type, kebab or snake case (my-llama).")],
-    out: Annotated[Path | None, typer.Option(help="Output directory [default: ./<name in snake case>].")] = None,
-    class_prefix: Annotated[str | None, typer.Option(help="Class prefix [default: derived from --name].")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output directory (default: ./<name in snake case>).")] = None,
+    class_prefix: Annotated[str | None, typer.Option(help="Class prefix (default: derived from --name, my-llama gives MyLlama).")] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing output directory.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Show what would be written; write nothing.")] = False,
     no_tests: Annotated[bool, typer.Option("--no-tests", help="Do not run the generated tests.")] = False,

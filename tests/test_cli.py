@@ -18,6 +18,12 @@ def test_help_on_every_command(command):
     assert result.exit_code == 0 and "Usage" in result.output
 
 
+def test_help_shows_the_defaults_written_in_option_help():
+    # rich takes "[default: ...]" inside a help text for markup and drops it ("Output directory .").
+    text = " ".join(_invoke("new-model", "--help").output.replace("│", " ").split())
+    assert "(default: ./<name in snake case>)" in text and "(default: derived from --name" in text
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
