@@ -19,19 +19,41 @@ from scaffold.convert.names_ast import definition_time_names_of
 # Top-level import name -> transformers backend name (keys of transformers' BACKENDS_MAPPING). Why a table:
 # the import name differs from the backend name for some (PIL is "vision"); only optional libraries are
 # listed, never torch, numpy, tokenizers or huggingface_hub, which transformers itself requires.
+# The list covers every library that transformers' model sources import under an ``is_<x>_available()`` guard
+# and that BACKENDS_MAPPING knows (pop2piano's tokenizer annotates with pretty_midi.Note: without the entry
+# the package failed to import where pretty_midi is missing); a test checks the values against BACKENDS_MAPPING.
 IMPORT_BACKENDS: Mapping[str, str] = {
+    "Levenshtein": "levenshtein",
     "PIL": "vision",
     "av": "av",
+    "bs4": "bs4",
     "cv2": "cv2",
+    "datasets": "datasets",
     "decord": "decord",
+    "detectron2": "detectron2",
+    "essentia": "essentia",
+    "faiss": "faiss",
+    "g2p_en": "g2p_en",
     "librosa": "librosa",
+    "mistral_common": "mistral-common",
+    "natten": "natten",
+    "nltk": "nltk",
+    "pandas": "pandas",
+    "phonemizer": "phonemizer",
+    "pretty_midi": "pretty_midi",
+    "pyctcdecode": "pyctcdecode",
+    "pytesseract": "pytesseract",
+    "rjieba": "rjieba",
+    "sacremoses": "sacremoses",
     "scipy": "scipy",
     "sentencepiece": "sentencepiece",
     "soundfile": "soundfile",
+    "soxr": "soxr",
     "timm": "timm",
     "torchaudio": "torchaudio",
     "torchcodec": "torchcodec",
     "torchvision": "torchvision",
+    "uroman": "uroman",
 }
 # Backends every generated package can count on (why: its pyproject depends on torch and transformers).
 ALWAYS_AVAILABLE = frozenset({"torch", "tokenizers"})

@@ -1,6 +1,8 @@
 """Optional backends of generated modules, read from their source (scaffold.backends), and their guards."""
 
-from scaffold.backends import gather_backends
+from transformers.utils.import_utils import BACKENDS_MAPPING
+
+from scaffold.backends import IMPORT_BACKENDS, gather_backends
 from scaffold.project import NewModelRequest, plan_new_model
 
 TORCHVISION_MODULE = """
@@ -59,3 +61,28 @@ def test_video_processor_registration_waits_for_torchvision(tmp_path):
     assert guard in init
     assert "            AutoModel,\n" not in init  # model registrations stay unconditional
     assert "    AutoModel.register(MyXConfig, MyXModel, exist_ok=True)" in init
+
+
+MIDI_TOKENIZER = """
+from transformers.utils import is_pretty_midi_available
+
+if is_pretty_midi_available():
+    import pretty_midi
+
+class Tokenizer:
+    def encode(self, notes: list[pretty_midi.Note]): ...
+"""
+
+
+def test_a_guarded_library_used_at_definition_time_is_an_import_need():
+    # pop2piano's tokenizer: the annotation is evaluated when the class body runs, so the module needs pretty_midi.
+    assert gather_backends({"tokenization_x": MIDI_TOKENIZER})["tokenization_x"].imports == ("pretty_midi",)
+    inside_body = MIDI_TOKENIZER.replace(
+        "(self, notes: list[pretty_midi.Note]): ...", "(self):\n        pretty_midi.Note"
+    )
+    assert gather_backends({"tokenization_x": inside_body})["tokenization_x"].imports == ()
+
+
+def test_every_backend_is_one_the_generated_init_can_look_up():
+    # The generated __init__ calls BACKENDS_MAPPING[name] for each need: a name it lacks would raise KeyError.
+    assert set(IMPORT_BACKENDS.values()) <= set(BACKENDS_MAPPING)
