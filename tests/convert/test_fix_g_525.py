@@ -1,0 +1,98 @@
+"""Before/after tests for the converter rules transformers 5.25's generated files follow (session 5, helper fid).
+
+Each test converts a small modular snippet against a dict-backed fake transformers and checks one behaviour
+(the "before" is said in the test's docstring).
+"""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
+from scaffold.convert.flatten import merged_decorators
+
+from dict_resolver import FakeResolver
+
+
+def _in_tree(modular: str, modules: dict[str, str]) -> dict[str, str]:
+    options = ConvertOptions(import_style=ImportStyle.IN_TREE, package="transformers.models.bar")
+    result = convert_modular(
+        modular, modular_path="bar/modular_bar.py", resolver=FakeResolver(modules), options=options
+    )
+    return {str(f.path): f.content for f in result.files}
+
+
+def _decorators(code: str, cls: str, method: str) -> list[str]:
+    for stmt in ast.parse(code).body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == cls:
+            for member in stmt.body:
+                if isinstance(member, ast.FunctionDef) and member.name == method:
+                    return [ast.unparse(d) for d in member.decorator_list]
+    raise AssertionError(f"no method {cls}.{method}")
+
+
+def _decos(*sources: str) -> list[cst.Decorator]:
+    return [cst.Decorator(decorator=cst.parse_expression(s)) for s in sources]
+
+
+def _codes(decorators: list[cst.Decorator]) -> list[str]:
+    return [cst.Module(body=[]).code_for_node(d.decorator) for d in decorators]
+
+
+DEPRECATE = "deprecate_kwarg('past_key_values', '5.40.0', new_name='cache')"
+
+
+def test_a_lone_deprecate_kwarg_keeps_the_parents_other_decorators_above_it() -> None:
+    """Before: the child's lone ``@deprecate_kwarg`` replaced the parent's ``@capture_outputs @auto_docstring``."""
+    merged = merged_decorators(_decos(DEPRECATE), _decos(DEPRECATE, "capture_outputs", "auto_docstring"))
+    assert _codes(merged) == ["capture_outputs", "auto_docstring", DEPRECATE]
+
+
+def test_other_child_decorators_still_replace_the_parents() -> None:
+    """Unchanged: a child with any other decorator keeps only its own (colmodernvbert drops the parent's third)."""
+    merged = merged_decorators(
+        _decos("can_return_tuple", "auto_docstring"), _decos("can_return_tuple", "auto_docstring", "filter_x")
+    )
+    assert _codes(merged) == ["can_return_tuple", "auto_docstring"]
+    merged = merged_decorators(_decos("auto_docstring", DEPRECATE), _decos("capture_outputs", DEPRECATE))
+    assert _codes(merged) == ["auto_docstring", DEPRECATE]
+
+
+MODELING_FOO = """
+from torch import nn
+
+from ...utils import auto_docstring
+from ...utils.deprecation import deprecate_kwarg
+from ...utils.output_capturing import capture_outputs
+
+
+class FooModel(nn.Module):
+    @deprecate_kwarg("past_key_values", "5.40.0", new_name="cache")
+    @capture_outputs
+    @auto_docstring
+    def forward(self, x, cache=None):
+        return x
+"""
+
+
+def test_a_lone_deprecate_kwarg_in_a_modular_file_keeps_the_parents_decorators_and_imports() -> None:
+    """Before: ``BarModel.forward`` had ``@deprecate_kwarg`` only and ``capture_outputs`` was not imported."""
+    modular = """
+from ...utils.deprecation import deprecate_kwarg
+from ..foo.modeling_foo import FooModel
+
+
+class BarModel(FooModel):
+    @deprecate_kwarg("past_key_values", "5.40.0", new_name="cache")
+    def forward(self, x, cache=None):
+        return x + 1
+"""
+    modeling = _in_tree(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO})["modeling_bar.py"]
+    assert _decorators(modeling, "BarModel", "forward") == [
+        "capture_outputs",
+        "auto_docstring",
+        "deprecate_kwarg('past_key_values', '5.40.0', new_name='cache')",
+    ]
+    assert "from ...utils.output_capturing import capture_outputs" in modeling
