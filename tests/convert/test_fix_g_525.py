@@ -96,3 +96,54 @@ class BarModel(FooModel):
         "deprecate_kwarg('past_key_values', '5.40.0', new_name='cache')",
     ]
     assert "from ...utils.output_capturing import capture_outputs" in modeling
+
+
+MODELING_FOO_KERNEL = '''
+from torch import nn
+
+from ...integrations import use_kernel_forward_from_hub
+
+
+@use_kernel_forward_from_hub("foo_scan_forward")
+def foo_scan_forward(module, hidden_states):
+    """Scan of a Foo layer."""
+    return hidden_states
+
+
+class FooMixer(nn.Module):
+    def forward(self, hidden_states):
+        return foo_scan_forward(self, hidden_states)
+'''
+
+
+def test_a_forward_kernel_function_keeps_its_name_and_hub_string_and_renames_its_body() -> None:
+    """Before: ``foo_scan_forward`` became ``bar_scan_forward`` (decorator string too), a name the hub lacks."""
+    modular = """
+from ..foo.modeling_foo import FooMixer
+
+
+class BarMixer(FooMixer):
+    pass
+"""
+    modeling = _in_tree(modular, {"transformers.models.foo.modeling_foo": MODELING_FOO_KERNEL})["modeling_bar.py"]
+    assert '@use_kernel_forward_from_hub("foo_scan_forward")\ndef foo_scan_forward(' in modeling
+    assert "return foo_scan_forward(self, hidden_states)" in modeling
+    assert '"""Scan of a Bar layer."""' in modeling
+    assert "bar_scan_forward" not in modeling
+
+
+def test_forward_kernel_functions_are_decorated_top_level_functions_only() -> None:
+    """A decorated class (``@use_kernel_forward_from_hub("RMSNorm")``) is renamed as before: not listed."""
+    from scaffold.convert.definitions import index_source
+    from scaffold.convert.kernels import forward_kernel_decorators, forward_kernel_functions
+
+    text = (
+        MODELING_FOO_KERNEL + '\n\n@use_kernel_forward_from_hub("RMSNorm")\nclass FooRMSNorm(nn.Module):\n    pass\n'
+    )
+    assert forward_kernel_functions(index_source(text, "transformers.models.foo")) == {"foo_scan_forward"}
+    function = cst.parse_statement('@use_kernel_forward_from_hub("x")\n@other\ndef f():\n    pass\n')
+    assert forward_kernel_decorators(function) == {id(function.decorators[0])}
+    assert (
+        forward_kernel_decorators(cst.parse_statement('@use_kernel_forward_from_hub("x")\nclass A:\n    pass\n'))
+        == set()
+    )
