@@ -27,7 +27,7 @@ from scaffold.convert.import_guards import GUARD_TEST_RECORDS, file_guards
 from scaffold.convert.imports import ImportRecord, render_imports
 from scaffold.convert.kernels import forward_kernel_functions
 from scaffold.convert.nested_imports import absolute_nested_imports
-from scaffold.convert.options import ConversionResult, ConvertOptions, ImportStyle
+from scaffold.convert.options import ConversionResult, ConvertOptions, DefinitionOrder, ImportStyle
 from scaffold.convert.preformat import all_statement, ends_with_import, spaced_module_body, split_long_imports
 from scaffold.convert.rename import rename_identifier
 from scaffold.convert.routing import kind_for_module, kind_for_name
@@ -402,7 +402,8 @@ def render_file(
     draft: FileDraft, modular: ModularFile, sources: Mapping[str, SourceModule], options: ConvertOptions
 ) -> GeneratedFile:
     """The text of one generated file: header, the imports its body needs, then the body."""
-    body = draft.body()
+    ranks = source_ranks(sources, draft.kind) if options.definition_order is DefinitionOrder.SOURCE else None
+    body = draft.body(ranks)
     records = list(modular.imports) + draft.extra_imports
     for source in sorted(sources.values(), key=lambda src: _home_kind(src) is not draft.kind):
         records.extend(source.imports)  # a name bound by the parent file of this kind wins (`logging`)
@@ -429,6 +430,19 @@ def render_file(
     return GeneratedFile(
         path=PurePosixPath(draft.kind.filename(modular.snake)), content=header + code, kind=draft.kind
     )
+
+
+def source_ranks(sources: Mapping[str, SourceModule], kind: FileKind) -> dict[str, int]:
+    """Each (renamed) name's position in the parent modules of ``kind``, one module after the other."""
+    ranks: dict[str, int] = {}
+    offset = 0
+    for source in sources.values():
+        if _home_kind(source) is not kind:
+            continue
+        for name, definition in source.index.definitions.items():
+            ranks.setdefault(name, offset + definition.order)
+        offset += 1 + max((d.order for d in source.index.definitions.values()), default=0)
+    return ranks
 
 
 def _home_kind(source: SourceModule) -> FileKind | None:

@@ -147,3 +147,31 @@ def test_forward_kernel_functions_are_decorated_top_level_functions_only() -> No
         forward_kernel_decorators(cst.parse_statement('@use_kernel_forward_from_hub("x")\nclass A:\n    pass\n'))
         == set()
     )
+
+
+def test_in_source_order_sorts_by_the_parents_positions_and_keeps_new_code_after_its_predecessor() -> None:
+    """Before: a clone's file followed its modular file (``ForCausalLM`` before ``RMSNorm`` in a llama clone)."""
+    from scaffold.convert.assemble import in_source_order
+
+    order = ["logger", "apply", "Attention", "ForCausalLM", "ForCausalLM[0]", "New", "RMSNorm", "Model", "__all__"]
+    ranks = {"logger": 0, "RMSNorm": 1, "apply": 2, "Attention": 3, "Model": 4, "ForCausalLM": 5}
+    assert in_source_order(order, ranks) == [
+        "logger",
+        "RMSNorm",
+        "apply",
+        "Attention",
+        "Model",
+        "ForCausalLM",
+        "ForCausalLM[0]",
+        "New",
+        "__all__",
+    ]
+
+
+def test_definition_order_follows_the_import_style_unless_given() -> None:
+    from scaffold.convert import DefinitionOrder
+
+    assert ConvertOptions(import_style=ImportStyle.IN_TREE).definition_order is DefinitionOrder.MODULAR
+    assert ConvertOptions(import_style=ImportStyle.OUT_OF_TREE).definition_order is DefinitionOrder.SOURCE
+    given = ConvertOptions(import_style=ImportStyle.OUT_OF_TREE, order=DefinitionOrder.MODULAR)
+    assert given.definition_order is DefinitionOrder.MODULAR

@@ -1,6 +1,6 @@
 # This file was generated from my_captioner/modular_my_captioner.py by `scaffold convert`.
 # Do not edit it by hand: edit the modular file and convert it again.
-# MyCaptioner, cloned by scaffold 0.1.0 from transformers 5.23.0 `vision-encoder-decoder`.
+# MyCaptioner, cloned by scaffold 0.1.0 from transformers 5.25.0 `vision-encoder-decoder`.
 #
 # my_captioner/modular_my_captioner.py is the file to edit: each of its classes inherits from the
 # VisionEncoderDecoder counterpart; override methods or attributes there, then run
@@ -16,6 +16,7 @@ from transformers.modeling_outputs import BaseModelOutput, Seq2SeqLMOutput
 from transformers.modeling_utils import PreTrainedModel
 from transformers.models.auto.modeling_auto import AutoModel, AutoModelForCausalLM
 from transformers.utils import auto_docstring, logging
+from transformers.utils.deprecation import deprecate_kwarg
 
 from .configuration_my_captioner import MyCaptionerConfig
 
@@ -197,13 +198,14 @@ class MyCaptionerModel(PreTrainedModel, GenerationMixin):
         return cls(encoder=encoder, decoder=decoder, config=config)
 
     @auto_docstring
+    @deprecate_kwarg("past_key_values", "5.40.0", new_name="cache")
     def forward(
         self,
         pixel_values: torch.Tensor | None = None,
         decoder_input_ids: torch.LongTensor | None = None,
         decoder_attention_mask: torch.BoolTensor | None = None,
         encoder_outputs: tuple[torch.Tensor] | None = None,
-        past_key_values: Cache | None = None,
+        cache: Cache | None = None,
         decoder_inputs_embeds: torch.Tensor | None = None,
         labels: torch.LongTensor | None = None,
         use_cache: bool | None = None,
@@ -221,8 +223,8 @@ class MyCaptionerModel(PreTrainedModel, GenerationMixin):
 
             [What are input IDs?](../glossary#input-ids)
 
-            If `past_key_values` is used, optionally only the last `decoder_input_ids` have to be input (see
-            `past_key_values`).
+            If `cache` is used, optionally only the last `decoder_input_ids` have to be input (see
+            `cache`).
 
             For training, `decoder_input_ids` are automatically created by the model by shifting the `labels` to the
             right, replacing -100 by the `pad_token_id` and prepending them with the `decoder_start_token_id`.
@@ -319,7 +321,7 @@ class MyCaptionerModel(PreTrainedModel, GenerationMixin):
             output_attentions=output_attentions,
             output_hidden_states=output_hidden_states,
             use_cache=use_cache,
-            past_key_values=past_key_values,
+            cache=cache,
             return_dict=return_dict,
             **kwargs_decoder,
         )
@@ -341,7 +343,7 @@ class MyCaptionerModel(PreTrainedModel, GenerationMixin):
         return Seq2SeqLMOutput(
             loss=loss,
             logits=decoder_outputs.logits,
-            past_key_values=decoder_outputs.past_key_values,
+            cache=decoder_outputs.cache,
             decoder_hidden_states=decoder_outputs.hidden_states,
             decoder_attentions=decoder_outputs.attentions,
             cross_attentions=decoder_outputs.cross_attentions,

@@ -1,4 +1,4 @@
-# MyCaptioner, cloned by scaffold 0.1.0 from transformers 5.23.0 `vision-encoder-decoder`.
+# MyCaptioner, cloned by scaffold 0.1.0 from transformers 5.25.0 `vision-encoder-decoder`.
 #
 # my_captioner/modular_my_captioner.py is the file to edit: each of its classes inherits from the
 # VisionEncoderDecoder counterpart; override methods or attributes there, then run

@@ -1,6 +1,6 @@
 # This file was generated from my_llama/modular_my_llama.py by `scaffold convert`.
 # Do not edit it by hand: edit the modular file and convert it again.
-# MyLlama, cloned by scaffold 0.1.0 from transformers 5.23.0 `llama`.
+# MyLlama, cloned by scaffold 0.1.0 from transformers 5.25.0 `llama`.
 #
 # my_llama/modular_my_llama.py is the file to edit: each of its classes inherits from the
 # Llama counterpart; override methods or attributes there, then run
