@@ -175,3 +175,13 @@ def test_definition_order_follows_the_import_style_unless_given() -> None:
     assert ConvertOptions(import_style=ImportStyle.OUT_OF_TREE).definition_order is DefinitionOrder.SOURCE
     given = ConvertOptions(import_style=ImportStyle.OUT_OF_TREE, order=DefinitionOrder.MODULAR)
     assert given.definition_order is DefinitionOrder.MODULAR
+
+
+def test_a_word_plus_the_parent_name_keeps_the_parent_model_only_after_the_default_prefix() -> None:
+    """Before: ``DeepseekVLSamVisionNeck(SamVisionNeck)`` in deepseek_vl_hybrid voted ``DeepseekVLSam``, so
+    ``SamLayerNorm`` became ``DeepseekVLSamLayerNorm`` instead of the modular's ``DeepseekVLHybridLayerNorm``."""
+    from scaffold.convert.naming import new_prefix
+
+    assert new_prefix("DeepseekVLSamVisionNeck", "SamVisionNeck", "Sam", "DeepseekVLHybrid") == "DeepseekVLHybrid"
+    assert new_prefix("DeepseekOcr2SamVisionNeck", "SamVisionNeck", "Sam", "DeepseekOcr2") == "DeepseekOcr2Sam"
+    assert new_prefix("XCLIPAttention", "CLIPAttention", "CLIP", "XCLIP") == "XCLIP"
