@@ -24,6 +24,7 @@ from scaffold.convert.definitions import DefKind, Definition, ModuleIndex, index
 from scaffold.convert.names_ast import code_of, names_used
 from scaffold.convert.flatten import merge_class, rename_parent_text
 from scaffold.convert.import_guards import GUARD_TEST_RECORDS, file_guards
+from scaffold.convert.header_gap import first_used_import_has_gap, header_with_gap
 from scaffold.convert.imports import ImportRecord, render_imports
 from scaffold.convert.kernels import forward_kernel_functions
 from scaffold.convert.nested_imports import absolute_nested_imports
@@ -419,9 +420,9 @@ def render_file(
         imports = _unique(imports + [r for r in extra if r.guard is None])
     imports = [r for r in imports if r.module != "." + draft.kind.filename(modular.snake)[:-3]]
     new_package = options.package or f"transformers.models.{modular.snake}"
-    leading = cst.Module(
-        body=render_imports(imports, options.import_style, new_package), header=modular.tree.header
-    ).code
+    gap = first_used_import_has_gap(modular.tree, (r.bound for r in imports), options.package)
+    rendered = render_imports(imports, options.import_style, new_package)
+    leading = cst.Module(body=rendered, header=header_with_gap(modular.tree.header, gap)).code
     if options.import_style is ImportStyle.OUT_OF_TREE:
         body = [absolute_nested_imports(node, code_of(node)) for node in body]
     leading = split_long_imports(leading)  # black's layout (see preformat): one formatting pass instead of two

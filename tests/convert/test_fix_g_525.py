@@ -185,3 +185,29 @@ def test_a_word_plus_the_parent_name_keeps_the_parent_model_only_after_the_defau
     assert new_prefix("DeepseekVLSamVisionNeck", "SamVisionNeck", "Sam", "DeepseekVLHybrid") == "DeepseekVLHybrid"
     assert new_prefix("DeepseekOcr2SamVisionNeck", "SamVisionNeck", "Sam", "DeepseekOcr2") == "DeepseekOcr2Sam"
     assert new_prefix("XCLIPAttention", "CLIPAttention", "CLIP", "XCLIP") == "XCLIP"
+
+
+def test_a_docstring_containing_or_contained_in_the_parents_replaces_it() -> None:
+    """Before: ``BambaMixer``'s docstring (the parent's text plus a note) came after the parent's: the text twice;
+    ``JambaMambaMixer``'s (the parent's without its note) was appended to the parent's, and so repeated too."""
+    from scaffold.convert.docstrings import merge
+
+    parent = '"""\n    Compute the states.\n    """'
+    longer = '"""\n    Compute the states.\n\n    A note of the child.\n    """'
+    assert merge(parent, longer) == longer
+    assert merge(longer, parent) == parent
+    assert merge(parent, '"""\n    Another text.\n    """') == '"""\n    Compute the states.\n    \n    Another text.\n    """'
+
+
+def test_a_blank_line_follows_the_header_when_the_first_import_kept_had_one_above_it() -> None:
+    """Before: the module docstring's blank line was lost with the docstring (5.25's qwen3: header, blank, imports);
+    a file that keeps only later imports without a blank line above them still has none (qwen3's configuration)."""
+    from scaffold.convert.header_gap import first_used_import_has_gap, header_with_gap
+
+    tree = cst.parse_module('# Copyright\n"""Doc."""\n\nimport torch\nfrom torch import nn\n\n\nclass A:\n    pass\n')
+    assert first_used_import_has_gap(tree, ["torch", "nn"], None)
+    assert not first_used_import_has_gap(tree, ["nn"], None)
+    assert not first_used_import_has_gap(tree, ["other"], None)
+    header = list(tree.header)
+    assert [line.comment is None for line in header_with_gap(header, True)] == [False, True]
+    assert header_with_gap(header, False) == header
