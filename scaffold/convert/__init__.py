@@ -9,8 +9,8 @@ The steps are pure and pass frozen dataclasses: ``read_modular`` (parse, index, 
 order them) -> ``render_file`` (imports in the requested style).
 """
 
-from scaffold.convert.options import ConversionResult, ConvertOptions, ImportStyle
+from scaffold.convert.options import ConversionResult, ConvertOptions, DefinitionOrder, ImportStyle
 from scaffold.convert.pipeline import convert_modular
 from scaffold.convert.rename import RenamePolicy
 
-__all__ = ["ConversionResult", "ConvertOptions", "ImportStyle", "RenamePolicy", "convert_modular"]
+__all__ = ["ConversionResult", "ConvertOptions", "DefinitionOrder", "ImportStyle", "RenamePolicy", "convert_modular"]

@@ -101,9 +101,12 @@ class FileDraft:
         self.entries[name] = (self.counter, node)
         self.counter += 1
 
-    def body(self) -> list[cst.BaseStatement]:
-        """The nodes in their final order: by position, each moved after what it needs when it runs."""
+    def body(self, source_rank: Mapping[str, int] | None = None) -> list[cst.BaseStatement]:
+        """The nodes in their final order: by position (or ``source_rank``), each moved after what it needs when
+        it runs."""
         order = sorted(self.entries, key=lambda name: self.entries[name][0])
+        if source_rank is not None:
+            order = in_source_order(order, source_rank)
         needs = {name: definition_time_names(self.entries[name][1]) for name in order}
         placed: list[str] = []
         done: set[str] = set()
@@ -120,6 +123,29 @@ class FileDraft:
         for name in order:
             place(name, frozenset({name}))
         return [self.entries[name][1] for name in placed]
+
+
+LAST_ENTRIES = ("__getattr__", "__all__")  # module-level hooks and exports end a file whatever the order
+
+
+def in_source_order(order: list[str], source_rank: Mapping[str, int]) -> list[str]:
+    """``order`` re-sorted by each name's position in the parent module; stable for ties.
+
+    A name the parent does not define (the modular file's new code, an assignment's follower ``X[0]``) keeps the
+    place after the name it follows in ``order``; the variables of ``VARIABLES_FIRST`` stay first and
+    ``LAST_ENTRIES`` last.
+    """
+    keys: dict[str, tuple[int, int, int]] = {}
+    previous = (0, -1)
+    for index, name in enumerate(order):
+        if name in VARIABLES_FIRST:
+            keys[name] = (0, VARIABLES_FIRST.index(name), index)
+        elif name in LAST_ENTRIES:
+            keys[name] = (2, 0, index)
+        else:
+            previous = (1, source_rank[name]) if name in source_rank else previous
+            keys[name] = (*previous, index)
+    return sorted(order, key=keys.__getitem__)
 
 
 def split_cross_kind(
@@ -195,7 +221,9 @@ def _merged_files_key(ns: Namespace, names: set[str]) -> Callable[[str], tuple[i
     return key
 
 
-def needed_imports(body: list[cst.BaseStatement], defined: Iterable[str], records: Iterable[ImportRecord]) -> list[ImportRecord]:
+def needed_imports(
+    body: list[cst.BaseStatement], defined: Iterable[str], records: Iterable[ImportRecord]
+) -> list[ImportRecord]:
     """The records whose bound name the body uses and does not define itself; first record per name wins."""
     used: set[str] = set()
     for node in body:

@@ -12,6 +12,7 @@ from types import MappingProxyType
 import libcst as cst
 
 from scaffold.convert.imports import ImportRecord, records_of_ast, top_level_import_records
+from scaffold.convert.kernels import forward_kernel_decorators
 from scaffold.convert.names_ast import names_in, names_used
 from scaffold.convert.rename import RenameMap, needs_no_rename, rename_node
 from scaffold.convert.shapes import only_small
@@ -48,8 +49,10 @@ def materialize(definition: Definition) -> cst.BaseStatement:
     """The libcst node of a definition, parsed from its segment and renamed when needed."""
     node = definition.node if definition.node is not None else parse_segment(definition.segment)
     if definition.rename is not None:
-        untouched = untouched_statements(node, definition.segment, definition.rename) if definition.segment else frozenset()
-        node = rename_node(node, definition.rename, untouched)  # type: ignore[assignment]
+        untouched = (
+            untouched_statements(node, definition.segment, definition.rename) if definition.segment else frozenset()
+        )
+        node = rename_node(node, definition.rename, untouched | forward_kernel_decorators(node))  # type: ignore[assignment]
     return node
 
 
@@ -141,9 +144,7 @@ def exported_names(module: cst.Module) -> tuple[str, ...] | None:
             continue
         value = stmt.body[0].value  # type: ignore[attr-defined]
         if isinstance(value, (cst.List, cst.Tuple)):
-            return tuple(
-                e.value.evaluated_value for e in value.elements if isinstance(e.value, cst.SimpleString)
-            )
+            return tuple(e.value.evaluated_value for e in value.elements if isinstance(e.value, cst.SimpleString))
     return None
 
 
@@ -166,7 +167,6 @@ def index_module(module: cst.Module, package: str | None, text: str | None = Non
         imports=top_level_import_records(module, package),
         exports=exported_names(module),
     )
-
 
 
 def _uses_by_order(text: str, count: int) -> dict[int, frozenset[str]]:

@@ -67,11 +67,24 @@ def merge(parent_doc: str, child_doc: str) -> str:
         if child_intro.rstrip(" \n").startswith(parent_intro):  # the child repeats the parent's intro: say it once
             return "".join([child_head, '"""', child_intro, "```", new_parts[1], "```", parts[2]])
         level = _indent_after_quotes(parent_doc)
-        return "".join(
-            [parts[0].rstrip(" \n") + new_parts[0], f"\n{level * ' '}```", new_parts[1], "```", parts[2]]
-        )
-    if child_doc in parent_doc:
+        return "".join([parts[0].rstrip(" \n") + new_parts[0], f"\n{level * ' '}```", new_parts[1], "```", parts[2]])
+    if child_doc in parent_doc or _contains_either(parent_doc, child_doc):
         return child_doc
     if re.search(r"\n\s*.*\(.*\)\:\n\s*\w", child_doc):
         child_doc = child_doc.replace("\n    ", "\n        ")
     return parent_doc.rstrip('"') + "\n" + child_doc.lstrip('r"\n')
+
+
+def _text(doc: str) -> str:
+    """A docstring token's text: prefix, quotes and surrounding blank space removed."""
+    return doc.lstrip("rRuU").strip("\"'").strip()
+
+
+def _contains_either(parent_doc: str, child_doc: str) -> bool:
+    """One docstring's text is part of the other's: the child's replaces the parent's, nothing is repeated.
+
+    (5.25's ``BambaMixer`` extends ``Mamba2Mixer``'s text, ``JambaMambaMixer`` shortens ``FalconMambaMixer``'s:
+    both generated classes have the child's docstring.)
+    """
+    parent, child = _text(parent_doc), _text(child_doc)
+    return bool(parent and child) and (child in parent or parent in child)

@@ -97,15 +97,24 @@ def _no_inherit(decorator: cst.Decorator) -> bool:
     return is_attr_or_name(decorator.decorator, "no_inherit_decorator")
 
 
-def merged_decorators(
-    child: Sequence[cst.Decorator], parent: Sequence[cst.Decorator]
-) -> Sequence[cst.Decorator]:
+def _deprecates_kwarg(decorator: cst.Decorator) -> bool:
+    """``@deprecate_kwarg(...)`` (called, as it always is)."""
+    call = decorator.decorator
+    return isinstance(call, cst.Call) and is_attr_or_name(call.func, "deprecate_kwarg")
+
+
+def merged_decorators(child: Sequence[cst.Decorator], parent: Sequence[cst.Decorator]) -> Sequence[cst.Decorator]:
     """The child's decorators when it has any, else the parent's.
 
     ``@no_inherit_decorator`` on the child means "not the parent's decorators": it is dropped, and so are they.
+    A child decorated only with ``@deprecate_kwarg(...)`` adds to the parent's other decorators, its own last:
+    transformers 5.25 writes ``@deprecate_kwarg("past_key_values", ..., new_name="cache")`` alone on overridden
+    ``forward`` methods, and its generated files keep the parent's ``@capture_outputs @auto_docstring`` above it.
     """
     if any(_no_inherit(d) for d in child):
         return [d for d in child if not _no_inherit(d)]
+    if child and all(_deprecates_kwarg(d) for d in child):
+        return [*(d for d in parent if not _deprecates_kwarg(d)), *child]
     return child or parent
 
 
@@ -215,7 +224,9 @@ def merge_class(
         body=cst.IndentedBlock(body=spaced_class_body([_as_statement(s) for s in body])),
         decorators=merged_decorators(child.decorators, parent.decorators),
     )
-    ancestors = frozenset(child_bases) | {get_full_name_for_node(b.value) or "" for b in [*parent.bases, *merged.bases]}
+    ancestors = frozenset(child_bases) | {
+        get_full_name_for_node(b.value) or "" for b in [*parent.bases, *merged.bases]
+    }
     unroll = UnrollSuperCallsTransformer(parent_methods, child_methods, frozenset(child_bases), local, ancestors)
     body = merged.body.visit(unroll)
     if parent.name.value != child.name.value:

@@ -94,14 +94,18 @@ def cased_name(snake: str, config_names: Mapping[str, str]) -> str:
 def new_prefix(child: str, parent: str, old: str, default: str) -> str:
     """The new model prefix a ``child(parent)`` pair votes for, by transformers' rule (``old``: the parent model's).
 
-    A child named as a word plus the whole parent name keeps the parent model's name after that word
-    (``XCLIPAttention`` / ``CLIPAttention`` -> ``XCLIP``). Else the child's name before the CamelCase suffix it
+    A child named as a word plus the whole parent name, starting with the default prefix (in any case), keeps
+    the parent model's name after that word (``DeepseekOcr2SamVisionNeck`` / ``SamVisionNeck`` ->
+    ``DeepseekOcr2Sam``, ``XCLIPAttention`` / ``CLIPAttention`` -> ``XCLIP``); one not starting with it votes for
+    the default (deepseek_vl_hybrid's ``DeepseekVLSamVisionNeck``: ``SamLayerNorm`` -> the modular's
+    ``DeepseekVLHybridLayerNorm``). Else the child's name before the CamelCase suffix it
     shares with the parent (``JambaMambaMixer`` / ``FalconMambaMixer`` -> ``Jamba``). The default prefix when
     there is no such suffix (``Zamba2MambaMixer`` / ``BambaMixer`` share ``ambaMixer``), or when the cut falls
     inside the default name (``Qwen2_5_VLConfig`` / ``Qwen2VLConfig`` share ``VLConfig``: ``Qwen2_5_VL``).
     """
     if child.endswith(parent) and len(child) > len(parent):
-        return child[: -len(parent)] + old if parent.startswith(old) else default
+        named_as_default = child.lower().startswith(default.lower())
+        return child[: -len(parent)] + old if parent.startswith(old) and named_as_default else default
     suffix = common_suffix(child, parent)
     if not suffix or not suffix[0].isupper():
         return default

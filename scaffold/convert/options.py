@@ -16,6 +16,13 @@ class ImportStyle(enum.Enum):
     IN_TREE = "in_tree"  # as transformers ships them: `from ...utils import ...`, `from ..auto import ...`
 
 
+class DefinitionOrder(enum.Enum):
+    """The order of the definitions in a generated file."""
+
+    MODULAR = "modular"  # transformers' converter: each modular class after what it needs, in the modular's order
+    SOURCE = "source"  # as in the parent module of the file's kind (a clone reads like its source); new code stays put
+
+
 @dataclass(frozen=True)
 class ConvertOptions:
     """How to convert one modular file.
@@ -23,12 +30,22 @@ class ConvertOptions:
     ``package`` is the dotted package of the modular file, used to resolve its relative imports
     (``transformers.models.mistral`` in-tree); None for out-of-tree files that import transformers absolutely.
     ``header`` is the comment block put on top of every generated file (None: a default one).
+    ``order`` None follows the import style: in-tree files are ordered as transformers' converter orders them,
+    out-of-tree ones (clones and their projects) as their parent modules are.
     """
 
     import_style: ImportStyle = ImportStyle.OUT_OF_TREE
     package: str | None = None
     header: str | None = None
     rename_policy: RenamePolicy = field(default_factory=RenamePolicy)
+    order: DefinitionOrder | None = None
+
+    @property
+    def definition_order(self) -> DefinitionOrder:
+        """``order``, or the import style's default."""
+        if self.order is not None:
+            return self.order
+        return DefinitionOrder.MODULAR if self.import_style is ImportStyle.IN_TREE else DefinitionOrder.SOURCE
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,11 @@ from scaffold.convert.definitions import DefKind, Definition, ModuleIndex, index
 from scaffold.convert.names_ast import code_of, names_used
 from scaffold.convert.flatten import merge_class, rename_parent_text
 from scaffold.convert.import_guards import GUARD_TEST_RECORDS, file_guards
+from scaffold.convert.header_gap import first_used_import_has_gap, header_with_gap
 from scaffold.convert.imports import ImportRecord, render_imports
+from scaffold.convert.kernels import forward_kernel_functions
 from scaffold.convert.nested_imports import absolute_nested_imports
-from scaffold.convert.options import ConversionResult, ConvertOptions, ImportStyle
+from scaffold.convert.options import ConversionResult, ConvertOptions, DefinitionOrder, ImportStyle
 from scaffold.convert.preformat import all_statement, ends_with_import, spaced_module_body, split_long_imports
 from scaffold.convert.rename import rename_identifier
 from scaffold.convert.routing import kind_for_module, kind_for_name
@@ -99,7 +101,9 @@ def read_modular(text: str, path: str, options: ConvertOptions) -> ModularFile:
         own_file = options.package is not None and sibling_stem(record.module, options.package) is not None
         if model_specific(record.module) and record.guard is None and not own_file:
             parents[record.bound] = record.module
-        elif record.module.startswith("..") or (record.module.startswith(".") and sibling_stem(record.module, None) is None):
+        elif record.module.startswith("..") or (
+            record.module.startswith(".") and sibling_stem(record.module, None) is None
+        ):
             raise ModularError(
                 f"cannot resolve the relative import 'from {record.module} import {record.name}'; import transformers "
                 "absolutely or give the package of the modular file",
@@ -166,7 +170,9 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
         if options.rename_policy.word_boundaries:  # transformers' own converter renames them (in-tree mode)
             others[module] = other_model_types(text, module.split(".")[2], resolver, module)
     hints = {module: p.camel_hint for module, p in parsed.items()}
-    classes = {m: frozenset(n for n, d in p.index.definitions.items() if d.kind is DefKind.CLASS) for m, p in parsed.items()}
+    classes = {
+        m: frozenset(n for n, d in p.index.definitions.items() if d.kind is DefKind.CLASS) for m, p in parsed.items()
+    }
     own_configs = tuple(n for n in modular.index.definitions if n.endswith("Config")) + tuple(
         r.bound for r in modular.imports if r.module.startswith(".configuration_")  # its own config (ASTConfig)
     )
@@ -174,10 +180,12 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
         modular.parents, pairs, modular.snake, hints, read_config_names(resolver), classes, own_configs
     )
     defined = frozenset(modular.index.definitions) | _own_package_names(modular)
+    # Names kept as they are: other models' types, and the functions the kernel hub looks up by name.
+    kept = {
+        module: others.get(module, frozenset()) | forward_kernel_functions(p.index) for module, p in parsed.items()
+    }
     sources = {
-        module: load_source(
-            names[module], parsed[module], options.rename_policy, modular.snake, defined, others.get(module, frozenset())
-        )
+        module: load_source(names[module], parsed[module], options.rename_policy, modular.snake, defined, kept[module])
         for module in parsed
     }
     return sources
@@ -186,7 +194,11 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
 def _own_package_names(modular: ModularFile) -> frozenset[str]:
     """Names the modular file imports from its own package (``from .generation_x import XCache``): a parent's
     import renamed to one of them names the new model's object, so its uses are renamed too."""
-    own = [r.bound for r in modular.imports if r.module.startswith(".") or r.module.rpartition(".")[0].endswith("." + modular.snake)]
+    own = [
+        r.bound
+        for r in modular.imports
+        if r.module.startswith(".") or r.module.rpartition(".")[0].endswith("." + modular.snake)
+    ]
     return frozenset(own)
 
 
@@ -305,7 +317,9 @@ def add_class(
         home = kind_for_module(module.rpartition(".")[2])
         direct, extra = split_cross_kind(direct, ns, draft.kind, modular.snake, home)
         later = {  # modular classes placed in this file later (others the parent of this kind defines are copied)
-            n for n, d in modular.index.definitions.items() if d.kind is DefKind.CLASS and kind_for_name(n, modular.camel) is draft.kind
+            n
+            for n, d in modular.index.definitions.items()
+            if d.kind is DefKind.CLASS and kind_for_name(n, modular.camel) is draft.kind
         }
         missing = bfs_classes(ns, direct - later, [*draft.entries, *later])
     else:
@@ -330,7 +344,9 @@ def pil_kwargs_first(order: list[str], ns: Namespace, kind: FileKind) -> list[st
     """
     if kind is not FileKind.IMAGE_PROCESSING_PIL:
         return order
-    moved = [n for n in order if kind_for_name(n) is FileKind.IMAGE_PROCESSING and ns.definitions[n].kind is DefKind.CLASS]
+    moved = [
+        n for n in order if kind_for_name(n) is FileKind.IMAGE_PROCESSING and ns.definitions[n].kind is DefKind.CLASS
+    ]
     rest = [n for n in order if n not in moved]
     at = next((i for i, n in enumerate(rest) if ns.definitions[n].kind is not DefKind.ASSIGNMENT), len(rest))
     return rest[:at] + moved + rest[at:]
@@ -387,7 +403,8 @@ def render_file(
     draft: FileDraft, modular: ModularFile, sources: Mapping[str, SourceModule], options: ConvertOptions
 ) -> GeneratedFile:
     """The text of one generated file: header, the imports its body needs, then the body."""
-    body = draft.body()
+    ranks = source_ranks(sources, draft.kind) if options.definition_order is DefinitionOrder.SOURCE else None
+    body = draft.body(ranks)
     records = list(modular.imports) + draft.extra_imports
     for source in sorted(sources.values(), key=lambda src: _home_kind(src) is not draft.kind):
         records.extend(source.imports)  # a name bound by the parent file of this kind wins (`logging`)
@@ -403,13 +420,30 @@ def render_file(
         imports = _unique(imports + [r for r in extra if r.guard is None])
     imports = [r for r in imports if r.module != "." + draft.kind.filename(modular.snake)[:-3]]
     new_package = options.package or f"transformers.models.{modular.snake}"
-    leading = cst.Module(body=render_imports(imports, options.import_style, new_package), header=modular.tree.header).code
+    gap = first_used_import_has_gap(modular.tree, (r.bound for r in imports), options.package)
+    rendered = render_imports(imports, options.import_style, new_package)
+    leading = cst.Module(body=rendered, header=header_with_gap(modular.tree.header, gap)).code
     if options.import_style is ImportStyle.OUT_OF_TREE:
         body = [absolute_nested_imports(node, code_of(node)) for node in body]
     leading = split_long_imports(leading)  # black's layout (see preformat): one formatting pass instead of two
     code = leading + "".join(code_of(node) for node in spaced_module_body(body, ends_with_import(leading)))
     header = options.header if options.header is not None else default_header(modular.path)
-    return GeneratedFile(path=PurePosixPath(draft.kind.filename(modular.snake)), content=header + code, kind=draft.kind)
+    return GeneratedFile(
+        path=PurePosixPath(draft.kind.filename(modular.snake)), content=header + code, kind=draft.kind
+    )
+
+
+def source_ranks(sources: Mapping[str, SourceModule], kind: FileKind) -> dict[str, int]:
+    """Each (renamed) name's position in the parent modules of ``kind``, one module after the other."""
+    ranks: dict[str, int] = {}
+    offset = 0
+    for source in sources.values():
+        if _home_kind(source) is not kind:
+            continue
+        for name, definition in source.index.definitions.items():
+            ranks.setdefault(name, offset + definition.order)
+        offset += 1 + max((d.order for d in source.index.definitions.values()), default=0)
+    return ranks
 
 
 def _home_kind(source: SourceModule) -> FileKind | None:

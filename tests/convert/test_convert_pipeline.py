@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
+from scaffold.convert import ConvertOptions, DefinitionOrder, ImportStyle, convert_modular
 from scaffold.errors import ModularError
 from scaffold.files import FileKind
 
@@ -110,6 +110,14 @@ def _files(source: str = MODULAR, **options: object) -> dict[str, str]:
     return {str(f.path): f.content for f in result.files}
 
 
+def test_out_of_tree_files_follow_the_parents_order() -> None:
+    """Before: the modular order (``BarPreTrainedModel`` above ``SCALE``, ``helper`` and ``BarMLP``)."""
+    modeling = _files()["modeling_bar.py"]
+    order = ["logger = ", "SCALE = 2", "def helper(", "class BarMLP(", "class BarPreTrainedModel(", "class BarModel("]
+    positions = [modeling.index(marker) for marker in order]
+    assert positions == sorted(positions)
+
+
 def test_files_are_routed_by_kind_and_sorted() -> None:
     result = convert_modular(MODULAR, modular_path="bar/modular_bar.py", resolver=RESOLVER)
     assert [(str(f.path), f.kind) for f in result.files] == [
@@ -119,7 +127,7 @@ def test_files_are_routed_by_kind_and_sorted() -> None:
 
 
 def test_dependencies_are_pulled_renamed_in_order_and_unused_ones_left_out() -> None:
-    modeling = _files()["modeling_bar.py"]
+    modeling = _files(order=DefinitionOrder.MODULAR)["modeling_bar.py"]
     # modular order (BarPreTrainedModel first), each class after the dependencies it pulls in
     order = ["logger = ", "class BarPreTrainedModel(", "SCALE = 2", "def helper(", "class BarMLP(", "class BarModel("]
     positions = [modeling.index(marker) for marker in order]
