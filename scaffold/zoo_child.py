@@ -17,6 +17,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from scaffold.testing.helpers import first_int  # the child imports torch in any case
+
 
 class ConfigOnly(LookupError):
     """The type is a sub-config: neither the clone nor transformers builds a model class from it alone."""
@@ -108,7 +110,10 @@ def _candidates(config_class) -> list[tuple[str, object]]:
         ("tiny, kv heads = heads", lambda: shrink_config(default, TinySizes(kv_heads=TinySizes().heads))),
         ("tiny, every width", lambda: shrink_config(default, TinySizes(every_width=True))),
         ("tiny, stages kept", lambda: shrink_config(default, TinySizes(keep_stages=True))),
-        ("tiny, stages kept, every width", lambda: shrink_config(default, TinySizes(keep_stages=True, every_width=True))),
+        (
+            "tiny, stages kept, every width",
+            lambda: shrink_config(default, TinySizes(keep_stages=True, every_width=True)),
+        ),
         ("layers and vocab only", lambda: shrink_config(default, layers_only)),
         ("default", lambda: default),
     ):
@@ -444,7 +449,7 @@ def _text_inputs(model, config) -> list[dict]:
 
     candidates = [{"input_ids": random_ids(config, BATCH, LENGTH)}]
     if "inputs_embeds" in inspect.signature(model.forward).parameters:
-        hidden = _first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
+        hidden = first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
         embeds = _seeded_randn(BATCH, LENGTH, hidden, seed=2)
         candidates.append({"inputs_embeds": embeds})
     codebooks = getattr(config, "num_codebooks", None)
@@ -461,7 +466,7 @@ def _embeds_inputs(model, config) -> list[dict]:
     """Embeddings as the main input (nemotron3_5's word timestamp head)."""
     import torch
 
-    hidden = _first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
+    hidden = first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
     return [{"inputs_embeds": _seeded_randn(BATCH, LENGTH, hidden, seed=2)}]
 
 
@@ -495,12 +500,12 @@ def _grid_patches(model, config, key: str) -> list[dict]:
     import torch
 
     vision = getattr(config, "vision_config", None) or config
-    merge = _first_int(vision, ("spatial_merge_size", "merge_size"), 2)
+    merge = first_int(vision, ("spatial_merge_size", "merge_size"), 2)
     side = 2 * merge
-    patch = _first_int(vision, ("patch_size",), 8)
-    channels = _first_int(vision, ("in_channels", "num_channels"), 3)
+    patch = first_int(vision, ("patch_size",), 8)
+    channels = first_int(vision, ("in_channels", "num_channels"), 3)
     candidates = []
-    for temporal in dict.fromkeys((_first_int(vision, ("temporal_patch_size", "patch_temporal"), 1), 1)):
+    for temporal in dict.fromkeys((first_int(vision, ("temporal_patch_size", "patch_temporal"), 1), 1)):
         patches = _seeded_randn(BATCH * side * side, channels * temporal * patch**2, seed=0)
         candidates.append({key: patches, "grid_thw": torch.tensor([[1, side, side]] * BATCH)})
     if "merge_sizes" in inspect.signature(model.forward).parameters:
@@ -513,8 +518,8 @@ def _patchified_pixels(model, config, vision) -> list[dict]:
     (siglip2) or their (x, y) pixel_position_ids (gemma4's vision tower)."""
     import torch
 
-    side = int(_first_int(vision, ("num_patches",), 16) ** 0.5)
-    width = _first_int(vision, ("num_channels",), 3) * _first_int(vision, ("patch_size",), 8) ** 2
+    side = int(first_int(vision, ("num_patches",), 16) ** 0.5)
+    width = first_int(vision, ("num_channels",), 3) * first_int(vision, ("patch_size",), 8) ** 2
     pixels = _seeded_randn(BATCH, side * side, width, seed=0)
     required = _required(model)
     if "pixel_position_ids" in required:
@@ -555,10 +560,10 @@ def _patch_cubes(vision) -> list[dict]:
     vision config with a temporal patch size and no image size (inkling's vision encoder)."""
     import torch
 
-    temporal = _first_int(vision, ("temporal_patch_size",), 0)
+    temporal = first_int(vision, ("temporal_patch_size",), 0)
     if not temporal:
         return []
-    patch, channels = _first_int(vision, ("patch_size",), 8), _first_int(vision, ("num_channels",), 3)
+    patch, channels = first_int(vision, ("patch_size",), 8), first_int(vision, ("num_channels",), 3)
     shape = (BATCH * 4, temporal, patch, patch, channels)
     return [{"pixel_values": _seeded_randn(*shape, seed=0)}]
 
@@ -577,7 +582,7 @@ def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
     import torch
 
     source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
-    width = _first_int(source, ("num_mel_bins", "feature_size", "input_feat_per_channel", "n_mels"), 80)
+    width = first_int(source, ("num_mel_bins", "feature_size", "input_feat_per_channel", "n_mels"), 80)
     positions = getattr(source, "max_source_positions", None)
     frames = 2 * positions if isinstance(positions, int) and positions <= 1500 else 64
     values = _seeded_randn(BATCH, width, frames, seed=0)
@@ -589,11 +594,13 @@ def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
     import torch
 
     source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
-    channels = _first_int(source, ("audio_channels", "num_channels"), 1)
+    channels = first_int(source, ("audio_channels", "num_channels"), 1)
     audio = _seeded_randn(BATCH, AUDIO_SAMPLES, seed=0)
     candidates = [{key: audio}, {key: audio[:, None].repeat(1, channels, 1)}]
     frames, mels = getattr(source, "max_length", None), getattr(source, "num_mel_bins", None)
-    if isinstance(frames, int) and isinstance(mels, int):  # a spectrogram under this name (audio spectrogram transformer)
+    if isinstance(frames, int) and isinstance(
+        mels, int
+    ):  # a spectrogram under this name (audio spectrogram transformer)
         candidates.append({key: _seeded_randn(BATCH, frames, mels, seed=0)})
     return candidates
 
@@ -607,8 +614,8 @@ def _series_inputs(model, config) -> list[dict]:
     """Time series ``past_values``: (batch, context) and (batch, context, channels)."""
     import torch
 
-    context = _first_int(config, ("context_length",), 32)
-    channels = _first_int(config, ("num_input_channels", "input_size"), 1)
+    context = first_int(config, ("context_length",), 32)
+    channels = first_int(config, ("num_input_channels", "input_size"), 1)
     values = _seeded_randn(BATCH, context, channels, seed=0)
     return [{"past_values": values[..., 0].contiguous()}, {"past_values": values}]
 
@@ -721,7 +728,7 @@ def _retrieved_inputs(model, config) -> list[dict]:
     import torch
     from scaffold.testing.families import random_ids
 
-    docs = _first_int(config, ("n_docs",), 2)
+    docs = first_int(config, ("n_docs",), 2)
     generator = getattr(config, "generator", None) or config
     ids = random_ids(generator, BATCH * docs, LENGTH, seed=6)
     scores = _seeded_randn(BATCH, docs, seed=6)
@@ -756,10 +763,10 @@ def _video_inputs(model, config) -> list[dict]:
 
     vision = getattr(config, "vision_config", None) or config
     height, width = _image_side(vision)
-    channels = _first_int(vision, ("num_channels", "in_chans"), 3)
-    tubelet = _first_int(vision, ("tubelet_size", "temporal_patch_size"), 1)
+    channels = first_int(vision, ("num_channels", "in_chans"), 3)
+    tubelet = first_int(vision, ("tubelet_size", "temporal_patch_size"), 1)
     frames = [2 * tubelet]
-    clip = _first_int(vision, ("frames_per_clip", "num_frames"), 0)
+    clip = first_int(vision, ("frames_per_clip", "num_frames"), 0)
     if clip and clip not in frames:
         frames.append(clip)
     generator = torch.Generator().manual_seed(0)
@@ -774,7 +781,7 @@ def _flattened_patch_inputs(model, config) -> list[dict]:
     import torch
 
     vision = getattr(config, "vision_config", None) or config
-    width = _first_int(vision, ("patch_embed_hidden_size",), 3 * 16 * 16)
+    width = first_int(vision, ("patch_embed_hidden_size",), 3 * 16 * 16)
     side = 4
     rows = torch.arange(side * side) // side + 1
     cols = torch.arange(side * side) % side + 1
@@ -791,11 +798,11 @@ def _trajectory_inputs(model, config) -> list[dict]:
     shape = (BATCH, LENGTH)
     return [
         {
-            "states": torch.randn(*shape, _first_int(config, ("state_dim",), 4), generator=generator),
-            "actions": torch.randn(*shape, _first_int(config, ("act_dim",), 2), generator=generator),
+            "states": torch.randn(*shape, first_int(config, ("state_dim",), 4), generator=generator),
+            "actions": torch.randn(*shape, first_int(config, ("act_dim",), 2), generator=generator),
             "rewards": torch.randn(*shape, 1, generator=generator),
             "returns_to_go": torch.randn(*shape, 1, generator=generator),
-            "timesteps": torch.randint(0, _first_int(config, ("max_ep_len",), 8), shape, generator=generator),
+            "timesteps": torch.randint(0, first_int(config, ("max_ep_len",), 8), shape, generator=generator),
             "attention_mask": torch.ones(shape, dtype=torch.long),
         }
     ]
@@ -806,14 +813,6 @@ def _seeded_randn(*shape: int, seed: int):
     import torch
 
     return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
-
-
-def _first_int(config, names: tuple[str, ...], default: int) -> int:
-    for name in names:
-        value = getattr(config, name, None)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return default
 
 
 # Inputs tried alongside the main one when forward takes them (why: multimodal models need both, such as

@@ -175,8 +175,24 @@ def _keep_stages(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySi
 
 # Name parts of the size fields every_width shrinks, and of those it leaves alone (input geometry, lengths).
 EVERY_WIDTH_SUFFIXES = ("_size", "_dim", "_channels", "_channel", "_filters", "hidden_sizes", "_dims")
-EVERY_WIDTH_KEEP = ("vocab", "position", "image", "img", "patch", "kernel", "window", "sampling", "chunk",
-                    "stride", "frame", "input", "length", "context", "bins", "mel")
+EVERY_WIDTH_KEEP = (
+    "vocab",
+    "position",
+    "image",
+    "img",
+    "patch",
+    "kernel",
+    "window",
+    "sampling",
+    "chunk",
+    "stride",
+    "frame",
+    "input",
+    "length",
+    "context",
+    "bins",
+    "mel",
+)
 
 
 def _shrink_every_width(config: PreTrainedConfig, sizes: TinySizes) -> None:
@@ -221,10 +237,18 @@ def _fill_unset(config: PreTrainedConfig) -> None:
     """Fields the default config leaves None that the model reads as numbers (why: nemotron divides by an
     unset num_key_value_heads; deepseek_v2 routes to top-k of an unset num_experts_per_tok experts)."""
     heads = _get(config, "num_attention_heads")
-    if "num_key_value_heads" in vars(config) and vars(config)["num_key_value_heads"] is None and isinstance(heads, int):
+    if (
+        "num_key_value_heads" in vars(config)
+        and vars(config)["num_key_value_heads"] is None
+        and isinstance(heads, int)
+    ):
         config.num_key_value_heads = heads
     experts = _get(config, "n_routed_experts") or _get(config, "num_experts") or _get(config, "num_local_experts")
-    if "num_experts_per_tok" in vars(config) and vars(config)["num_experts_per_tok"] is None and isinstance(experts, int):
+    if (
+        "num_experts_per_tok" in vars(config)
+        and vars(config)["num_experts_per_tok"] is None
+        and isinstance(experts, int)
+    ):
         config.num_experts_per_tok = min(2, experts)
 
 
@@ -315,7 +339,9 @@ def _fix_backbone_features(config: PreTrainedConfig) -> None:
 
 def _stage_counts(config: PreTrainedConfig) -> list[int]:
     """The stage counts the config's own sizes imply: its per-stage lists, or its layer count."""
-    lists = [len(v) for n, v in sorted(vars(config).items()) if n in ("depths", "hidden_sizes") and isinstance(v, list)]
+    lists = [
+        len(v) for n, v in sorted(vars(config).items()) if n in ("depths", "hidden_sizes") and isinstance(v, list)
+    ]
     if lists:
         return lists
     layers = _get(config, "num_hidden_layers")
