@@ -114,6 +114,7 @@ def _candidates(config_class) -> list[tuple[str, object]]:
             "tiny, stages kept, every width",
             lambda: shrink_config(default, TinySizes(keep_stages=True, every_width=True)),
         ),
+        ("tiny, sliding window set", lambda: shrink_config(default, TinySizes(window=True))),
         ("layers and vocab only", lambda: shrink_config(default, layers_only)),
         ("default", lambda: default),
     ):

@@ -2,10 +2,10 @@
 
 Pure functions over config objects: `shrink_config` changes the known size fields of a config (and of every
 nested config, recursively) in place on a copy, then keeps the invariants models check consistent:
-head_dim / d_kv / kv heads (MLA: head_dim is the rope width, keys for every head), per-layer lists and dicts
+head_dim / d_kv / kv heads (MLA: head_dim is the rope width, keys for every head), a rotary_dim's share of the head, per-layer lists and dicts
 cut to the layer count with every kind of layer kept, backbone stages, fields equal to an old hidden size
 anywhere in the tree, mamba head split, mrope sections summing to head_dim / 2, YaRN original positions,
-token ids below the vocabulary, a window for kept sliding layers, zero dropout. Each rule is tested on the
+token ids below the vocabulary, a window for kept sliding layers, a default language for adapters, zero dropout. Each rule is tested on the
 real config class by building the model (tests/testing/test_tiny_rules.py).
 """
 
@@ -38,6 +38,8 @@ class TinySizes:
     # keep_stages: backbones keep their stage count (why: maskformer wires four swin stages by hand).
     every_width: bool = False
     keep_stages: bool = False
+    # window: an unset sliding_window is set even when no layer is declared sliding (see _fix_sliding_window).
+    window: bool = False
     # field -> size attribute above; why: these are the names transformers configs use for each size.
     fields: dict[str, str] = field(
         default_factory=lambda: {
@@ -145,19 +147,20 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _shrink_vocabularies(config, sizes)
     _fill_unset(config)
     _fix_heads(config, before)
+    _fix_rotary(config, before)
     _fix_layer_lists(config, before, sizes)
     _fix_backbone_features(config)
     _record_width(config, before, widths)
     _fix_mamba(config)
     _fix_context(config)
-    _fix_sliding_window(config)
+    _fix_sliding_window(config, sizes)
     _fix_rope(config)
     _fix_token_ids(config)
     _zero_dropout(config)
 
 
 # Fields read before shrinking by the fixes below, besides the size fields.
-RELATED_FIELDS = ("head_dim", "d_kv", "num_key_value_heads", "num_stages", "stage_names")
+RELATED_FIELDS = ("head_dim", "d_kv", "num_key_value_heads", "num_stages", "stage_names", "rotary_dim")
 # Size-like attribute name parts whose value, when equal to the old hidden size, follows the new one
 # (why: mimi's upsample_groups and glm46v's vision out_hidden_size are the hidden size under another name).
 WIDTH_NAME_PARTS = ("size", "dim", "groups", "channels")
@@ -235,7 +238,8 @@ def _shrink_vocabularies(config: PreTrainedConfig, sizes: TinySizes) -> None:
 
 def _fill_unset(config: PreTrainedConfig) -> None:
     """Fields the default config leaves None that the model reads as numbers (why: nemotron divides by an
-    unset num_key_value_heads; deepseek_v2 routes to top-k of an unset num_experts_per_tok experts)."""
+    unset num_key_value_heads; deepseek_v2 routes to top-k of an unset num_experts_per_tok experts; xmod
+    refuses ids without a default_language among its adapters' languages)."""
     heads = _get(config, "num_attention_heads")
     if (
         "num_key_value_heads" in vars(config)
@@ -243,6 +247,9 @@ def _fill_unset(config: PreTrainedConfig) -> None:
         and isinstance(heads, int)
     ):
         config.num_key_value_heads = heads
+    languages = _get(config, "languages")  # xmod: no language adapter is chosen unless one is named
+    if "default_language" in vars(config) and config.default_language is None and isinstance(languages, (list, tuple)):
+        config.default_language = languages[0] if languages else None
     experts = _get(config, "n_routed_experts") or _get(config, "num_experts") or _get(config, "num_local_experts")
     if (
         "num_experts_per_tok" in vars(config)
@@ -282,6 +289,23 @@ def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
     kv = _get(config, "num_key_value_heads")
     if isinstance(kv, int) and (heads % kv or isinstance(_get(config, "kv_lora_rank"), int)):
         config.num_key_value_heads = heads  # MLA expands one latent into keys and values for every head
+
+
+def _head_width(values: dict[str, Any]) -> int | None:
+    """hidden size / head count of a config's field values (either naming), None when unknown."""
+    hidden = next((values[n] for n in ("hidden_size", "d_model", "n_embd") if type(values.get(n)) is int), None)
+    heads = next((values[n] for n in ("num_attention_heads", "n_head", "num_heads") if type(values.get(n)) is int), 0)
+    return hidden // heads if hidden and heads else None
+
+
+def _fix_rotary(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """A rotary width in dimensions (codegen, gptj: rotary_dim 64 of 256-wide heads) keeps its share of the new
+    head width, an even number of at least 2 (why: 64 rotary dimensions of 8-wide heads broke apply_rotary)."""
+    rotary, old_head = before.get("rotary_dim"), _head_width(before)
+    new_head = _head_width({n: _get(config, n) for n in before})
+    if not (type(rotary) is int and old_head and new_head and rotary > new_head):
+        return
+    _set(config, "rotary_dim", max(2, rotary * new_head // old_head // 2 * 2))
 
 
 def _layer_counts(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySizes) -> dict[int, int]:
@@ -369,12 +393,13 @@ def _follow_widths(config: PreTrainedConfig, widths: dict[int, int], seen: set[i
             _follow_widths(value, widths, seen)
 
 
-def _fix_sliding_window(config: PreTrainedConfig) -> None:
-    """Sliding layers kept by the cut need a window: set an unset one below the test length (step3p7)."""
+def _fix_sliding_window(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Sliding layers kept by the cut need a window: set an unset one below the test length. With ``window``
+    any unset window is set (why: step3p7's text model builds its sliding mask even with no sliding layer)."""
     types = _get(config, "layer_types")
-    if isinstance(types, list) and "sliding_attention" in types and _get(config, "sliding_window") is None:
-        if "sliding_window" in vars(config):
-            config.sliding_window = 4
+    sliding = isinstance(types, list) and "sliding_attention" in types
+    if (sliding or sizes.window) and _get(config, "sliding_window") is None and "sliding_window" in vars(config):
+        config.sliding_window = 4
 
 
 def _fix_mamba(config: PreTrainedConfig) -> None:

@@ -191,3 +191,39 @@ def test_stages_kept_variant_keeps_a_backbone_stage_count() -> None:
     with torch.no_grad():
         out = model(torch.randn(1, 3, 64, 64))
     assert out.encoder_last_hidden_state.shape[1] == config.backbone_config.embed_dim * 2**3  # the fourth stage
+
+
+def test_rotary_width_keeps_its_share_of_the_tiny_head() -> None:
+    """codegen, gptj: rotary_dim 64 of 8-wide heads, 'The size of tensor a (8) must match the size of tensor b
+    (64)' in apply_rotary_pos_emb."""
+    for model_type, model_class in (("codegen", transformers.CodeGenModel), ("gptj", transformers.GPTJModel)):
+        config_class = CONFIG_MAPPING[model_type]
+        default = config_class()
+        config = _rebuilt(config_class, shrink_config(default))
+        head = config.n_embd // config.n_head
+        assert config.rotary_dim == max(2, default.rotary_dim * head // (default.n_embd // default.n_head)), model_type
+        with torch.no_grad():
+            out = model_class(config).eval()(_ids(config.vocab_size))
+        assert out.last_hidden_state.shape == (2, 5, config.n_embd), model_type
+
+
+def test_a_default_language_is_chosen_among_the_adapters() -> None:
+    """xmod: 'Input language unknown. Please call XmodPreTrainedModel.set_default_language()' for plain ids."""
+    xmod = CONFIG_MAPPING["xmod"]
+    config = _rebuilt(xmod, shrink_config(xmod()))
+    assert config.default_language == xmod().languages[0]
+    with torch.no_grad():
+        out = transformers.XmodModel(config).eval()(_ids(config.vocab_size))
+    assert out.last_hidden_state.shape == (2, 5, config.hidden_size)
+
+
+def test_window_variant_sets_an_unset_sliding_window() -> None:
+    """step3p7's text model builds a sliding mask for every forward: 'Could not find a sliding_window argument
+    in the config, or it is not set' with its default config (no sliding layer, window None)."""
+    step = CONFIG_MAPPING["step3p7"]
+    assert shrink_config(step()).text_config.sliding_window is None  # off by default
+    config = _rebuilt(step, shrink_config(step(), TinySizes(window=True)))
+    assert config.text_config.sliding_window == 4
+    with torch.no_grad():
+        out = transformers.Step3p7Model(config).eval()(_ids(config.text_config.vocab_size), use_cache=False)
+    assert out.last_hidden_state.shape[:2] == (2, 5)
