@@ -34,6 +34,7 @@ class TinySizes:
     patch: int = 8
     rank: int = 16  # low-rank projections (MLA's kv_lora_rank) and state sizes (mamba_d_state)
     head: int = 8  # explicit per-head widths (MLA's qk_rope_head_dim, v_head_dim)
+    queries: int = 10  # object queries of detection heads (a top-k over fewer tokens than 900 fails)
     # Back-off variants, off by default (the zoo tries them when the plain tiny config does not run):
     # every_width: also shrink size fields the table does not name (see _shrink_every_width);
     # keep_stages: backbones keep their stage count (why: maskformer wires four swin stages by hand).
@@ -79,6 +80,7 @@ class TinySizes:
             "qk_rope_head_dim": "head",
             "v_head_dim": "head",
             "mamba_d_state": "rank",
+            "num_queries": "queries",
         }
     )
 
@@ -149,7 +151,9 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fill_unset(config)
     _fix_heads(config, before)
     _fix_rotary(config, before)
+    _fix_stage_heads(config, before)
     _fix_layer_lists(config, before, sizes)
+    _fix_stage_window(config, before)  # after the cut: the stage count sets the last grid
     _fix_backbone_features(config)
     _record_width(config, before, widths)
     _fix_mamba(config)
@@ -307,6 +311,34 @@ def _fix_rotary(config: PreTrainedConfig, before: dict[str, Any]) -> None:
     if not (type(rotary) is int and old_head and new_head and rotary > new_head):
         return
     _set(config, "rotary_dim", max(2, rotary * new_head // old_head // 2 * 2))
+
+
+def _fix_stage_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """Per-stage head counts of a hierarchical backbone whose stage i is embed_dim * 2**i wide (swin and its
+    kin) each become the largest divisor of the new stage width not above the old count (why: 3 heads of a
+    32-wide first stage: "shape '[8, 49, -1, 10]' is invalid" in grounding-dino's swin backbone)."""
+    old, embed = before.get("embed_dim"), _get(config, "embed_dim")
+    if not (type(old) is int and type(embed) is int and embed < old):
+        return
+    for name in ("num_heads", "num_attention_heads"):
+        heads = _get(config, name)
+        if isinstance(heads, (list, tuple)) and heads and all(type(h) is int and h > 0 for h in heads):
+            fitted = [max(d for d in range(1, h + 1) if (embed << i) % d == 0) for i, h in enumerate(heads)]
+            _set(config, name, type(heads)(fitted))
+
+
+def _fix_stage_window(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """A hierarchical backbone's attention window fits the patch grid of its last stage once the image shrank
+    (why: swin builds its relative position table for a 7-wide window, then narrows windows to a 4-wide last
+    stage: "The size of tensor a (16) must match the size of tensor b (49)")."""
+    window, image, patch = _get(config, "window_size"), _get(config, "image_size"), _get(config, "patch_size")
+    depths, old_image = _get(config, "depths"), before.get("image_size")
+    if not all(type(v) is int for v in (window, image, patch, old_image)) or image >= old_image:
+        return
+    if isinstance(depths, (list, tuple)) and depths and type(_get(config, "embed_dim")) is int:
+        last = (image // patch) >> (len(depths) - 1)
+        if 0 < last < window:
+            _set(config, "window_size", last)
 
 
 def _layer_counts(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySizes) -> dict[int, int]:

@@ -227,3 +227,29 @@ def test_window_variant_sets_an_unset_sliding_window() -> None:
     with torch.no_grad():
         out = transformers.Step3p7Model(config).eval()(_ids(config.text_config.vocab_size), use_cache=False)
     assert out.last_hidden_state.shape[:2] == (2, 5)
+
+
+def test_swin_stages_get_heads_dividing_their_width_and_a_window_fitting_their_grid() -> None:
+    """swin (and grounding-dino's, mask2former's swin backbones): 3 heads of a 32-wide stage, "shape
+    '[8, 49, -1, 10]' is invalid"; then a 7-wide window over a 4-wide last stage, "The size of tensor a (16)
+    must match the size of tensor b (49)"."""
+    swin = CONFIG_MAPPING["swin"]
+    config = _rebuilt(swin, shrink_config(swin()))
+    widths = [config.embed_dim << i for i in range(len(config.depths))]
+    assert all(w % h == 0 for w, h in zip(widths, config.num_heads)) and config.num_heads[0] > 1
+    assert config.window_size == (config.image_size // config.patch_size) >> (len(config.depths) - 1)
+    with torch.no_grad():
+        out = transformers.SwinModel(config).eval()(torch.randn(2, 3, config.image_size, config.image_size))
+    assert out.pooler_output.shape == (2, widths[-1])
+
+
+def test_detection_queries_fit_a_tiny_image() -> None:
+    """grounding-dino: 900 object queries, a top-k over the few tokens of a 32-pixel image: 'selected index k
+    out of range'."""
+    dino = CONFIG_MAPPING["grounding-dino"]
+    config = _rebuilt(dino, shrink_config(dino()))
+    assert config.num_queries == TinySizes().queries
+    model = transformers.GroundingDinoModel(config).eval()
+    with torch.no_grad():
+        out = model(pixel_values=torch.randn(2, 3, 32, 32), input_ids=_ids(config.text_config.vocab_size))
+    assert out.last_hidden_state.shape[:2] == (2, config.num_queries)
