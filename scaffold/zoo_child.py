@@ -51,7 +51,7 @@ def check(project: Path, name: str, progress: list[str]) -> None:
     clone_class, source_class, key_renames = _main_head(project, name, package, config_class)
     try:
         config, inputs, source = _tiny_setup(config_class, source_class)
-    except NoTinySetup:  # the clone may still build: the stage it reached is counted all the same
+    except (NoTinySetup, BrokenInTransformers):  # the clone may still build: its stage is counted all the same
         first = _candidates(config_class)[0][1]
         if not isinstance(first, Exception):
             with contextlib.suppress(Exception):
@@ -71,7 +71,8 @@ def check(project: Path, name: str, progress: list[str]) -> None:
 
 class BrokenInTransformers(RuntimeError):
     """The source model type's own default config cannot be built by the installed transformers (nougat asks
-    for the sub-config type ``donut_swin`` where the table says ``donut-swin``): the clone inherits the fault."""
+    for the sub-config type ``donut_swin`` where the table says ``donut-swin``), or its model cannot be built
+    from it (see _source_fault): the clone inherits the fault."""
 
 
 def _clone_config(project: Path, name: str):
@@ -146,10 +147,38 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
         except Exception as exc:  # noqa: BLE001 - try the next candidate
             errors.append(exc)
     first = errors[0]
+    fault = _source_fault(source_class, first)
+    if fault:
+        raise BrokenInTransformers(fault) from first
     frames = traceback.extract_tb(first.__traceback__)
     where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
     message = str(first).strip().splitlines()[0] if str(first).strip() else ""
     raise NoTinySetup(f"{type(first).__name__}: {message}{where}") from first
+
+
+MISSING_FIELD = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
+
+
+def _source_fault(source_class, error: Exception) -> str:
+    """Why the source model fails whatever the tiny config, "" when no evidence says so: its model reads a field
+    its own config class does not define (pix2struct_text_model's initializer_range, t5gemma2_decoder's
+    dropout_rate), or its default config fails to build it on the meta device with the very same error
+    (qwen4_exp_text, pp_ocrv5_server_det: None // None in __init__)."""
+    import torch
+
+    config_class = source_class.config_class
+    found = MISSING_FIELD.search(str(error)) if isinstance(error, AttributeError) else None
+    if found and found.group(1) == config_class.__name__:
+        with contextlib.suppress(Exception):
+            if not hasattr(config_class(), found.group(2)):
+                return f"{source_class.__name__} reads config.{found.group(2)}, which {found.group(1)} does not define"
+    try:
+        with torch.device("meta"):
+            source_class(config_class())
+    except Exception as exc:  # noqa: BLE001 - compared with the tiny candidate's error below
+        if type(exc) is type(error) and str(exc) == str(error):
+            return f"{source_class.__name__} fails on its own default config too: {type(exc).__name__}: {exc}"
+    return ""
 
 
 def _parameters(source_class, config) -> int | None:
