@@ -166,7 +166,9 @@ def _source_fault(source_class, error: Exception) -> str:
     (qwen4_exp_text, pp_ocrv5_server_det: None // None in __init__)."""
     import torch
 
-    config_class = source_class.config_class
+    config_class = getattr(source_class, "config_class", None)
+    if not isinstance(config_class, type):
+        return ""
     found = MISSING_FIELD.search(str(error)) if isinstance(error, AttributeError) else None
     if found and found.group(1) == config_class.__name__:
         with contextlib.suppress(Exception):
