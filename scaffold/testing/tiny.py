@@ -148,7 +148,7 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     if sizes.every_width:
         _shrink_every_width(config, sizes)
     _shrink_vocabularies(config, sizes)
-    _fill_unset(config)
+    _fill_unset(config, sizes)
     _fix_heads(config, before)
     _fix_rotary(config, before)
     _fix_stage_heads(config, before)
@@ -241,7 +241,7 @@ def _shrink_vocabularies(config: PreTrainedConfig, sizes: TinySizes) -> None:
             _set(config, name, sizes.vocab)
 
 
-def _fill_unset(config: PreTrainedConfig) -> None:
+def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
     """Fields the default config leaves None that the model reads as numbers (why: nemotron divides by an
     unset num_key_value_heads; deepseek_v2 routes to top-k of an unset num_experts_per_tok experts; xmod
     refuses ids without a default_language among its adapters' languages)."""
@@ -252,6 +252,8 @@ def _fill_unset(config: PreTrainedConfig) -> None:
         and isinstance(heads, int)
     ):
         config.num_key_value_heads = heads
+    if "vocab_size" in vars(config) and config.vocab_size is None:  # esm: a vocabulary of None tokens
+        config.vocab_size = sizes.vocab
     languages = _get(config, "languages")  # xmod: no language adapter is chosen unless one is named
     if "default_language" in vars(config) and config.default_language is None and isinstance(languages, (list, tuple)):
         config.default_language = languages[0] if languages else None
@@ -452,7 +454,8 @@ def _fix_mamba(config: PreTrainedConfig) -> None:
 
 
 def _fix_rope(config: PreTrainedConfig) -> None:
-    """Multimodal rope sections (qwen2_vl, glm4v) split head_dim / 2: scale them to the new head width.
+    """Multimodal rope sections (qwen2_vl, glm4v) split the rotary half of head_dim (partial_rotary_factor of
+    it): scale them to the new head width.
     A YaRN original_max_position_embeddings above the tiny max_position_embeddings follows it down."""
     positions = _get(config, "max_position_embeddings")
     for holder_name in ("rope_parameters", "rope_scaling"):
@@ -469,8 +472,25 @@ def _fix_rope(config: PreTrainedConfig) -> None:
         hidden, heads = _get(config, "hidden_size"), _get(config, "num_attention_heads")
         if not isinstance(head_dim, int) and isinstance(hidden, int) and isinstance(heads, int) and heads:
             head_dim = hidden // heads
+        factor = holder.get("partial_rotary_factor", _get(config, "partial_rotary_factor"))
+        if isinstance(head_dim, int) and isinstance(factor, float) and 0 < factor < 1:
+            head_dim = _widen_rotary(config, head_dim, factor, len(sections))
         if isinstance(head_dim, int) and (sum(sections) != head_dim // 2 or "mrope_section" not in holder):
             holder["mrope_section"] = scaled_sections(sections, head_dim // 2)
+
+
+def _widen_rotary(config: PreTrainedConfig, head_dim: int, factor: float, sections: int) -> int:
+    """The rotary width of a partial rope (glm4v_moe ropes half of each head), with fewer, wider heads when it
+    leaves fewer than one pair per section (why: 8-wide heads rope 4 dimensions, 2 pairs for 3 sections)."""
+    heads, kv = _get(config, "num_attention_heads"), _get(config, "num_key_value_heads")
+    while int(head_dim * factor) // 2 < sections and isinstance(heads, int) and heads > 1:
+        heads, head_dim = heads // 2, head_dim * 2
+        config.num_attention_heads = heads
+        if isinstance(kv, int):
+            config.num_key_value_heads = kv = min(kv, heads)
+        if isinstance(_get(config, "head_dim"), int):
+            _set(config, "head_dim", head_dim)
+    return int(head_dim * factor)
 
 
 def _rope_ignored_keys(config: PreTrainedConfig) -> set:

@@ -253,3 +253,28 @@ def test_detection_queries_fit_a_tiny_image() -> None:
     with torch.no_grad():
         out = model(pixel_values=torch.randn(2, 3, 32, 32), input_ids=_ids(config.text_config.vocab_size))
     assert out.last_hidden_state.shape[:2] == (2, config.num_queries)
+
+
+def test_partial_rope_sections_fit_the_rotary_part_of_wider_heads() -> None:
+    """glm4v_moe ropes half of each head (partial_rotary_factor 0.5): 'split_with_sizes expects split_sizes to
+    sum exactly to 2, got [2, 1, 1]' - and 8-wide heads leave 2 rotary pairs for 3 sections."""
+    glm = CONFIG_MAPPING["glm4v_moe"]
+    config = _rebuilt(glm, shrink_config(glm()))
+    text = config.text_config
+    rotary = int(text.hidden_size // text.num_attention_heads * text.rope_parameters["partial_rotary_factor"])
+    assert (
+        sum(text.rope_parameters["mrope_section"]) == rotary // 2 and min(text.rope_parameters["mrope_section"]) >= 1
+    )
+    with torch.no_grad():
+        out = transformers.Glm4vMoeModel(config).eval()(_ids(text.vocab_size), use_cache=False)
+    assert out.last_hidden_state.shape == (2, 5, text.hidden_size)
+
+
+def test_an_unset_vocabulary_is_the_tiny_one() -> None:
+    """esm's default vocab_size is None: 'empty(): argument size must be tuple of ints, but found NoneType'."""
+    esm = CONFIG_MAPPING["esm"]
+    config = _rebuilt(esm, shrink_config(esm()))
+    assert config.vocab_size == TinySizes().vocab
+    with torch.no_grad():
+        out = transformers.EsmModel(config).eval()(inputs_embeds=torch.randn(2, 5, config.hidden_size))
+    assert out.last_hidden_state.shape == (2, 5, config.hidden_size)
