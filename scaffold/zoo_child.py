@@ -460,6 +460,10 @@ def _with_required(model, config, inputs: dict) -> dict:
             raise NeedsSession(f"forward requires {name!r}, a processor-built session object")
         elif _is_hidden_name(name):
             inputs[name] = _hidden_builder(name)(model, config)[0][name]
+        elif name.endswith("_input_ids"):  # instructblipvideo's qformer_input_ids
+            inputs[name] = _codebook_inputs(name)(model, config)[0][name]
+        elif name.endswith("_padding") and name[: -len("_padding")] in inputs:  # timesfm's past_values_padding
+            inputs[name] = torch.zeros_like(inputs[name[: -len("_padding")]])
         elif name == "past_observed_mask" and "past_values" in inputs:
             inputs[name] = torch.ones_like(inputs["past_values"])
         elif name.endswith("_mask"):
@@ -517,10 +521,19 @@ def _patch_inputs(model, config) -> list[dict]:
     width (flava's multimodal encoder)."""
     import inspect
 
-    if "grid_thw" in inspect.signature(model.forward).parameters:
+    if _grid_name(model):
         return _grid_patches(model, config, "hidden_states")
     images = [{"hidden_states": c["pixel_values"]} for c in _pixel_inputs(model, config)]
     return images + _hidden_builder("hidden_states")(model, config)
+
+
+def _grid_name(model) -> str:
+    """The forward parameter holding the patch grid: grid_thw, or image_grid_thw (inkling2's vision tower);
+    "" when none."""
+    import inspect
+
+    parameters = inspect.signature(model.forward).parameters
+    return next((name for name in ("grid_thw", "image_grid_thw") if name in parameters), "")
 
 
 def _grid_patches(model, config, key: str) -> list[dict]:
@@ -539,7 +552,7 @@ def _grid_patches(model, config, key: str) -> list[dict]:
     candidates = []
     for temporal in dict.fromkeys((first_int(vision, ("temporal_patch_size", "patch_temporal"), 1), 1)):
         patches = _seeded_randn(BATCH * side * side, channels * temporal * patch**2, seed=0)
-        candidates.append({key: patches, "grid_thw": torch.tensor([[1, side, side]] * BATCH)})
+        candidates.append({key: patches, _grid_name(model): torch.tensor([[1, side, side]] * BATCH)})
     if "merge_sizes" in inspect.signature(model.forward).parameters:
         candidates = [{**c, "merge_sizes": torch.tensor([merge] * BATCH)} for c in candidates]
     return candidates
@@ -574,7 +587,7 @@ def _pixel_inputs(model, config) -> list[dict]:
 
     vision = getattr(config, "vision_config", None) or getattr(config, "encoder", None) or config
     parameters = inspect.signature(model.forward).parameters
-    if "grid_thw" in parameters:  # patches with their grid (dots3_note, minimax_m3_vl, muse_spark vision towers)
+    if _grid_name(model):  # patches with their grid (dots3_note, minimax_m3_vl, muse_spark vision towers)
         return _grid_patches(model, config, "pixel_values")
     if {"spatial_shapes", "pixel_position_ids"} & set(_required(model)) or (
         "spatial_shapes" in parameters and "pixel_attention_mask" in parameters  # siglip2's dual encoder
@@ -655,7 +668,7 @@ def _series_inputs(model, config) -> list[dict]:
 # Parameters holding float hidden states of the model's width, (batch, length, width), by name (why: modules
 # built for a parent's internals take such tensors: flava's multimodal encoder, idefics2's perceiver context,
 # muse_glimmer's noise_embeds, gemma3n's audio_mel).
-HIDDEN_NAME_SUFFIXES = ("_embeds", "_features", "hidden_states", "_queries", "_encodings", "_mel")
+HIDDEN_NAME_SUFFIXES = ("_embeds", "_features", "hidden_states", "_queries", "_encodings", "_encoding", "_mel")
 HIDDEN_NAMES = ("context",)
 # Config fields giving that width, most common first (why: one model reads hidden_size, an audio encoder its
 # mel bins, a projector the vision width).

@@ -222,3 +222,32 @@ def test_byte_models_get_patch_indices_when_forward_takes_them():
 
     inputs = _working_inputs(LocalEncoder(), PretrainedConfig(vocab_size=20))
     assert inputs["num_patches"] == 3
+
+
+def test_required_side_ids_padding_and_an_image_grid_under_its_other_name_are_built():
+    """instructblipvideo requires qformer_input_ids, timesfm past_values_padding (no input builder for
+    required argument ...); inkling2's vision tower names its patch grid image_grid_thw."""
+
+    class QFormerFed(torch.nn.Module):
+        def forward(self, input_ids, qformer_input_ids):
+            assert qformer_input_ids.dtype == torch.long and int(qformer_input_ids.max()) < 20
+            return (input_ids.float(),)
+
+    class Series(torch.nn.Module):
+        main_input_name = "past_values"
+
+        def forward(self, past_values, past_values_padding):
+            assert past_values_padding.shape == past_values.shape and not bool(past_values_padding.any())
+            return (past_values,)
+
+    class GridTower(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values, image_grid_thw):
+            assert pixel_values.shape[0] == int(image_grid_thw.prod(-1).sum())
+            return (pixel_values,)
+
+    assert _working_inputs(QFormerFed(), PretrainedConfig(vocab_size=20))["qformer_input_ids"].shape == (2, 7)
+    assert set(_working_inputs(Series(), PretrainedConfig(context_length=8))) == {"past_values", "past_values_padding"}
+    grid = _working_inputs(GridTower(), PretrainedConfig(patch_size=2, spatial_merge_size=2))["image_grid_thw"]
+    assert grid.tolist() == [[1, 4, 4]] * 2

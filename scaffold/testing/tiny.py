@@ -98,6 +98,8 @@ TOKEN_ID_FIELDS = (
     "image_token_index",
     "question_token_id",
 )
+# Placeholder token ids of multimodal configs, set when unset (image ids first, then video ids).
+PLACEHOLDER_TOKEN_FIELDS = ("image_token_index", "image_token_id", "video_token_index", "video_token_id")
 # Dropout fields set to zero: the suite compares outputs of train-mode passes (gradient checkpointing).
 DROPOUT_SUFFIXES = ("dropout", "dropout_prob", "dropout_rate", "attention_dropout", "pdrop")
 
@@ -254,6 +256,10 @@ def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
         config.num_key_value_heads = heads
     if "vocab_size" in vars(config) and config.vocab_size is None:  # esm: a vocabulary of None tokens
         config.vocab_size = sizes.vocab
+    if isinstance(_get(config, "vision_config"), PreTrainedConfig):  # blip-2 compares ids with an unset id
+        for offset, name in enumerate(PLACEHOLDER_TOKEN_FIELDS):
+            if name in vars(config) and vars(config)[name] is None:
+                setattr(config, name, sizes.vocab - 1 - offset % 2)
     languages = _get(config, "languages")  # xmod: no language adapter is chosen unless one is named
     if "default_language" in vars(config) and config.default_language is None and isinstance(languages, (list, tuple)):
         config.default_language = languages[0] if languages else None

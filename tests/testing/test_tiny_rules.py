@@ -278,3 +278,17 @@ def test_an_unset_vocabulary_is_the_tiny_one() -> None:
     with torch.no_grad():
         out = transformers.EsmModel(config).eval()(inputs_embeds=torch.randn(2, 5, config.hidden_size))
     assert out.last_hidden_state.shape == (2, 5, config.hidden_size)
+
+
+def test_unset_placeholder_tokens_of_a_multimodal_config_get_an_id() -> None:
+    """blip-2's image_token_index is None by default: input_ids == None gives a bool, "'bool' object has no
+    attribute 'unsqueeze'"; instructblipvideo's video_token_index likewise."""
+    blip = CONFIG_MAPPING["blip-2"]
+    config = _rebuilt(blip, shrink_config(blip()))
+    assert 0 <= config.image_token_index < config.text_config.vocab_size
+    with torch.no_grad():
+        out = transformers.Blip2Model(config).eval()(torch.randn(2, 3, 32, 32), _ids(config.text_config.vocab_size))
+    assert out.logits.shape[:2] == (2, 5)
+    video = CONFIG_MAPPING["instructblipvideo"]
+    assert shrink_config(video()).video_token_index is not None
+    assert shrink_config(CONFIG_MAPPING["llama"]()).to_dict().get("image_token_index") is None  # no vision: left
