@@ -325,6 +325,7 @@ BATCH, LENGTH, DECODER_LENGTH = 2, 7, 5
 # 32-pixel image to nothing).
 UNSIZED_IMAGE_SIDES = (32, 128)
 AUDIO_SAMPLES = 3200  # ten frames after wav2vec2-style conv stacks (stride product 320)
+AUDIO_HOP = 320
 
 
 def _working_inputs(model, config) -> dict:
@@ -594,7 +595,8 @@ def _pixel_inputs(model, config) -> list[dict]:
     ):
         return _patchified_pixels(model, config, vision)
     if isinstance(getattr(vision, "image_size", None), (int, list, tuple)):
-        return _with_pairs([{"pixel_values": random_pixels(vision, BATCH)}])
+        clips = [{"pixel_values": c["pixel_values_videos"]} for c in _video_inputs(model, config)[1:]]
+        return _with_pairs([{"pixel_values": random_pixels(vision, BATCH)}]) + clips  # videomae: full clips
     channels = getattr(vision, "num_channels", 3)  # no size in the config: small first, then larger images
     sized = [type("Sized", (), {"image_size": side, "num_channels": channels})() for side in UNSIZED_IMAGE_SIDES]
     return _with_pairs([{"pixel_values": random_pixels(v, BATCH)} for v in sized]) + _patch_cubes(vision)
@@ -623,15 +625,24 @@ def _with_pairs(candidates: list[dict]) -> list[dict]:
 
 
 def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
-    """Spectrogram-like features, (batch, features, frames) and (batch, frames, features)."""
-    import torch
+    """Spectrogram-like features, (batch, features, frames), (batch, frames, features) and (batch, 1, frames,
+    features); then, at the width
+    a sub-config's feature projection takes (neucodec's and xcodec2's w2v-bert semantic model: stacked mel
+    frames, 160 wide), (batch, frames, width), also as many frames as the companion waveform makes."""
+    from transformers import PreTrainedConfig
 
     source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
     width = first_int(source, ("num_mel_bins", "feature_size", "input_feat_per_channel", "n_mels"), 80)
     positions = getattr(source, "max_source_positions", None)
     frames = 2 * positions if isinstance(positions, int) and positions <= 1500 else 64
     values = _seeded_randn(BATCH, width, frames, seed=0)
-    return [{key: values}, {key: values.transpose(1, 2).contiguous()}]
+    candidates = [{key: values}, {key: values.transpose(1, 2).contiguous()}]
+    candidates.append({key: values.transpose(1, 2)[:, None].contiguous()})  # one-channel image: clap's htsat
+    subs = [v for _, v in sorted(vars(config).items()) if isinstance(v, PreTrainedConfig)]
+    for projected in dict.fromkeys(first_int(sub, ("feature_projection_input_dim",), 0) for sub in subs):
+        for length in (frames, AUDIO_SAMPLES // AUDIO_HOP) if projected and projected != width else ():
+            candidates.append({key: _seeded_randn(BATCH, length, projected, seed=0)})
+    return candidates
 
 
 def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:

@@ -251,3 +251,27 @@ def test_required_side_ids_padding_and_an_image_grid_under_its_other_name_are_bu
     assert set(_working_inputs(Series(), PretrainedConfig(context_length=8))) == {"past_values", "past_values_padding"}
     grid = _working_inputs(GridTower(), PretrainedConfig(patch_size=2, spatial_merge_size=2))["image_grid_thw"]
     assert grid.tolist() == [[1, 4, 4]] * 2
+
+
+def test_clips_of_the_configured_length_and_one_channel_spectrograms_are_tried():
+    """videomae's pixel_values are clips of num_frames frames (its position table has one row per tubelet
+    patch); clap's input_features are a one-channel image, (batch, 1, frames, mel bins)."""
+
+    class VideoModel(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values):
+            assert pixel_values.dim() == 5 and pixel_values.shape[1] == 16, "a full clip"
+            return (pixel_values,)
+
+    class SpectrogramImage(torch.nn.Module):
+        main_input_name = "input_features"
+
+        def forward(self, input_features):
+            assert input_features.dim() == 4 and input_features.shape[1] == 1 and input_features.shape[-1] == 20
+            return (input_features,)
+
+    config = PretrainedConfig(image_size=8, num_channels=3, num_frames=16, tubelet_size=2)
+    assert _working_inputs(VideoModel(), config)["pixel_values"].shape == (2, 16, 3, 8, 8)
+    features = _working_inputs(SpectrogramImage(), PretrainedConfig(num_mel_bins=20))["input_features"]
+    assert features.shape[:2] == (2, 1)

@@ -156,6 +156,7 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fix_stage_heads(config, before)
     _fix_layer_lists(config, before, sizes)
     _fix_stage_window(config, before)  # after the cut: the stage count sets the last grid
+    _fix_stage_output_width(config, before)
     _fix_backbone_features(config)
     _record_width(config, before, widths)
     _fix_mamba(config)
@@ -167,7 +168,16 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
 
 
 # Fields read before shrinking by the fixes below, besides the size fields.
-RELATED_FIELDS = ("head_dim", "d_kv", "num_key_value_heads", "num_stages", "stage_names", "rotary_dim")
+RELATED_FIELDS = (
+    "head_dim",
+    "d_kv",
+    "num_key_value_heads",
+    "num_stages",
+    "stage_names",
+    "rotary_dim",
+    "depths",
+    "patch_embeds_hidden_size",
+)
 # Size-like attribute name parts whose value, when equal to the old hidden size, follows the new one
 # (why: mimi's upsample_groups and glm46v's vision out_hidden_size are the hidden size under another name).
 WIDTH_NAME_PARTS = ("size", "dim", "groups", "channels")
@@ -347,6 +357,20 @@ def _fix_stage_window(config: PreTrainedConfig, before: dict[str, Any]) -> None:
         last = (image // patch) >> (len(depths) - 1)
         if 0 < last < window:
             _set(config, "window_size", last)
+
+
+def _fix_stage_output_width(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """A hidden_size that was the last stage's width (first width * 2 ** (stages - 1)) stays that width (why:
+    clap's audio projection reads hidden_size 32 where its 2-stage swin ends 192 wide, 96 * 2)."""
+    for base_name in ("embed_dim", "patch_embeds_hidden_size"):
+        old_base, base = before.get(base_name), _get(config, base_name)
+        old_depths, depths, old_hidden = before.get("depths"), _get(config, "depths"), before.get("hidden_size")
+        if not all(type(v) is int for v in (old_base, base, old_hidden)):
+            continue
+        if isinstance(old_depths, (list, tuple)) and isinstance(depths, (list, tuple)) and depths:
+            if old_hidden == old_base << (len(old_depths) - 1):
+                _set(config, "hidden_size", base << (len(depths) - 1))
+                return
 
 
 def _layer_counts(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySizes) -> dict[int, int]:

@@ -292,3 +292,18 @@ def test_unset_placeholder_tokens_of_a_multimodal_config_get_an_id() -> None:
     video = CONFIG_MAPPING["instructblipvideo"]
     assert shrink_config(video()).video_token_index is not None
     assert shrink_config(CONFIG_MAPPING["llama"]()).to_dict().get("image_token_index") is None  # no vision: left
+
+
+def test_a_hidden_size_that_was_the_last_stage_width_stays_it() -> None:
+    """clap's audio projection reads hidden_size (32 after the shrink) where its 2-stage swin ends 192 wide:
+    'mat1 and mat2 shapes cannot be multiplied (2x192 and 32x32)'."""
+    clap = CONFIG_MAPPING["clap"]
+    config = _rebuilt(clap, shrink_config(clap()))
+    audio = config.audio_config
+    assert audio.hidden_size == audio.patch_embeds_hidden_size * 2 ** (len(audio.depths) - 1)
+    features = torch.randn(2, 1, 64, audio.num_mel_bins)
+    with torch.no_grad():
+        out = transformers.ClapModel(config).eval()(
+            input_ids=_ids(config.text_config.vocab_size), input_features=features
+        )
+    assert out.audio_embeds.shape == (2, config.projection_dim)
