@@ -382,10 +382,18 @@ def _refit_width(inputs: dict, exc: Exception) -> list[dict]:
     if found is None or found.group(2) == found.group(3):
         return []
     given, wanted = int(found.group(2)), int(found.group(3))
+    floats = {
+        k: v for k, v in inputs.items() if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2
+    }
+    direct = [
+        {**inputs, k: _seeded_randn(*v.shape[:-1], wanted, seed=2)} for k, v in floats.items() if v.shape[-1] == given
+    ]
+    if direct or wanted % given:
+        return direct
+    # no input is that wide: the layer reads a subsampled input (gemma4_audio's conv stack makes 512 of 128
+    # mel bins where its projection takes 1024): the inputs' last widths scaled by the same factor
     return [
-        {**inputs, k: _seeded_randn(*v.shape[:-1], wanted, seed=2)}
-        for k, v in inputs.items()
-        if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2 and v.shape[-1] == given
+        {**inputs, k: _seeded_randn(*v.shape[:-1], v.shape[-1] * wanted // given, seed=2)} for k, v in floats.items()
     ]
 
 

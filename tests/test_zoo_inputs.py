@@ -275,3 +275,22 @@ def test_clips_of_the_configured_length_and_one_channel_spectrograms_are_tried()
     assert _working_inputs(VideoModel(), config)["pixel_values"].shape == (2, 16, 3, 8, 8)
     features = _working_inputs(SpectrogramImage(), PretrainedConfig(num_mel_bins=20))["input_features"]
     assert features.shape[:2] == (2, 1)
+
+
+def test_a_subsampled_width_a_linear_layer_refuses_scales_the_input_width():
+    """gemma4_audio, cohere_asr: a conv stack turns 64 mel bins into 512 features where the projection takes
+    1024 ('mat1 and mat2 shapes cannot be multiplied (40x512 and 1024x32)'): no input is 512 wide, the
+    features are re-made twice as wide."""
+
+    class Subsampling(torch.nn.Module):
+        main_input_name = "input_features"
+
+        def __init__(self):
+            super().__init__()
+            self.proj = torch.nn.Linear(8, 4)
+
+        def forward(self, input_features):
+            return (self.proj(input_features[..., ::4]),)
+
+    features = _working_inputs(Subsampling(), PretrainedConfig(num_mel_bins=16))["input_features"]
+    assert features.shape[-1] == 32
