@@ -460,6 +460,10 @@ def _with_required(model, config, inputs: dict) -> dict:
         inputs.setdefault("use_cache", False)
     if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in parameters:
         inputs.setdefault("decoder_input_ids", random_ids(config, BATCH, DECODER_LENGTH, seed=1))
+    images, ids = inputs.get("pixel_values"), inputs.get("input_ids")
+    if "image_attention_mask" in parameters and getattr(images, "ndim", 0) == 5 and getattr(ids, "ndim", 0) == 2:
+        # idefics: which images each text position sees, (batch, length, images): all of them
+        inputs.setdefault("image_attention_mask", torch.ones(*ids.shape, images.shape[1], dtype=torch.long))
     for name in _required(model):
         if name in inputs:
             continue

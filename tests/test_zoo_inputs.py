@@ -294,3 +294,17 @@ def test_a_subsampled_width_a_linear_layer_refuses_scales_the_input_width():
 
     features = _working_inputs(Subsampling(), PretrainedConfig(num_mel_bins=16))["input_features"]
     assert features.shape[-1] == 32
+
+
+def test_several_images_per_text_come_with_the_mask_of_which_images_each_position_sees():
+    """idefics takes (batch, images, channels, height, width) with image_attention_mask (batch, length, images);
+    without it "'NoneType' object has no attribute 'size'"."""
+
+    class Interleaved(torch.nn.Module):
+        def forward(self, input_ids, pixel_values=None, image_attention_mask=None):
+            assert pixel_values is not None and pixel_values.dim() == 5
+            assert image_attention_mask.shape == (*input_ids.shape, pixel_values.shape[1])
+            return (pixel_values,)
+
+    inputs = _working_inputs(Interleaved(), PretrainedConfig(vocab_size=20, image_size=8, num_channels=3))
+    assert bool(inputs["image_attention_mask"].all())
