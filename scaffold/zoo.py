@@ -29,7 +29,9 @@ These verdicts are labelled rather than counted as our failures, and shown in th
   needs a session object  the forward takes a stateful object a processor builds (sam2_video's
                      inference_session), not tensors.
   broken in transformers  the source type's own default config fails in the installed transformers
-                     (nougat names a sub-config type the Auto table spells differently): the clone inherits it.
+                     (nougat names a sub-config type the Auto table spells differently), or the source model
+                     fails on it as on every tiny config (it reads a field its config class lacks, or its
+                     default config raises the same error on the meta device): the clone inherits it.
 The closing summary groups every failure by cause: the first stage that failed and the exception type.
 """
 

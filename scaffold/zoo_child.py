@@ -17,6 +17,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from scaffold.testing.helpers import first_int  # the child imports torch in any case
+
 
 class ConfigOnly(LookupError):
     """The type is a sub-config: neither the clone nor transformers builds a model class from it alone."""
@@ -49,7 +51,7 @@ def check(project: Path, name: str, progress: list[str]) -> None:
     clone_class, source_class, key_renames = _main_head(project, name, package, config_class)
     try:
         config, inputs, source = _tiny_setup(config_class, source_class)
-    except NoTinySetup:  # the clone may still build: the stage it reached is counted all the same
+    except (NoTinySetup, BrokenInTransformers):  # the clone may still build: its stage is counted all the same
         first = _candidates(config_class)[0][1]
         if not isinstance(first, Exception):
             with contextlib.suppress(Exception):
@@ -68,7 +70,8 @@ def check(project: Path, name: str, progress: list[str]) -> None:
 
 class BrokenInTransformers(RuntimeError):
     """The source model type's own default config cannot be built by the installed transformers (nougat asks
-    for the sub-config type ``donut_swin`` where the table says ``donut-swin``): the clone inherits the fault."""
+    for the sub-config type ``donut_swin`` where the table says ``donut-swin``), or its model cannot be built
+    from it (see _source_fault): the clone inherits the fault."""
 
 
 def _clone_config(project: Path, name: str):
@@ -111,6 +114,7 @@ def _candidates(config_class) -> list[tuple[str, object]]:
             "tiny, stages kept, every width",
             lambda: shrink_config(default, TinySizes(keep_stages=True, every_width=True)),
         ),
+        ("tiny, sliding window set", lambda: shrink_config(default, TinySizes(window=True))),
         ("layers and vocab only", lambda: shrink_config(default, layers_only)),
         ("default", lambda: default),
     ):
@@ -142,10 +146,40 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
         except Exception as exc:  # noqa: BLE001 - try the next candidate
             errors.append(exc)
     first = errors[0]
+    fault = _source_fault(source_class, first)
+    if fault:
+        raise BrokenInTransformers(fault) from first
     frames = traceback.extract_tb(first.__traceback__)
     where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
     message = str(first).strip().splitlines()[0] if str(first).strip() else ""
     raise NoTinySetup(f"{type(first).__name__}: {message}{where}") from first
+
+
+MISSING_FIELD = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
+
+
+def _source_fault(source_class, error: Exception) -> str:
+    """Why the source model fails whatever the tiny config, "" when no evidence says so: its model reads a field
+    its own config class does not define (pix2struct_text_model's initializer_range, t5gemma2_decoder's
+    dropout_rate), or its default config fails to build it on the meta device with the very same error
+    (qwen4_exp_text, pp_ocrv5_server_det: None // None in __init__)."""
+    import torch
+
+    config_class = getattr(source_class, "config_class", None)
+    if not isinstance(config_class, type):
+        return ""
+    found = MISSING_FIELD.search(str(error)) if isinstance(error, AttributeError) else None
+    if found and found.group(1) == config_class.__name__:
+        with contextlib.suppress(Exception):
+            if not hasattr(config_class(), found.group(2)):
+                return f"{source_class.__name__} reads config.{found.group(2)}, which {found.group(1)} does not define"
+    try:
+        with torch.device("meta"):
+            source_class(config_class())
+    except Exception as exc:  # noqa: BLE001 - compared with the tiny candidate's error below
+        if type(exc) is type(error) and str(exc) == str(error):
+            return f"{source_class.__name__} fails on its own default config too: {type(exc).__name__}: {exc}"
+    return ""
 
 
 def _parameters(source_class, config) -> int | None:
@@ -290,6 +324,7 @@ BATCH, LENGTH, DECODER_LENGTH = 2, 7, 5
 # 32-pixel image to nothing).
 UNSIZED_IMAGE_SIDES = (32, 128)
 AUDIO_SAMPLES = 3200  # ten frames after wav2vec2-style conv stacks (stride product 320)
+AUDIO_HOP = 320
 
 
 def _working_inputs(model, config) -> dict:
@@ -346,10 +381,18 @@ def _refit_width(inputs: dict, exc: Exception) -> list[dict]:
     if found is None or found.group(2) == found.group(3):
         return []
     given, wanted = int(found.group(2)), int(found.group(3))
+    floats = {
+        k: v for k, v in inputs.items() if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2
+    }
+    direct = [
+        {**inputs, k: _seeded_randn(*v.shape[:-1], wanted, seed=2)} for k, v in floats.items() if v.shape[-1] == given
+    ]
+    if direct or wanted % given:
+        return direct
+    # no input is that wide: the layer reads a subsampled input (gemma4_audio's conv stack makes 512 of 128
+    # mel bins where its projection takes 1024): the inputs' last widths scaled by the same factor
     return [
-        {**inputs, k: _seeded_randn(*v.shape[:-1], wanted, seed=2)}
-        for k, v in inputs.items()
-        if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2 and v.shape[-1] == given
+        {**inputs, k: _seeded_randn(*v.shape[:-1], v.shape[-1] * wanted // given, seed=2)} for k, v in floats.items()
     ]
 
 
@@ -416,6 +459,10 @@ def _with_required(model, config, inputs: dict) -> dict:
         inputs.setdefault("use_cache", False)
     if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in parameters:
         inputs.setdefault("decoder_input_ids", random_ids(config, BATCH, DECODER_LENGTH, seed=1))
+    images, ids = inputs.get("pixel_values"), inputs.get("input_ids")
+    if "image_attention_mask" in parameters and getattr(images, "ndim", 0) == 5 and getattr(ids, "ndim", 0) == 2:
+        # idefics: which images each text position sees, (batch, length, images): all of them
+        inputs.setdefault("image_attention_mask", torch.ones(*ids.shape, images.shape[1], dtype=torch.long))
     for name in _required(model):
         if name in inputs:
             continue
@@ -425,6 +472,10 @@ def _with_required(model, config, inputs: dict) -> dict:
             raise NeedsSession(f"forward requires {name!r}, a processor-built session object")
         elif _is_hidden_name(name):
             inputs[name] = _hidden_builder(name)(model, config)[0][name]
+        elif name.endswith("_input_ids"):  # instructblipvideo's qformer_input_ids
+            inputs[name] = _codebook_inputs(name)(model, config)[0][name]
+        elif name.endswith("_padding") and name[: -len("_padding")] in inputs:  # timesfm's past_values_padding
+            inputs[name] = torch.zeros_like(inputs[name[: -len("_padding")]])
         elif name == "past_observed_mask" and "past_values" in inputs:
             inputs[name] = torch.ones_like(inputs["past_values"])
         elif name.endswith("_mask"):
@@ -446,7 +497,7 @@ def _text_inputs(model, config) -> list[dict]:
 
     candidates = [{"input_ids": random_ids(config, BATCH, LENGTH)}]
     if "inputs_embeds" in inspect.signature(model.forward).parameters:
-        hidden = _first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
+        hidden = first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
         embeds = _seeded_randn(BATCH, LENGTH, hidden, seed=2)
         candidates.append({"inputs_embeds": embeds})
     codebooks = getattr(config, "num_codebooks", None)
@@ -463,7 +514,7 @@ def _embeds_inputs(model, config) -> list[dict]:
     """Embeddings as the main input (nemotron3_5's word timestamp head)."""
     import torch
 
-    hidden = _first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
+    hidden = first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
     return [{"inputs_embeds": _seeded_randn(BATCH, LENGTH, hidden, seed=2)}]
 
 
@@ -482,10 +533,19 @@ def _patch_inputs(model, config) -> list[dict]:
     width (flava's multimodal encoder)."""
     import inspect
 
-    if "grid_thw" in inspect.signature(model.forward).parameters:
+    if _grid_name(model):
         return _grid_patches(model, config, "hidden_states")
     images = [{"hidden_states": c["pixel_values"]} for c in _pixel_inputs(model, config)]
     return images + _hidden_builder("hidden_states")(model, config)
+
+
+def _grid_name(model) -> str:
+    """The forward parameter holding the patch grid: grid_thw, or image_grid_thw (inkling2's vision tower);
+    "" when none."""
+    import inspect
+
+    parameters = inspect.signature(model.forward).parameters
+    return next((name for name in ("grid_thw", "image_grid_thw") if name in parameters), "")
 
 
 def _grid_patches(model, config, key: str) -> list[dict]:
@@ -497,14 +557,14 @@ def _grid_patches(model, config, key: str) -> list[dict]:
     import torch
 
     vision = getattr(config, "vision_config", None) or config
-    merge = _first_int(vision, ("spatial_merge_size", "merge_size"), 2)
+    merge = first_int(vision, ("spatial_merge_size", "merge_size"), 2)
     side = 2 * merge
-    patch = _first_int(vision, ("patch_size",), 8)
-    channels = _first_int(vision, ("in_channels", "num_channels"), 3)
+    patch = first_int(vision, ("patch_size",), 8)
+    channels = first_int(vision, ("in_channels", "num_channels"), 3)
     candidates = []
-    for temporal in dict.fromkeys((_first_int(vision, ("temporal_patch_size", "patch_temporal"), 1), 1)):
+    for temporal in dict.fromkeys((first_int(vision, ("temporal_patch_size", "patch_temporal"), 1), 1)):
         patches = _seeded_randn(BATCH * side * side, channels * temporal * patch**2, seed=0)
-        candidates.append({key: patches, "grid_thw": torch.tensor([[1, side, side]] * BATCH)})
+        candidates.append({key: patches, _grid_name(model): torch.tensor([[1, side, side]] * BATCH)})
     if "merge_sizes" in inspect.signature(model.forward).parameters:
         candidates = [{**c, "merge_sizes": torch.tensor([merge] * BATCH)} for c in candidates]
     return candidates
@@ -515,8 +575,8 @@ def _patchified_pixels(model, config, vision) -> list[dict]:
     (siglip2) or their (x, y) pixel_position_ids (gemma4's vision tower)."""
     import torch
 
-    side = int(_first_int(vision, ("num_patches",), 16) ** 0.5)
-    width = _first_int(vision, ("num_channels",), 3) * _first_int(vision, ("patch_size",), 8) ** 2
+    side = int(first_int(vision, ("num_patches",), 16) ** 0.5)
+    width = first_int(vision, ("num_channels",), 3) * first_int(vision, ("patch_size",), 8) ** 2
     pixels = _seeded_randn(BATCH, side * side, width, seed=0)
     required = _required(model)
     if "pixel_position_ids" in required:
@@ -539,14 +599,15 @@ def _pixel_inputs(model, config) -> list[dict]:
 
     vision = getattr(config, "vision_config", None) or getattr(config, "encoder", None) or config
     parameters = inspect.signature(model.forward).parameters
-    if "grid_thw" in parameters:  # patches with their grid (dots3_note, minimax_m3_vl, muse_spark vision towers)
+    if _grid_name(model):  # patches with their grid (dots3_note, minimax_m3_vl, muse_spark vision towers)
         return _grid_patches(model, config, "pixel_values")
     if {"spatial_shapes", "pixel_position_ids"} & set(_required(model)) or (
         "spatial_shapes" in parameters and "pixel_attention_mask" in parameters  # siglip2's dual encoder
     ):
         return _patchified_pixels(model, config, vision)
     if isinstance(getattr(vision, "image_size", None), (int, list, tuple)):
-        return _with_pairs([{"pixel_values": random_pixels(vision, BATCH)}])
+        clips = [{"pixel_values": c["pixel_values_videos"]} for c in _video_inputs(model, config)[1:]]
+        return _with_pairs([{"pixel_values": random_pixels(vision, BATCH)}]) + clips  # videomae: full clips
     channels = getattr(vision, "num_channels", 3)  # no size in the config: small first, then larger images
     sized = [type("Sized", (), {"image_size": side, "num_channels": channels})() for side in UNSIZED_IMAGE_SIDES]
     return _with_pairs([{"pixel_values": random_pixels(v, BATCH)} for v in sized]) + _patch_cubes(vision)
@@ -557,10 +618,10 @@ def _patch_cubes(vision) -> list[dict]:
     vision config with a temporal patch size and no image size (inkling's vision encoder)."""
     import torch
 
-    temporal = _first_int(vision, ("temporal_patch_size",), 0)
+    temporal = first_int(vision, ("temporal_patch_size",), 0)
     if not temporal:
         return []
-    patch, channels = _first_int(vision, ("patch_size",), 8), _first_int(vision, ("num_channels",), 3)
+    patch, channels = first_int(vision, ("patch_size",), 8), first_int(vision, ("num_channels",), 3)
     shape = (BATCH * 4, temporal, patch, patch, channels)
     return [{"pixel_values": _seeded_randn(*shape, seed=0)}]
 
@@ -575,15 +636,24 @@ def _with_pairs(candidates: list[dict]) -> list[dict]:
 
 
 def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
-    """Spectrogram-like features, (batch, features, frames) and (batch, frames, features)."""
-    import torch
+    """Spectrogram-like features, (batch, features, frames), (batch, frames, features) and (batch, 1, frames,
+    features); then, at the width
+    a sub-config's feature projection takes (neucodec's and xcodec2's w2v-bert semantic model: stacked mel
+    frames, 160 wide), (batch, frames, width), also as many frames as the companion waveform makes."""
+    from transformers import PreTrainedConfig
 
     source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
-    width = _first_int(source, ("num_mel_bins", "feature_size", "input_feat_per_channel", "n_mels"), 80)
+    width = first_int(source, ("num_mel_bins", "feature_size", "input_feat_per_channel", "n_mels"), 80)
     positions = getattr(source, "max_source_positions", None)
     frames = 2 * positions if isinstance(positions, int) and positions <= 1500 else 64
     values = _seeded_randn(BATCH, width, frames, seed=0)
-    return [{key: values}, {key: values.transpose(1, 2).contiguous()}]
+    candidates = [{key: values}, {key: values.transpose(1, 2).contiguous()}]
+    candidates.append({key: values.transpose(1, 2)[:, None].contiguous()})  # one-channel image: clap's htsat
+    subs = [v for _, v in sorted(vars(config).items()) if isinstance(v, PreTrainedConfig)]
+    for projected in dict.fromkeys(first_int(sub, ("feature_projection_input_dim",), 0) for sub in subs):
+        for length in (frames, AUDIO_SAMPLES // AUDIO_HOP) if projected and projected != width else ():
+            candidates.append({key: _seeded_randn(BATCH, length, projected, seed=0)})
+    return candidates
 
 
 def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
@@ -591,7 +661,7 @@ def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
     import torch
 
     source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
-    channels = _first_int(source, ("audio_channels", "num_channels"), 1)
+    channels = first_int(source, ("audio_channels", "num_channels"), 1)
     audio = _seeded_randn(BATCH, AUDIO_SAMPLES, seed=0)
     candidates = [{key: audio}, {key: audio[:, None].repeat(1, channels, 1)}]
     frames, mels = getattr(source, "max_length", None), getattr(source, "num_mel_bins", None)
@@ -611,8 +681,8 @@ def _series_inputs(model, config) -> list[dict]:
     """Time series ``past_values``: (batch, context) and (batch, context, channels)."""
     import torch
 
-    context = _first_int(config, ("context_length",), 32)
-    channels = _first_int(config, ("num_input_channels", "input_size"), 1)
+    context = first_int(config, ("context_length",), 32)
+    channels = first_int(config, ("num_input_channels", "input_size"), 1)
     values = _seeded_randn(BATCH, context, channels, seed=0)
     return [{"past_values": values[..., 0].contiguous()}, {"past_values": values}]
 
@@ -620,7 +690,7 @@ def _series_inputs(model, config) -> list[dict]:
 # Parameters holding float hidden states of the model's width, (batch, length, width), by name (why: modules
 # built for a parent's internals take such tensors: flava's multimodal encoder, idefics2's perceiver context,
 # muse_glimmer's noise_embeds, gemma3n's audio_mel).
-HIDDEN_NAME_SUFFIXES = ("_embeds", "_features", "hidden_states", "_queries", "_encodings", "_mel")
+HIDDEN_NAME_SUFFIXES = ("_embeds", "_features", "hidden_states", "_queries", "_encodings", "_encoding", "_mel")
 HIDDEN_NAMES = ("context",)
 # Config fields giving that width, most common first (why: one model reads hidden_size, an audio encoder its
 # mel bins, a projector the vision width).
@@ -725,7 +795,7 @@ def _retrieved_inputs(model, config) -> list[dict]:
     import torch
     from scaffold.testing.families import random_ids
 
-    docs = _first_int(config, ("n_docs",), 2)
+    docs = first_int(config, ("n_docs",), 2)
     generator = getattr(config, "generator", None) or config
     ids = random_ids(generator, BATCH * docs, LENGTH, seed=6)
     scores = _seeded_randn(BATCH, docs, seed=6)
@@ -760,10 +830,10 @@ def _video_inputs(model, config) -> list[dict]:
 
     vision = getattr(config, "vision_config", None) or config
     height, width = _image_side(vision)
-    channels = _first_int(vision, ("num_channels", "in_chans"), 3)
-    tubelet = _first_int(vision, ("tubelet_size", "temporal_patch_size"), 1)
+    channels = first_int(vision, ("num_channels", "in_chans"), 3)
+    tubelet = first_int(vision, ("tubelet_size", "temporal_patch_size"), 1)
     frames = [2 * tubelet]
-    clip = _first_int(vision, ("frames_per_clip", "num_frames"), 0)
+    clip = first_int(vision, ("frames_per_clip", "num_frames"), 0)
     if clip and clip not in frames:
         frames.append(clip)
     generator = torch.Generator().manual_seed(0)
@@ -778,7 +848,7 @@ def _flattened_patch_inputs(model, config) -> list[dict]:
     import torch
 
     vision = getattr(config, "vision_config", None) or config
-    width = _first_int(vision, ("patch_embed_hidden_size",), 3 * 16 * 16)
+    width = first_int(vision, ("patch_embed_hidden_size",), 3 * 16 * 16)
     side = 4
     rows = torch.arange(side * side) // side + 1
     cols = torch.arange(side * side) % side + 1
@@ -795,11 +865,11 @@ def _trajectory_inputs(model, config) -> list[dict]:
     shape = (BATCH, LENGTH)
     return [
         {
-            "states": torch.randn(*shape, _first_int(config, ("state_dim",), 4), generator=generator),
-            "actions": torch.randn(*shape, _first_int(config, ("act_dim",), 2), generator=generator),
+            "states": torch.randn(*shape, first_int(config, ("state_dim",), 4), generator=generator),
+            "actions": torch.randn(*shape, first_int(config, ("act_dim",), 2), generator=generator),
             "rewards": torch.randn(*shape, 1, generator=generator),
             "returns_to_go": torch.randn(*shape, 1, generator=generator),
-            "timesteps": torch.randint(0, _first_int(config, ("max_ep_len",), 8), shape, generator=generator),
+            "timesteps": torch.randint(0, first_int(config, ("max_ep_len",), 8), shape, generator=generator),
             "attention_mask": torch.ones(shape, dtype=torch.long),
         }
     ]
@@ -810,14 +880,6 @@ def _seeded_randn(*shape: int, seed: int):
     import torch
 
     return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
-
-
-def _first_int(config, names: tuple[str, ...], default: int) -> int:
-    for name in names:
-        value = getattr(config, name, None)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return default
 
 
 # Inputs tried alongside the main one when forward takes them (why: multimodal models need both, such as

@@ -256,3 +256,43 @@ def test_a_default_config_transformers_itself_cannot_build_is_labelled_not_count
     with pytest.raises(ValueError) as ours:
         zoo_child._clone_config(tmp_path, "no-such-clone")
     assert not isinstance(ours.value, zoo_child.BrokenInTransformers) and zoo_child._label(ours.value) == ""
+
+
+def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidence(monkeypatch):
+    """pix2struct_text_model reads config.initializer_range, absent from Pix2StructTextConfig; qwen4_exp_text
+    divides None by None in __init__ on its own default config: transformers' faults, not gaps of our tiny
+    setup. A failure the default config does not share stays NoTinySetup."""
+    from transformers import PretrainedConfig
+
+    from scaffold import zoo_child
+
+    class LacksField(torch.nn.Module):
+        config_class = PretrainedConfig
+
+        def __init__(self, config):
+            super().__init__()
+            config.initializer_range  # noqa: B018 - what the real model reads
+
+    class DefaultFails(torch.nn.Module):
+        config_class = PretrainedConfig
+
+        def __init__(self, config):
+            super().__init__()
+            raise TypeError("unsupported operand type(s) for //: 'NoneType' and 'NoneType'")
+
+    class TinyFails(torch.nn.Module):
+        config_class = PretrainedConfig
+
+        def __init__(self, config):
+            super().__init__()
+            if getattr(config, "tiny", False):
+                raise TypeError("only the tiny config fails")
+
+    monkeypatch.setattr(zoo_child, "_candidates", lambda config_class: [("tiny", PretrainedConfig(tiny=True))])
+    monkeypatch.setattr(zoo_child, "_parameters", lambda source_class, config: 1)
+    for source, evidence in ((LacksField, "initializer_range"), (DefaultFails, "own default config")):
+        with pytest.raises(zoo_child.BrokenInTransformers, match=evidence) as broken:
+            zoo_child._tiny_setup(PretrainedConfig, source)
+        assert zoo_child._label(broken.value) == "broken in transformers"
+    with pytest.raises(zoo_child.NoTinySetup):
+        zoo_child._tiny_setup(PretrainedConfig, TinyFails)

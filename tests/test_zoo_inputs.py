@@ -222,3 +222,89 @@ def test_byte_models_get_patch_indices_when_forward_takes_them():
 
     inputs = _working_inputs(LocalEncoder(), PretrainedConfig(vocab_size=20))
     assert inputs["num_patches"] == 3
+
+
+def test_required_side_ids_padding_and_an_image_grid_under_its_other_name_are_built():
+    """instructblipvideo requires qformer_input_ids, timesfm past_values_padding (no input builder for
+    required argument ...); inkling2's vision tower names its patch grid image_grid_thw."""
+
+    class QFormerFed(torch.nn.Module):
+        def forward(self, input_ids, qformer_input_ids):
+            assert qformer_input_ids.dtype == torch.long and int(qformer_input_ids.max()) < 20
+            return (input_ids.float(),)
+
+    class Series(torch.nn.Module):
+        main_input_name = "past_values"
+
+        def forward(self, past_values, past_values_padding):
+            assert past_values_padding.shape == past_values.shape and not bool(past_values_padding.any())
+            return (past_values,)
+
+    class GridTower(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values, image_grid_thw):
+            assert pixel_values.shape[0] == int(image_grid_thw.prod(-1).sum())
+            return (pixel_values,)
+
+    assert _working_inputs(QFormerFed(), PretrainedConfig(vocab_size=20))["qformer_input_ids"].shape == (2, 7)
+    assert set(_working_inputs(Series(), PretrainedConfig(context_length=8))) == {"past_values", "past_values_padding"}
+    grid = _working_inputs(GridTower(), PretrainedConfig(patch_size=2, spatial_merge_size=2))["image_grid_thw"]
+    assert grid.tolist() == [[1, 4, 4]] * 2
+
+
+def test_clips_of_the_configured_length_and_one_channel_spectrograms_are_tried():
+    """videomae's pixel_values are clips of num_frames frames (its position table has one row per tubelet
+    patch); clap's input_features are a one-channel image, (batch, 1, frames, mel bins)."""
+
+    class VideoModel(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values):
+            assert pixel_values.dim() == 5 and pixel_values.shape[1] == 16, "a full clip"
+            return (pixel_values,)
+
+    class SpectrogramImage(torch.nn.Module):
+        main_input_name = "input_features"
+
+        def forward(self, input_features):
+            assert input_features.dim() == 4 and input_features.shape[1] == 1 and input_features.shape[-1] == 20
+            return (input_features,)
+
+    config = PretrainedConfig(image_size=8, num_channels=3, num_frames=16, tubelet_size=2)
+    assert _working_inputs(VideoModel(), config)["pixel_values"].shape == (2, 16, 3, 8, 8)
+    features = _working_inputs(SpectrogramImage(), PretrainedConfig(num_mel_bins=20))["input_features"]
+    assert features.shape[:2] == (2, 1)
+
+
+def test_a_subsampled_width_a_linear_layer_refuses_scales_the_input_width():
+    """gemma4_audio, cohere_asr: a conv stack turns 64 mel bins into 512 features where the projection takes
+    1024 ('mat1 and mat2 shapes cannot be multiplied (40x512 and 1024x32)'): no input is 512 wide, the
+    features are re-made twice as wide."""
+
+    class Subsampling(torch.nn.Module):
+        main_input_name = "input_features"
+
+        def __init__(self):
+            super().__init__()
+            self.proj = torch.nn.Linear(8, 4)
+
+        def forward(self, input_features):
+            return (self.proj(input_features[..., ::4]),)
+
+    features = _working_inputs(Subsampling(), PretrainedConfig(num_mel_bins=16))["input_features"]
+    assert features.shape[-1] == 32
+
+
+def test_several_images_per_text_come_with_the_mask_of_which_images_each_position_sees():
+    """idefics takes (batch, images, channels, height, width) with image_attention_mask (batch, length, images);
+    without it "'NoneType' object has no attribute 'size'"."""
+
+    class Interleaved(torch.nn.Module):
+        def forward(self, input_ids, pixel_values=None, image_attention_mask=None):
+            assert pixel_values is not None and pixel_values.dim() == 5
+            assert image_attention_mask.shape == (*input_ids.shape, pixel_values.shape[1])
+            return (pixel_values,)
+
+    inputs = _working_inputs(Interleaved(), PretrainedConfig(vocab_size=20, image_size=8, num_channels=3))
+    assert bool(inputs["image_attention_mask"].all())

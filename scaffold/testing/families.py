@@ -12,7 +12,7 @@ from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
 from .base import ModelTester
 from .generation import GenerationTests
-from .helpers import assert_outputs_equal, main_tensor, rename_keys
+from .helpers import assert_outputs_equal, first_int, main_tensor, rename_keys
 from .tiny import shrink_config
 from .training import Seq2SeqTrainerTests
 
@@ -359,8 +359,8 @@ class Seq2SeqLMTester(GenerationTests, Seq2SeqTrainerTests, EncoderDecoderTests,
         return super().labels_for(key, config, inputs)
 
     def expected_layers(self, config: PreTrainedConfig) -> dict[str, int]:
-        encoder = _first_int(config, ("encoder_layers", "num_layers", "num_hidden_layers"))
-        decoder = _first_int(config, ("decoder_layers", "num_decoder_layers", "num_layers", "num_hidden_layers"))
+        encoder = first_int(config, ("encoder_layers", "num_layers", "num_hidden_layers"))
+        decoder = first_int(config, ("decoder_layers", "num_decoder_layers", "num_layers", "num_hidden_layers"))
         return {"encoder_": encoder, "decoder_": decoder}
 
     def generation_inputs(self, config: PreTrainedConfig) -> dict[str, torch.Tensor]:
@@ -552,11 +552,3 @@ class ImageTextToTextTester(GenerationTests, ModelTester):
 
 def _class_name(model_class: type | None) -> str | None:
     return model_class.__name__ if model_class is not None else None
-
-
-def _first_int(config: Any, names: tuple[str, ...]) -> int:
-    for name in names:
-        value = getattr(config, name, None)
-        if isinstance(value, int):
-            return value
-    raise AttributeError(f"{type(config).__name__} has none of {names}")

@@ -24,6 +24,20 @@ def tensor_leaves(output: Any, prefix: str = "") -> Iterator[tuple[str, torch.Te
             yield from tensor_leaves(item, f"{prefix}[{index}]")
 
 
+_REQUIRED = object()
+
+
+def first_int(config: Any, names: tuple[str, ...], default: Any = _REQUIRED) -> int:
+    """The first of ``names`` the config holds as an int (not a bool); ``default`` when none, else an error."""
+    for name in names:
+        value = getattr(config, name, None)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    if default is _REQUIRED:
+        raise AttributeError(f"{type(config).__name__} has none of {names}")
+    return default
+
+
 def main_tensor(output: Any) -> torch.Tensor:
     """The tensor a head is about: logits, else the last hidden state, else the first tensor."""
     for name in ("logits", "start_logits", "last_hidden_state"):

@@ -1,12 +1,13 @@
 """Tiny test configs derived from a model's default config: same structure, sizes small enough to build fast.
 
 Pure functions over config objects: `shrink_config` changes the known size fields of a config (and of every
-nested config, recursively) in place on a copy, then keeps the invariants models check consistent:
-head_dim / d_kv / kv heads (MLA: head_dim is the rope width, keys for every head), per-layer lists and dicts
-cut to the layer count with every kind of layer kept, backbone stages, fields equal to an old hidden size
-anywhere in the tree, mamba head split, mrope sections summing to head_dim / 2, YaRN original positions,
-token ids below the vocabulary, a window for kept sliding layers, zero dropout. Each rule is tested on the
-real config class by building the model (tests/testing/test_tiny_rules.py).
+nested config, recursively) in place on a copy, then keeps the invariants models check consistent: head_dim /
+d_kv / kv heads (MLA: head_dim is the rope width, keys for every head), a rotary_dim's share of the head,
+per-layer lists and dicts cut to the layer count with every kind of layer kept, backbone stages, fields equal
+to an old hidden size anywhere in the tree, mamba head split, mrope sections summing to head_dim / 2, YaRN
+original positions, token ids below the vocabulary, a window for kept sliding layers, a default language for
+adapters, zero dropout. Each rule is tested on the real config class by building the model
+(tests/testing/test_tiny_rules.py).
 """
 
 from __future__ import annotations
@@ -33,11 +34,14 @@ class TinySizes:
     patch: int = 8
     rank: int = 16  # low-rank projections (MLA's kv_lora_rank) and state sizes (mamba_d_state)
     head: int = 8  # explicit per-head widths (MLA's qk_rope_head_dim, v_head_dim)
+    queries: int = 10  # object queries of detection heads (a top-k over fewer tokens than 900 fails)
     # Back-off variants, off by default (the zoo tries them when the plain tiny config does not run):
     # every_width: also shrink size fields the table does not name (see _shrink_every_width);
     # keep_stages: backbones keep their stage count (why: maskformer wires four swin stages by hand).
     every_width: bool = False
     keep_stages: bool = False
+    # window: an unset sliding_window is set even when no layer is declared sliding (see _fix_sliding_window).
+    window: bool = False
     # field -> size attribute above; why: these are the names transformers configs use for each size.
     fields: dict[str, str] = field(
         default_factory=lambda: {
@@ -76,6 +80,7 @@ class TinySizes:
             "qk_rope_head_dim": "head",
             "v_head_dim": "head",
             "mamba_d_state": "rank",
+            "num_queries": "queries",
         }
     )
 
@@ -93,6 +98,8 @@ TOKEN_ID_FIELDS = (
     "image_token_index",
     "question_token_id",
 )
+# Placeholder token ids of multimodal configs, set when unset (image ids first, then video ids).
+PLACEHOLDER_TOKEN_FIELDS = ("image_token_index", "image_token_id", "video_token_index", "video_token_id")
 # Dropout fields set to zero: the suite compares outputs of train-mode passes (gradient checkpointing).
 DROPOUT_SUFFIXES = ("dropout", "dropout_prob", "dropout_rate", "attention_dropout", "pdrop")
 
@@ -143,21 +150,34 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     if sizes.every_width:
         _shrink_every_width(config, sizes)
     _shrink_vocabularies(config, sizes)
-    _fill_unset(config)
+    _fill_unset(config, sizes)
     _fix_heads(config, before)
+    _fix_rotary(config, before)
+    _fix_stage_heads(config, before)
     _fix_layer_lists(config, before, sizes)
+    _fix_stage_window(config, before)  # after the cut: the stage count sets the last grid
+    _fix_stage_output_width(config, before)
     _fix_backbone_features(config)
     _record_width(config, before, widths)
     _fix_mamba(config)
     _fix_context(config)
-    _fix_sliding_window(config)
+    _fix_sliding_window(config, sizes)
     _fix_rope(config)
     _fix_token_ids(config)
     _zero_dropout(config)
 
 
 # Fields read before shrinking by the fixes below, besides the size fields.
-RELATED_FIELDS = ("head_dim", "d_kv", "num_key_value_heads", "num_stages", "stage_names")
+RELATED_FIELDS = (
+    "head_dim",
+    "d_kv",
+    "num_key_value_heads",
+    "num_stages",
+    "stage_names",
+    "rotary_dim",
+    "depths",
+    "patch_embeds_hidden_size",
+)
 # Size-like attribute name parts whose value, when equal to the old hidden size, follows the new one
 # (why: mimi's upsample_groups and glm46v's vision out_hidden_size are the hidden size under another name).
 WIDTH_NAME_PARTS = ("size", "dim", "groups", "channels")
@@ -175,8 +195,24 @@ def _keep_stages(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySi
 
 # Name parts of the size fields every_width shrinks, and of those it leaves alone (input geometry, lengths).
 EVERY_WIDTH_SUFFIXES = ("_size", "_dim", "_channels", "_channel", "_filters", "hidden_sizes", "_dims")
-EVERY_WIDTH_KEEP = ("vocab", "position", "image", "img", "patch", "kernel", "window", "sampling", "chunk",
-                    "stride", "frame", "input", "length", "context", "bins", "mel")
+EVERY_WIDTH_KEEP = (
+    "vocab",
+    "position",
+    "image",
+    "img",
+    "patch",
+    "kernel",
+    "window",
+    "sampling",
+    "chunk",
+    "stride",
+    "frame",
+    "input",
+    "length",
+    "context",
+    "bins",
+    "mel",
+)
 
 
 def _shrink_every_width(config: PreTrainedConfig, sizes: TinySizes) -> None:
@@ -217,14 +253,32 @@ def _shrink_vocabularies(config: PreTrainedConfig, sizes: TinySizes) -> None:
             _set(config, name, sizes.vocab)
 
 
-def _fill_unset(config: PreTrainedConfig) -> None:
+def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
     """Fields the default config leaves None that the model reads as numbers (why: nemotron divides by an
-    unset num_key_value_heads; deepseek_v2 routes to top-k of an unset num_experts_per_tok experts)."""
+    unset num_key_value_heads; deepseek_v2 routes to top-k of an unset num_experts_per_tok experts; xmod
+    refuses ids without a default_language among its adapters' languages)."""
     heads = _get(config, "num_attention_heads")
-    if "num_key_value_heads" in vars(config) and vars(config)["num_key_value_heads"] is None and isinstance(heads, int):
+    if (
+        "num_key_value_heads" in vars(config)
+        and vars(config)["num_key_value_heads"] is None
+        and isinstance(heads, int)
+    ):
         config.num_key_value_heads = heads
+    if "vocab_size" in vars(config) and config.vocab_size is None:  # esm: a vocabulary of None tokens
+        config.vocab_size = sizes.vocab
+    if isinstance(_get(config, "vision_config"), PreTrainedConfig):  # blip-2 compares ids with an unset id
+        for offset, name in enumerate(PLACEHOLDER_TOKEN_FIELDS):
+            if name in vars(config) and vars(config)[name] is None:
+                setattr(config, name, sizes.vocab - 1 - offset % 2)
+    languages = _get(config, "languages")  # xmod: no language adapter is chosen unless one is named
+    if "default_language" in vars(config) and config.default_language is None and isinstance(languages, (list, tuple)):
+        config.default_language = languages[0] if languages else None
     experts = _get(config, "n_routed_experts") or _get(config, "num_experts") or _get(config, "num_local_experts")
-    if "num_experts_per_tok" in vars(config) and vars(config)["num_experts_per_tok"] is None and isinstance(experts, int):
+    if (
+        "num_experts_per_tok" in vars(config)
+        and vars(config)["num_experts_per_tok"] is None
+        and isinstance(experts, int)
+    ):
         config.num_experts_per_tok = min(2, experts)
 
 
@@ -258,6 +312,65 @@ def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
     kv = _get(config, "num_key_value_heads")
     if isinstance(kv, int) and (heads % kv or isinstance(_get(config, "kv_lora_rank"), int)):
         config.num_key_value_heads = heads  # MLA expands one latent into keys and values for every head
+
+
+def _head_width(values: dict[str, Any]) -> int | None:
+    """hidden size / head count of a config's field values (either naming), None when unknown."""
+    hidden = next((values[n] for n in ("hidden_size", "d_model", "n_embd") if type(values.get(n)) is int), None)
+    heads = next((values[n] for n in ("num_attention_heads", "n_head", "num_heads") if type(values.get(n)) is int), 0)
+    return hidden // heads if hidden and heads else None
+
+
+def _fix_rotary(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """A rotary width in dimensions (codegen, gptj: rotary_dim 64 of 256-wide heads) keeps its share of the new
+    head width, an even number of at least 2 (why: 64 rotary dimensions of 8-wide heads broke apply_rotary)."""
+    rotary, old_head = before.get("rotary_dim"), _head_width(before)
+    new_head = _head_width({n: _get(config, n) for n in before})
+    if not (type(rotary) is int and old_head and new_head and rotary > new_head):
+        return
+    _set(config, "rotary_dim", max(2, rotary * new_head // old_head // 2 * 2))
+
+
+def _fix_stage_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """Per-stage head counts of a hierarchical backbone whose stage i is embed_dim * 2**i wide (swin and its
+    kin) each become the largest divisor of the new stage width not above the old count (why: 3 heads of a
+    32-wide first stage: "shape '[8, 49, -1, 10]' is invalid" in grounding-dino's swin backbone)."""
+    old, embed = before.get("embed_dim"), _get(config, "embed_dim")
+    if not (type(old) is int and type(embed) is int and embed < old):
+        return
+    for name in ("num_heads", "num_attention_heads"):
+        heads = _get(config, name)
+        if isinstance(heads, (list, tuple)) and heads and all(type(h) is int and h > 0 for h in heads):
+            fitted = [max(d for d in range(1, h + 1) if (embed << i) % d == 0) for i, h in enumerate(heads)]
+            _set(config, name, type(heads)(fitted))
+
+
+def _fix_stage_window(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """A hierarchical backbone's attention window fits the patch grid of its last stage once the image shrank
+    (why: swin builds its relative position table for a 7-wide window, then narrows windows to a 4-wide last
+    stage: "The size of tensor a (16) must match the size of tensor b (49)")."""
+    window, image, patch = _get(config, "window_size"), _get(config, "image_size"), _get(config, "patch_size")
+    depths, old_image = _get(config, "depths"), before.get("image_size")
+    if not all(type(v) is int for v in (window, image, patch, old_image)) or image >= old_image:
+        return
+    if isinstance(depths, (list, tuple)) and depths and type(_get(config, "embed_dim")) is int:
+        last = (image // patch) >> (len(depths) - 1)
+        if 0 < last < window:
+            _set(config, "window_size", last)
+
+
+def _fix_stage_output_width(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """A hidden_size that was the last stage's width (first width * 2 ** (stages - 1)) stays that width (why:
+    clap's audio projection reads hidden_size 32 where its 2-stage swin ends 192 wide, 96 * 2)."""
+    for base_name in ("embed_dim", "patch_embeds_hidden_size"):
+        old_base, base = before.get(base_name), _get(config, base_name)
+        old_depths, depths, old_hidden = before.get("depths"), _get(config, "depths"), before.get("hidden_size")
+        if not all(type(v) is int for v in (old_base, base, old_hidden)):
+            continue
+        if isinstance(old_depths, (list, tuple)) and isinstance(depths, (list, tuple)) and depths:
+            if old_hidden == old_base << (len(old_depths) - 1):
+                _set(config, "hidden_size", base << (len(depths) - 1))
+                return
 
 
 def _layer_counts(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySizes) -> dict[int, int]:
@@ -315,7 +428,9 @@ def _fix_backbone_features(config: PreTrainedConfig) -> None:
 
 def _stage_counts(config: PreTrainedConfig) -> list[int]:
     """The stage counts the config's own sizes imply: its per-stage lists, or its layer count."""
-    lists = [len(v) for n, v in sorted(vars(config).items()) if n in ("depths", "hidden_sizes") and isinstance(v, list)]
+    lists = [
+        len(v) for n, v in sorted(vars(config).items()) if n in ("depths", "hidden_sizes") and isinstance(v, list)
+    ]
     if lists:
         return lists
     layers = _get(config, "num_hidden_layers")
@@ -343,12 +458,13 @@ def _follow_widths(config: PreTrainedConfig, widths: dict[int, int], seen: set[i
             _follow_widths(value, widths, seen)
 
 
-def _fix_sliding_window(config: PreTrainedConfig) -> None:
-    """Sliding layers kept by the cut need a window: set an unset one below the test length (step3p7)."""
+def _fix_sliding_window(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Sliding layers kept by the cut need a window: set an unset one below the test length. With ``window``
+    any unset window is set (why: step3p7's text model builds its sliding mask even with no sliding layer)."""
     types = _get(config, "layer_types")
-    if isinstance(types, list) and "sliding_attention" in types and _get(config, "sliding_window") is None:
-        if "sliding_window" in vars(config):
-            config.sliding_window = 4
+    sliding = isinstance(types, list) and "sliding_attention" in types
+    if (sliding or sizes.window) and _get(config, "sliding_window") is None and "sliding_window" in vars(config):
+        config.sliding_window = 4
 
 
 def _fix_mamba(config: PreTrainedConfig) -> None:
@@ -368,7 +484,8 @@ def _fix_mamba(config: PreTrainedConfig) -> None:
 
 
 def _fix_rope(config: PreTrainedConfig) -> None:
-    """Multimodal rope sections (qwen2_vl, glm4v) split head_dim / 2: scale them to the new head width.
+    """Multimodal rope sections (qwen2_vl, glm4v) split the rotary half of head_dim (partial_rotary_factor of
+    it): scale them to the new head width.
     A YaRN original_max_position_embeddings above the tiny max_position_embeddings follows it down."""
     positions = _get(config, "max_position_embeddings")
     for holder_name in ("rope_parameters", "rope_scaling"):
@@ -385,8 +502,25 @@ def _fix_rope(config: PreTrainedConfig) -> None:
         hidden, heads = _get(config, "hidden_size"), _get(config, "num_attention_heads")
         if not isinstance(head_dim, int) and isinstance(hidden, int) and isinstance(heads, int) and heads:
             head_dim = hidden // heads
+        factor = holder.get("partial_rotary_factor", _get(config, "partial_rotary_factor"))
+        if isinstance(head_dim, int) and isinstance(factor, float) and 0 < factor < 1:
+            head_dim = _widen_rotary(config, head_dim, factor, len(sections))
         if isinstance(head_dim, int) and (sum(sections) != head_dim // 2 or "mrope_section" not in holder):
             holder["mrope_section"] = scaled_sections(sections, head_dim // 2)
+
+
+def _widen_rotary(config: PreTrainedConfig, head_dim: int, factor: float, sections: int) -> int:
+    """The rotary width of a partial rope (glm4v_moe ropes half of each head), with fewer, wider heads when it
+    leaves fewer than one pair per section (why: 8-wide heads rope 4 dimensions, 2 pairs for 3 sections)."""
+    heads, kv = _get(config, "num_attention_heads"), _get(config, "num_key_value_heads")
+    while int(head_dim * factor) // 2 < sections and isinstance(heads, int) and heads > 1:
+        heads, head_dim = heads // 2, head_dim * 2
+        config.num_attention_heads = heads
+        if isinstance(kv, int):
+            config.num_key_value_heads = kv = min(kv, heads)
+        if isinstance(_get(config, "head_dim"), int):
+            _set(config, "head_dim", head_dim)
+    return int(head_dim * factor)
 
 
 def _rope_ignored_keys(config: PreTrainedConfig) -> set:

@@ -81,3 +81,15 @@ def test_bases_are_not_collected_but_subclasses_are() -> None:
         pass
 
     assert TestSomething.__test__ is True
+
+
+def test_first_int_skips_bools_and_missing_names_then_defaults_or_raises() -> None:
+    from types import SimpleNamespace
+
+    from scaffold.testing.helpers import first_int
+
+    config = SimpleNamespace(use_cache=True, d_model=None, num_layers=3)
+    assert first_int(config, ("use_cache", "d_model", "num_layers")) == 3
+    assert first_int(config, ("use_cache", "hidden_size"), 32) == 32
+    with pytest.raises(AttributeError, match="hidden_size"):
+        first_int(config, ("hidden_size",))

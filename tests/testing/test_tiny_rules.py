@@ -191,3 +191,119 @@ def test_stages_kept_variant_keeps_a_backbone_stage_count() -> None:
     with torch.no_grad():
         out = model(torch.randn(1, 3, 64, 64))
     assert out.encoder_last_hidden_state.shape[1] == config.backbone_config.embed_dim * 2**3  # the fourth stage
+
+
+def test_rotary_width_keeps_its_share_of_the_tiny_head() -> None:
+    """codegen, gptj: rotary_dim 64 of 8-wide heads, 'The size of tensor a (8) must match the size of tensor b
+    (64)' in apply_rotary_pos_emb."""
+    for model_type, model_class in (("codegen", transformers.CodeGenModel), ("gptj", transformers.GPTJModel)):
+        config_class = CONFIG_MAPPING[model_type]
+        default = config_class()
+        config = _rebuilt(config_class, shrink_config(default))
+        head = config.n_embd // config.n_head
+        assert config.rotary_dim == max(2, default.rotary_dim * head // (default.n_embd // default.n_head)), model_type
+        with torch.no_grad():
+            out = model_class(config).eval()(_ids(config.vocab_size))
+        assert out.last_hidden_state.shape == (2, 5, config.n_embd), model_type
+
+
+def test_a_default_language_is_chosen_among_the_adapters() -> None:
+    """xmod: 'Input language unknown. Please call XmodPreTrainedModel.set_default_language()' for plain ids."""
+    xmod = CONFIG_MAPPING["xmod"]
+    config = _rebuilt(xmod, shrink_config(xmod()))
+    assert config.default_language == xmod().languages[0]
+    with torch.no_grad():
+        out = transformers.XmodModel(config).eval()(_ids(config.vocab_size))
+    assert out.last_hidden_state.shape == (2, 5, config.hidden_size)
+
+
+def test_window_variant_sets_an_unset_sliding_window() -> None:
+    """step3p7's text model builds a sliding mask for every forward: 'Could not find a sliding_window argument
+    in the config, or it is not set' with its default config (no sliding layer, window None)."""
+    step = CONFIG_MAPPING["step3p7"]
+    assert shrink_config(step()).text_config.sliding_window is None  # off by default
+    config = _rebuilt(step, shrink_config(step(), TinySizes(window=True)))
+    assert config.text_config.sliding_window == 4
+    with torch.no_grad():
+        out = transformers.Step3p7Model(config).eval()(_ids(config.text_config.vocab_size), use_cache=False)
+    assert out.last_hidden_state.shape[:2] == (2, 5)
+
+
+def test_swin_stages_get_heads_dividing_their_width_and_a_window_fitting_their_grid() -> None:
+    """swin (and grounding-dino's, mask2former's swin backbones): 3 heads of a 32-wide stage, "shape
+    '[8, 49, -1, 10]' is invalid"; then a 7-wide window over a 4-wide last stage, "The size of tensor a (16)
+    must match the size of tensor b (49)"."""
+    swin = CONFIG_MAPPING["swin"]
+    config = _rebuilt(swin, shrink_config(swin()))
+    widths = [config.embed_dim << i for i in range(len(config.depths))]
+    assert all(w % h == 0 for w, h in zip(widths, config.num_heads)) and config.num_heads[0] > 1
+    assert config.window_size == (config.image_size // config.patch_size) >> (len(config.depths) - 1)
+    with torch.no_grad():
+        out = transformers.SwinModel(config).eval()(torch.randn(2, 3, config.image_size, config.image_size))
+    assert out.pooler_output.shape == (2, widths[-1])
+
+
+def test_detection_queries_fit_a_tiny_image() -> None:
+    """grounding-dino: 900 object queries, a top-k over the few tokens of a 32-pixel image: 'selected index k
+    out of range'."""
+    dino = CONFIG_MAPPING["grounding-dino"]
+    config = _rebuilt(dino, shrink_config(dino()))
+    assert config.num_queries == TinySizes().queries
+    model = transformers.GroundingDinoModel(config).eval()
+    with torch.no_grad():
+        out = model(pixel_values=torch.randn(2, 3, 32, 32), input_ids=_ids(config.text_config.vocab_size))
+    assert out.last_hidden_state.shape[:2] == (2, config.num_queries)
+
+
+def test_partial_rope_sections_fit_the_rotary_part_of_wider_heads() -> None:
+    """glm4v_moe ropes half of each head (partial_rotary_factor 0.5): 'split_with_sizes expects split_sizes to
+    sum exactly to 2, got [2, 1, 1]' - and 8-wide heads leave 2 rotary pairs for 3 sections."""
+    glm = CONFIG_MAPPING["glm4v_moe"]
+    config = _rebuilt(glm, shrink_config(glm()))
+    text = config.text_config
+    rotary = int(text.hidden_size // text.num_attention_heads * text.rope_parameters["partial_rotary_factor"])
+    assert (
+        sum(text.rope_parameters["mrope_section"]) == rotary // 2 and min(text.rope_parameters["mrope_section"]) >= 1
+    )
+    with torch.no_grad():
+        out = transformers.Glm4vMoeModel(config).eval()(_ids(text.vocab_size), use_cache=False)
+    assert out.last_hidden_state.shape == (2, 5, text.hidden_size)
+
+
+def test_an_unset_vocabulary_is_the_tiny_one() -> None:
+    """esm's default vocab_size is None: 'empty(): argument size must be tuple of ints, but found NoneType'."""
+    esm = CONFIG_MAPPING["esm"]
+    config = _rebuilt(esm, shrink_config(esm()))
+    assert config.vocab_size == TinySizes().vocab
+    with torch.no_grad():
+        out = transformers.EsmModel(config).eval()(inputs_embeds=torch.randn(2, 5, config.hidden_size))
+    assert out.last_hidden_state.shape == (2, 5, config.hidden_size)
+
+
+def test_unset_placeholder_tokens_of_a_multimodal_config_get_an_id() -> None:
+    """blip-2's image_token_index is None by default: input_ids == None gives a bool, "'bool' object has no
+    attribute 'unsqueeze'"; instructblipvideo's video_token_index likewise."""
+    blip = CONFIG_MAPPING["blip-2"]
+    config = _rebuilt(blip, shrink_config(blip()))
+    assert 0 <= config.image_token_index < config.text_config.vocab_size
+    with torch.no_grad():
+        out = transformers.Blip2Model(config).eval()(torch.randn(2, 3, 32, 32), _ids(config.text_config.vocab_size))
+    assert out.logits.shape[:2] == (2, 5)
+    video = CONFIG_MAPPING["instructblipvideo"]
+    assert shrink_config(video()).video_token_index is not None
+    assert shrink_config(CONFIG_MAPPING["llama"]()).to_dict().get("image_token_index") is None  # no vision: left
+
+
+def test_a_hidden_size_that_was_the_last_stage_width_stays_it() -> None:
+    """clap's audio projection reads hidden_size (32 after the shrink) where its 2-stage swin ends 192 wide:
+    'mat1 and mat2 shapes cannot be multiplied (2x192 and 32x32)'."""
+    clap = CONFIG_MAPPING["clap"]
+    config = _rebuilt(clap, shrink_config(clap()))
+    audio = config.audio_config
+    assert audio.hidden_size == audio.patch_embeds_hidden_size * 2 ** (len(audio.depths) - 1)
+    features = torch.randn(2, 1, 64, audio.num_mel_bins)
+    with torch.no_grad():
+        out = transformers.ClapModel(config).eval()(
+            input_ids=_ids(config.text_config.vocab_size), input_features=features
+        )
+    assert out.audio_embeds.shape == (2, config.projection_dim)
