@@ -344,10 +344,23 @@ def _refit_width(inputs: dict, exc: Exception) -> list[dict]:
     if found is None or found.group(2) == found.group(3):
         return []
     given, wanted = int(found.group(2)), int(found.group(3))
+    floats = {
+        k: v for k, v in inputs.items() if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2
+    }
+    exact = [
+        {**inputs, k: _seeded_randn(*v.shape[:-1], wanted, seed=2)} for k, v in floats.items() if v.shape[-1] == given
+    ]
+    return exact + _refit_scaled(inputs, floats, given, wanted)
+
+
+def _refit_scaled(inputs: dict, floats: dict, given: int, wanted: int) -> list[dict]:
+    """The inputs with one float tensor's last width scaled by wanted / given, for a layer that reads it after
+    subsampling (gemma4's audio encoder flattens mel bins / 4 times its channels: 64 bins give 512 where the
+    layer takes 1024, so 128 bins)."""
     return [
-        {**inputs, k: _seeded_randn(*v.shape[:-1], wanted, seed=2)}
-        for k, v in inputs.items()
-        if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2 and v.shape[-1] == given
+        {**inputs, k: _seeded_randn(*v.shape[:-1], v.shape[-1] * wanted // given, seed=2)}
+        for k, v in floats.items()
+        if v.shape[-1] != given and (v.shape[-1] * wanted) % given == 0
     ]
 
 
@@ -573,15 +586,52 @@ def _with_pairs(candidates: list[dict]) -> list[dict]:
 
 
 def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
-    """Spectrogram-like features, (batch, features, frames) and (batch, frames, features)."""
-    import torch
-
-    source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
-    width = _first_int(source, ("num_mel_bins", "feature_size", "input_feat_per_channel", "n_mels"), 80)
+    """Spectrogram-like features, (batch, features, frames) and (batch, frames, features), then as a one-channel
+    image, (batch, 1, frames, features) (clap's audio encoder)."""
+    source = _audio_config(config)
+    width = _first_int(source, FEATURE_WIDTH_FIELDS, 80)
     positions = getattr(source, "max_source_positions", None)
     frames = 2 * positions if isinstance(positions, int) and positions <= 1500 else 64
     values = _seeded_randn(BATCH, width, frames, seed=0)
-    return [{key: values}, {key: values.transpose(1, 2).contiguous()}]
+    by_frame = values.transpose(1, 2).contiguous()
+    return [{key: values}, {key: by_frame}, {key: by_frame[:, None]}]
+
+
+# Config fields giving the width of spectrogram-like features, most common first (why: whisper names its mel
+# bins num_mel_bins, speech_to_text input_feat_per_channel, wav2vec2-bert and seamless_m4t the stacked
+# frames feature_projection_input_dim).
+FEATURE_WIDTH_FIELDS = (
+    "num_mel_bins",
+    "feature_size",
+    "input_feat_per_channel",
+    "n_mels",
+    "feature_projection_input_dim",
+)
+# Sub-configs looked at first for those fields (why: an encoder-decoder's encoder, a multimodal model's audio).
+AUDIO_SUB_CONFIGS = ("encoder", "audio_config")
+
+
+def _audio_config(config):
+    """The first config naming a FEATURE_WIDTH_FIELDS field: the config itself, then its sub-configs (and
+    theirs), AUDIO_SUB_CONFIGS first (cohere_asr's encoder_config, neucodec's semantic_model_config); the
+    config itself when none does."""
+    for candidate in _configs_in_order(config, depth=2):
+        if any(_first_int(candidate, (field,), 0) for field in FEATURE_WIDTH_FIELDS):
+            return candidate
+    return config
+
+
+def _configs_in_order(config, depth: int) -> list:
+    """The config, then its sub-configs depth first, AUDIO_SUB_CONFIGS before the others (sorted by name)."""
+    found = [config]
+    if depth == 0:
+        return found
+    declared = sorted(getattr(config, "sub_configs", None) or {})
+    for name in [*AUDIO_SUB_CONFIGS, *(n for n in declared if n not in AUDIO_SUB_CONFIGS)]:
+        sub = getattr(config, name, None)
+        if hasattr(sub, "to_dict"):
+            found.extend(_configs_in_order(sub, depth - 1))
+    return found
 
 
 def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:

@@ -6,7 +6,7 @@ import pytest
 import torch
 from transformers import PretrainedConfig
 
-from scaffold.zoo_child import NeedsSession, _label, _working_inputs
+from scaffold.zoo_child import NeedsSession, _feature_inputs, _label, _working_inputs
 
 
 def test_main_input_falls_back_to_an_optional_forward_parameter_with_a_builder():
@@ -222,3 +222,56 @@ def test_byte_models_get_patch_indices_when_forward_takes_them():
 
     inputs = _working_inputs(LocalEncoder(), PretrainedConfig(vocab_size=20))
     assert inputs["num_patches"] == 3
+
+
+def test_feature_width_is_read_from_the_audio_sub_config_that_names_it():
+    """cohere_asr keeps its 128 mel bins in encoder_config, neucodec its 160-wide stacked frames in
+    semantic_model_config.feature_projection_input_dim: read from the top config, the width was 80."""
+
+    class Encoder(torch.nn.Module):
+        main_input_name = "input_features"
+
+        def forward(self, input_features):
+            assert input_features.shape[-1] == 160, "stacked frame width"
+            return (input_features,)
+
+    from transformers import CohereAsrConfig, NeuCodecConfig
+
+    assert _working_inputs(Encoder(), NeuCodecConfig())["input_features"].shape == (2, 64, 160)
+    assert _feature_inputs(None, CohereAsrConfig())[0]["input_features"].shape == (2, 128, 64)
+
+
+def test_spectrograms_are_also_tried_as_one_channel_images():
+    """clap's audio encoder takes (batch, 1, frames, mel bins) and batch-norms over the mel bins."""
+
+    class Encoder(torch.nn.Module):
+        main_input_name = "input_features"
+
+        def __init__(self):
+            super().__init__()
+            self.norm = torch.nn.BatchNorm2d(12)
+
+        def forward(self, input_features):
+            return (self.norm(input_features.transpose(1, 3)),)
+
+    inputs = _working_inputs(Encoder().eval(), PretrainedConfig(num_mel_bins=12))
+    assert inputs["input_features"].shape == (2, 1, 64, 12)
+
+
+def test_a_width_read_after_subsampling_is_refit_by_the_ratio_the_layer_asks_for():
+    """gemma4's audio encoder flattens (mel bins / 4) x channels after two stride-2 convs into a linear layer
+    sized for 128 bins: the input's mel width is scaled by wanted / given, not set to the layer's width."""
+
+    class Encoder(torch.nn.Module):
+        main_input_name = "input_features"
+
+        def __init__(self):
+            super().__init__()
+            self.proj = torch.nn.Linear(32 * 8, 4)
+
+        def forward(self, input_features):
+            pooled = torch.nn.functional.avg_pool1d(input_features, 4)  # (batch, frames, bins / 4)
+            return (self.proj(pooled.repeat_interleave(8, dim=-1)),)
+
+    inputs = _working_inputs(Encoder(), PretrainedConfig(num_mel_bins=64))
+    assert inputs["input_features"].shape[-1] == 128

@@ -148,6 +148,7 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fix_layer_lists(config, before, sizes)
     _fix_backbone_features(config)
     _record_width(config, before, widths)
+    _fix_joint_widths(config, before, widths)
     _fix_mamba(config)
     _fix_context(config)
     _fix_sliding_window(config)
@@ -315,7 +316,9 @@ def _fix_backbone_features(config: PreTrainedConfig) -> None:
 
 def _stage_counts(config: PreTrainedConfig) -> list[int]:
     """The stage counts the config's own sizes imply: its per-stage lists, or its layer count."""
-    lists = [len(v) for n, v in sorted(vars(config).items()) if n in ("depths", "hidden_sizes") and isinstance(v, list)]
+    lists = [
+        len(v) for n, v in sorted(vars(config).items()) if n in ("depths", "hidden_sizes") and isinstance(v, list)
+    ]
     if lists:
         return lists
     layers = _get(config, "num_hidden_layers")
@@ -327,6 +330,21 @@ def _record_width(config: PreTrainedConfig, before: dict[str, Any], widths: dict
     old, new = before.get("hidden_size") or before.get("d_model"), _get(config, "hidden_size")
     if isinstance(old, int) and isinstance(new, int) and old > new and old >= 64:
         widths[old] = min(new, widths.get(old, new))
+
+
+def _fix_joint_widths(config: PreTrainedConfig, before: dict[str, Any], widths: dict[int, int]) -> None:
+    """A ``*_dim`` field equal to the old hidden size plus a sub-config's old hidden size becomes the sum of the
+    new ones (why: neucodec's and xcodec2's quantization_dim is the width of the acoustic and semantic states
+    concatenated, 1024 + 1024; left at 2048 the quantizer refuses the tiny 32 + 32)."""
+    old, new = before.get("hidden_size"), _get(config, "hidden_size")
+    if type(old) is not int or type(new) is not int or old == new:
+        return
+    for name, value in sorted(vars(config).items()):
+        if type(value) is not int or not name.endswith("_dim") or name.startswith("_"):
+            continue
+        joined = [new + sub_new for sub_old, sub_new in sorted(widths.items()) if old + sub_old == value]
+        if joined:
+            _set(config, name, joined[0])
 
 
 def _follow_widths(config: PreTrainedConfig, widths: dict[int, int], seen: set[int]) -> None:

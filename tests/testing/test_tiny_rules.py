@@ -191,3 +191,14 @@ def test_stages_kept_variant_keeps_a_backbone_stage_count() -> None:
     with torch.no_grad():
         out = model(torch.randn(1, 3, 64, 64))
     assert out.encoder_last_hidden_state.shape[1] == config.backbone_config.embed_dim * 2**3  # the fourth stage
+
+
+def test_a_width_of_two_concatenated_states_follows_both_hidden_sizes() -> None:
+    """neucodec's quantizer projects the concatenated acoustic and semantic states (1024 + 1024 = its
+    quantization_dim 2048): 'mat1 and mat2 shapes cannot be multiplied (20x64 and 2048x8)' on the tiny config."""
+    from transformers.models.neucodec.modeling_neucodec import NeuCodecQuantizer
+
+    config = _rebuilt(CONFIG_MAPPING["neucodec"], shrink_config(CONFIG_MAPPING["neucodec"]()))
+    joined = config.hidden_size + config.semantic_model_config.hidden_size
+    quantized, _ = NeuCodecQuantizer(config)(torch.randn(1, 3, joined))
+    assert quantized.shape == (1, 3, joined)
