@@ -131,6 +131,7 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     if id(config) in seen:  # a sub-config shared by two attributes is shrunk once
         return
     seen.add(id(config))
+    parts = [(sub, _get(sub, "hidden_size")) for sub in [config, *_sub_configs(config)]]  # widths before
     for sub in _sub_configs(config):
         _shrink_in_place(sub, sizes, seen, widths)
     before = {name: _get(config, name) for name in sorted(set(sizes.fields) | set(RELATED_FIELDS))}
@@ -148,7 +149,7 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fix_layer_lists(config, before, sizes)
     _fix_backbone_features(config)
     _record_width(config, before, widths)
-    _fix_joint_widths(config, before, widths)
+    _fix_joint_widths(config, parts)
     _fix_mamba(config)
     _fix_context(config)
     _fix_sliding_window(config)
@@ -332,19 +333,20 @@ def _record_width(config: PreTrainedConfig, before: dict[str, Any], widths: dict
         widths[old] = min(new, widths.get(old, new))
 
 
-def _fix_joint_widths(config: PreTrainedConfig, before: dict[str, Any], widths: dict[int, int]) -> None:
-    """A ``*_dim`` field equal to the old hidden size plus a sub-config's old hidden size becomes the sum of the
-    new ones (why: neucodec's and xcodec2's quantization_dim is the width of the acoustic and semantic states
-    concatenated, 1024 + 1024; left at 2048 the quantizer refuses the tiny 32 + 32)."""
-    old, new = before.get("hidden_size"), _get(config, "hidden_size")
-    if type(old) is not int or type(new) is not int or old == new:
-        return
+def _fix_joint_widths(config: PreTrainedConfig, parts: list[tuple[PreTrainedConfig, Any]]) -> None:
+    """A ``*_dim`` field equal to the sum of two old hidden sizes among the config's and its sub-configs' becomes
+    the sum of their new ones (why: neucodec's and xcodec2's quantization_dim, 1024 + 1024, and xcodec's
+    codebook_dim, 256 + 768, are the width of acoustic and semantic states concatenated; left as they were, the
+    quantizer refuses the tiny 32 + 32)."""
+    pairs = [(old, _get(part, "hidden_size")) for part, old in parts if type(old) is int]
+    sums = {}
+    for i, (old_a, new_a) in enumerate(pairs):
+        for old_b, new_b in pairs[i + 1 :]:
+            if type(new_a) is int and type(new_b) is int and (new_a, new_b) != (old_a, old_b):
+                sums.setdefault(old_a + old_b, new_a + new_b)
     for name, value in sorted(vars(config).items()):
-        if type(value) is not int or not name.endswith("_dim") or name.startswith("_"):
-            continue
-        joined = [new + sub_new for sub_old, sub_new in sorted(widths.items()) if old + sub_old == value]
-        if joined:
-            _set(config, name, joined[0])
+        if type(value) is int and name.endswith("_dim") and not name.startswith("_") and value in sums:
+            _set(config, name, sums[value])
 
 
 def _follow_widths(config: PreTrainedConfig, widths: dict[int, int], seen: set[int]) -> None:

@@ -202,3 +202,14 @@ def test_a_width_of_two_concatenated_states_follows_both_hidden_sizes() -> None:
     joined = config.hidden_size + config.semantic_model_config.hidden_size
     quantized, _ = NeuCodecQuantizer(config)(torch.randn(1, 3, joined))
     assert quantized.shape == (1, 3, joined)
+
+
+
+def test_a_width_of_two_concatenated_sub_config_states_follows_both() -> None:
+    """xcodec's codebook_dim is its acoustic (256) plus semantic (768) hidden size: 'mat1 and mat2 shapes cannot
+    be multiplied (20x64 and 1024x1024)' on the tiny config."""
+    from transformers.models.xcodec.modeling_xcodec import XcodecEuclideanCodebook
+
+    config = _rebuilt(CONFIG_MAPPING["xcodec"], shrink_config(CONFIG_MAPPING["xcodec"]()))
+    joined = config.acoustic_model_config.hidden_size + config.semantic_model_config.hidden_size
+    assert XcodecEuclideanCodebook(config).quantize(torch.randn(3, joined)).shape == (3,)
