@@ -426,7 +426,7 @@ def _with_required(model, config, inputs: dict) -> dict:
     if "use_cache" in parameters:  # the first output does not depend on it; hybrid caches may refuse tiny layouts
         inputs.setdefault("use_cache", False)
     if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in parameters:
-        inputs.setdefault("decoder_input_ids", random_ids(config, BATCH, DECODER_LENGTH, seed=1))
+        inputs.setdefault("decoder_input_ids", _decoder_ids(config))
     for name in _required(model):
         if name in inputs:
             continue
@@ -445,6 +445,19 @@ def _with_required(model, config, inputs: dict) -> dict:
         else:
             raise NotImplementedError(f"no input builder for required argument {name!r}")
     return inputs
+
+
+def _decoder_ids(config):
+    """Decoder ids, (batch, length); (batch, length, channels) when the decoder reads one id per audio channel
+    (dia's decoder_config.num_channels codebooks)."""
+    import torch
+    from scaffold.testing.families import random_ids
+
+    decoder = getattr(config, "decoder_config", None) or getattr(config, "decoder", None)
+    channels = getattr(decoder, "num_channels", None)
+    if not isinstance(channels, int) or channels < 2 or getattr(decoder, "image_size", None) is not None:
+        return random_ids(config, BATCH, DECODER_LENGTH, seed=1)
+    return torch.stack([random_ids(decoder, BATCH, DECODER_LENGTH, seed=1 + i) for i in range(channels)], dim=-1)
 
 
 def _text_inputs(model, config) -> list[dict]:

@@ -275,3 +275,20 @@ def test_a_width_read_after_subsampling_is_refit_by_the_ratio_the_layer_asks_for
 
     inputs = _working_inputs(Encoder(), PretrainedConfig(num_mel_bins=64))
     assert inputs["input_features"].shape[-1] == 128
+
+
+def test_decoder_ids_carry_one_id_per_audio_channel_when_the_decoder_has_channels():
+    """dia's decoder reads (batch, length, decoder_config.num_channels) ids: "shape '[2, 9, -1]' is invalid for
+    input of size 10" with (batch, length) ids."""
+
+    class EncoderDecoder(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids, decoder_input_ids=None):
+            return (decoder_input_ids.reshape(2, 3, -1).float(),)
+
+    decoder = PretrainedConfig(num_channels=3, vocab_size=10)
+    config = PretrainedConfig(is_encoder_decoder=True, vocab_size=10)
+    config.decoder_config = decoder
+    inputs = _working_inputs(EncoderDecoder(), config)
+    assert inputs["decoder_input_ids"].shape == (2, 5, 3) and int(inputs["decoder_input_ids"].max()) < 10
