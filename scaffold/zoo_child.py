@@ -607,7 +607,17 @@ def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
     frames = 2 * positions if isinstance(positions, int) and positions <= 1500 else 64
     values = _seeded_randn(BATCH, width, frames, seed=0)
     by_frame = values.transpose(1, 2).contiguous()
-    return [{key: values}, {key: by_frame}, {key: by_frame[:, None]}]
+    return [{key: values}, {key: by_frame}, {key: by_frame[:, None]}] + _frames_of_the_waveform(config, width, key)
+
+
+def _frames_of_the_waveform(config, width: int, key: str) -> list[dict]:
+    """Features with one frame per hop of the AUDIO_SAMPLES waveform, both layouts, when the config names its
+    hop (why: xcodec2 concatenates its semantic frames with its acoustic ones, samples / hop_length of them)."""
+    hop = _first_int(config, ("hop_length",), 0)
+    if not 0 < hop <= AUDIO_SAMPLES:
+        return []
+    values = _seeded_randn(BATCH, width, AUDIO_SAMPLES // hop, seed=0)
+    return [{key: values}, {key: values.transpose(1, 2).contiguous()}]
 
 
 # Config fields giving the width of spectrogram-like features, most common first (why: whisper names its mel

@@ -292,3 +292,18 @@ def test_decoder_ids_carry_one_id_per_audio_channel_when_the_decoder_has_channel
     config.decoder_config = decoder
     inputs = _working_inputs(EncoderDecoder(), config)
     assert inputs["decoder_input_ids"].shape == (2, 5, 3) and int(inputs["decoder_input_ids"].max()) < 10
+
+
+def test_features_also_come_with_one_frame_per_hop_of_the_waveform():
+    """xcodec2 concatenates semantic frames (from input_features) with acoustic ones (samples / hop_length):
+    'Sizes of tensors must match except in dimension 1. Expected size 64 but got size 10'."""
+
+    class Codec(torch.nn.Module):
+        main_input_name = "input_values"
+
+        def forward(self, input_values, input_features):
+            acoustic = input_values.reshape(2, -1, 320).mean(-1, keepdim=True)  # (batch, frames, 1)
+            return (torch.cat([input_features, acoustic], dim=-1),)
+
+    inputs = _working_inputs(Codec(), PretrainedConfig(num_mel_bins=12, hop_length=320))
+    assert inputs["input_features"].shape == (2, 3200 // 320, 12)
