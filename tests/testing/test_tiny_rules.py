@@ -213,3 +213,15 @@ def test_a_width_of_two_concatenated_sub_config_states_follows_both() -> None:
     config = _rebuilt(CONFIG_MAPPING["xcodec"], shrink_config(CONFIG_MAPPING["xcodec"]()))
     joined = config.acoustic_model_config.hidden_size + config.semantic_model_config.hidden_size
     assert XcodecEuclideanCodebook(config).quantize(torch.randn(3, joined)).shape == (3,)
+
+
+def test_a_first_stage_width_doubling_up_to_the_hidden_size_follows_it() -> None:
+    """clap's audio encoder: patch_embeds_hidden_size 96 doubles over four stages to hidden_size 768; with two
+    tiny stages and a 32-wide hidden size it stayed 96: 'mat1 and mat2 shapes cannot be multiplied (2x192 and
+    32x32)' in the audio projection."""
+    config = _rebuilt(CONFIG_MAPPING["clap"], shrink_config(CONFIG_MAPPING["clap"]()))
+    model = transformers.ClapModel(config).eval()
+    features = torch.randn(2, 1, 64, config.audio_config.num_mel_bins)
+    with torch.no_grad():
+        embeds = model.get_audio_features(input_features=features)
+    assert tuple(getattr(embeds, "pooler_output", embeds).shape) == (2, config.projection_dim)
