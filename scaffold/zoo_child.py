@@ -31,6 +31,11 @@ class NeedsSession(NotImplementedError):
     not tensors: no tiny input can be made from the config alone."""
 
 
+class NoForward(NotImplementedError):
+    """The source model has no forward of its own, only generate (bark chains three sub-models there): no
+    forward output to compare."""
+
+
 # Parameter budget of the less-shrunk fallback configs (why: a default config may hold billions).
 PARAMETER_BUDGET = 40_000_000
 
@@ -299,6 +304,8 @@ def _working_inputs(model, config) -> dict:
     """
     import torch
 
+    if type(model).forward is torch.nn.Module.forward:
+        raise NoForward(f"{type(model).__name__} has no forward, only generate")
     main = _main_input(model)
     builder = INPUT_BUILDERS.get(main) or _named_builder(main)
     if builder is None:
@@ -940,6 +947,8 @@ def _label(exc: Exception) -> str:
     cause = exc.__cause__ if isinstance(exc, NoTinySetup) else exc
     if isinstance(cause, NeedsSession):
         return "needs a session object"
+    if isinstance(cause, NoForward):
+        return "needs generate (no forward)"
     found = re.search(r"requires the (\w+) library", str(cause)) if isinstance(cause, ImportError) else None
     return f"needs {found.group(1).lower()}" if found else ""
 

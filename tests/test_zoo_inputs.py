@@ -307,3 +307,19 @@ def test_features_also_come_with_one_frame_per_hop_of_the_waveform():
 
     inputs = _working_inputs(Codec(), PretrainedConfig(num_mel_bins=12, hop_length=320))
     assert inputs["input_features"].shape == (2, 3200 // 320, 12)
+
+
+def test_a_model_without_forward_is_labelled_not_counted_as_a_failure():
+    """bark's top model only generates: its forward is torch's unimplemented placeholder
+    ("_forward_unimplemented() got an unexpected keyword argument 'input_ids'")."""
+    from scaffold.zoo_child import NoTinySetup
+
+    class GenerateOnly(torch.nn.Module):
+        def generate(self, input_ids):
+            return input_ids
+
+    with pytest.raises(NotImplementedError) as caught:
+        _working_inputs(GenerateOnly(), PretrainedConfig(vocab_size=10))
+    wrapped = NoTinySetup("no tiny setup")
+    wrapped.__cause__ = caught.value
+    assert _label(wrapped) == "needs generate (no forward)"
