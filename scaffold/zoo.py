@@ -28,6 +28,7 @@ These verdicts are labelled rather than counted as our failures, and shown in th
                      edgetam and omdet-turbo's backbones, torchvision), which is not installed here.
   needs a session object  the forward takes a stateful object a processor builds (sam2_video's
                      inference_session), not tensors.
+  needs generate (no forward)  the source model has no forward, only generate (bark): no output to compare.
   broken in transformers  the source type's own default config fails in the installed transformers
                      (nougat names a sub-config type the Auto table spells differently), or the source model
                      fails on it as on every tiny config (it reads a field its config class lacks, or its

@@ -33,6 +33,11 @@ class NeedsSession(NotImplementedError):
     not tensors: no tiny input can be made from the config alone."""
 
 
+class NoForward(NotImplementedError):
+    """The source model has no forward of its own, only generate (bark chains three sub-models there): no
+    forward output to compare."""
+
+
 # Parameter budget of the less-shrunk fallback configs (why: a default config may hold billions).
 PARAMETER_BUDGET = 40_000_000
 
@@ -324,7 +329,6 @@ BATCH, LENGTH, DECODER_LENGTH = 2, 7, 5
 # 32-pixel image to nothing).
 UNSIZED_IMAGE_SIDES = (32, 128)
 AUDIO_SAMPLES = 3200  # ten frames after wav2vec2-style conv stacks (stride product 320)
-AUDIO_HOP = 320
 
 
 def _working_inputs(model, config) -> dict:
@@ -336,6 +340,8 @@ def _working_inputs(model, config) -> dict:
     """
     import torch
 
+    if type(model).forward is torch.nn.Module.forward:
+        raise NoForward(f"{type(model).__name__} has no forward, only generate")
     main = _main_input(model)
     builder = INPUT_BUILDERS.get(main) or _named_builder(main)
     if builder is None:
@@ -384,15 +390,20 @@ def _refit_width(inputs: dict, exc: Exception) -> list[dict]:
     floats = {
         k: v for k, v in inputs.items() if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2
     }
-    direct = [
+    exact = [
         {**inputs, k: _seeded_randn(*v.shape[:-1], wanted, seed=2)} for k, v in floats.items() if v.shape[-1] == given
     ]
-    if direct or wanted % given:
-        return direct
-    # no input is that wide: the layer reads a subsampled input (gemma4_audio's conv stack makes 512 of 128
-    # mel bins where its projection takes 1024): the inputs' last widths scaled by the same factor
+    return exact + _refit_scaled(inputs, floats, given, wanted)
+
+
+def _refit_scaled(inputs: dict, floats: dict, given: int, wanted: int) -> list[dict]:
+    """The inputs with one float tensor's last width scaled by wanted / given, for a layer that reads it after
+    subsampling (gemma4's audio encoder flattens mel bins / 4 times its channels: 64 bins give 512 where the
+    layer takes 1024, so 128 bins)."""
     return [
-        {**inputs, k: _seeded_randn(*v.shape[:-1], v.shape[-1] * wanted // given, seed=2)} for k, v in floats.items()
+        {**inputs, k: _seeded_randn(*v.shape[:-1], v.shape[-1] * wanted // given, seed=2)}
+        for k, v in floats.items()
+        if v.shape[-1] != given and (v.shape[-1] * wanted) % given == 0
     ]
 
 
@@ -458,7 +469,7 @@ def _with_required(model, config, inputs: dict) -> dict:
     if "use_cache" in parameters:  # the first output does not depend on it; hybrid caches may refuse tiny layouts
         inputs.setdefault("use_cache", False)
     if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in parameters:
-        inputs.setdefault("decoder_input_ids", random_ids(config, BATCH, DECODER_LENGTH, seed=1))
+        inputs.setdefault("decoder_input_ids", _decoder_ids(config))
     images, ids = inputs.get("pixel_values"), inputs.get("input_ids")
     if "image_attention_mask" in parameters and getattr(images, "ndim", 0) == 5 and getattr(ids, "ndim", 0) == 2:
         # idefics: which images each text position sees, (batch, length, images): all of them
@@ -485,6 +496,19 @@ def _with_required(model, config, inputs: dict) -> dict:
         else:
             raise NotImplementedError(f"no input builder for required argument {name!r}")
     return inputs
+
+
+def _decoder_ids(config):
+    """Decoder ids, (batch, length); (batch, length, channels) when the decoder reads one id per audio channel
+    (dia's decoder_config.num_channels codebooks)."""
+    import torch
+    from scaffold.testing.families import random_ids
+
+    decoder = getattr(config, "decoder_config", None) or getattr(config, "decoder", None)
+    channels = getattr(decoder, "num_channels", None)
+    if not isinstance(channels, int) or channels < 2 or getattr(decoder, "image_size", None) is not None:
+        return random_ids(config, BATCH, DECODER_LENGTH, seed=1)
+    return torch.stack([random_ids(decoder, BATCH, DECODER_LENGTH, seed=1 + i) for i in range(channels)], dim=-1)
 
 
 def _text_inputs(model, config) -> list[dict]:
@@ -636,24 +660,62 @@ def _with_pairs(candidates: list[dict]) -> list[dict]:
 
 
 def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
-    """Spectrogram-like features, (batch, features, frames), (batch, frames, features) and (batch, 1, frames,
-    features); then, at the width
-    a sub-config's feature projection takes (neucodec's and xcodec2's w2v-bert semantic model: stacked mel
-    frames, 160 wide), (batch, frames, width), also as many frames as the companion waveform makes."""
-    from transformers import PreTrainedConfig
-
-    source = getattr(config, "encoder", None) or getattr(config, "audio_config", None) or config
-    width = first_int(source, ("num_mel_bins", "feature_size", "input_feat_per_channel", "n_mels"), 80)
+    """Spectrogram-like features, (batch, features, frames) and (batch, frames, features), then as a one-channel
+    image, (batch, 1, frames, features) (clap's audio encoder)."""
+    source = _audio_config(config)
+    width = first_int(source, FEATURE_WIDTH_FIELDS, 80)
     positions = getattr(source, "max_source_positions", None)
     frames = 2 * positions if isinstance(positions, int) and positions <= 1500 else 64
     values = _seeded_randn(BATCH, width, frames, seed=0)
-    candidates = [{key: values}, {key: values.transpose(1, 2).contiguous()}]
-    candidates.append({key: values.transpose(1, 2)[:, None].contiguous()})  # one-channel image: clap's htsat
-    subs = [v for _, v in sorted(vars(config).items()) if isinstance(v, PreTrainedConfig)]
-    for projected in dict.fromkeys(first_int(sub, ("feature_projection_input_dim",), 0) for sub in subs):
-        for length in (frames, AUDIO_SAMPLES // AUDIO_HOP) if projected and projected != width else ():
-            candidates.append({key: _seeded_randn(BATCH, length, projected, seed=0)})
-    return candidates
+    by_frame = values.transpose(1, 2).contiguous()
+    return [{key: values}, {key: by_frame}, {key: by_frame[:, None]}] + _frames_of_the_waveform(config, width, key)
+
+
+def _frames_of_the_waveform(config, width: int, key: str) -> list[dict]:
+    """Features with one frame per hop of the AUDIO_SAMPLES waveform, both layouts, when the config names its
+    hop (why: xcodec2 concatenates its semantic frames with its acoustic ones, samples / hop_length of them)."""
+    hop = first_int(config, ("hop_length",), 0)
+    if not 0 < hop <= AUDIO_SAMPLES:
+        return []
+    values = _seeded_randn(BATCH, width, AUDIO_SAMPLES // hop, seed=0)
+    return [{key: values}, {key: values.transpose(1, 2).contiguous()}]
+
+
+# Config fields giving the width of spectrogram-like features, most common first (why: whisper names its mel
+# bins num_mel_bins, speech_to_text input_feat_per_channel, wav2vec2-bert and seamless_m4t the stacked
+# frames feature_projection_input_dim).
+FEATURE_WIDTH_FIELDS = (
+    "num_mel_bins",
+    "feature_size",
+    "input_feat_per_channel",
+    "n_mels",
+    "feature_projection_input_dim",
+)
+# Sub-configs looked at first for those fields (why: an encoder-decoder's encoder, a multimodal model's audio).
+AUDIO_SUB_CONFIGS = ("encoder", "audio_config")
+
+
+def _audio_config(config):
+    """The first config naming a FEATURE_WIDTH_FIELDS field: the config itself, then its sub-configs (and
+    theirs), AUDIO_SUB_CONFIGS first (cohere_asr's encoder_config, neucodec's semantic_model_config); the
+    config itself when none does."""
+    for candidate in _configs_in_order(config, depth=2):
+        if any(first_int(candidate, (field,), 0) for field in FEATURE_WIDTH_FIELDS):
+            return candidate
+    return config
+
+
+def _configs_in_order(config, depth: int) -> list:
+    """The config, then its sub-configs depth first, AUDIO_SUB_CONFIGS before the others (sorted by name)."""
+    found = [config]
+    if depth == 0:
+        return found
+    declared = sorted(getattr(config, "sub_configs", None) or {})
+    for name in [*AUDIO_SUB_CONFIGS, *(n for n in declared if n not in AUDIO_SUB_CONFIGS)]:
+        sub = getattr(config, name, None)
+        if hasattr(sub, "to_dict"):
+            found.extend(_configs_in_order(sub, depth - 1))
+    return found
 
 
 def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
@@ -933,6 +995,8 @@ def _label(exc: Exception) -> str:
     cause = exc.__cause__ if isinstance(exc, NoTinySetup) else exc
     if isinstance(cause, NeedsSession):
         return "needs a session object"
+    if isinstance(cause, NoForward):
+        return "needs generate (no forward)"
     found = re.search(r"requires the (\w+) library", str(cause)) if isinstance(cause, ImportError) else None
     return f"needs {found.group(1).lower()}" if found else ""
 

@@ -6,7 +6,7 @@ import pytest
 import torch
 from transformers import PretrainedConfig
 
-from scaffold.zoo_child import NeedsSession, _label, _working_inputs
+from scaffold.zoo_child import NeedsSession, _feature_inputs, _label, _working_inputs
 
 
 def test_main_input_falls_back_to_an_optional_forward_parameter_with_a_builder():
@@ -308,3 +308,104 @@ def test_several_images_per_text_come_with_the_mask_of_which_images_each_positio
 
     inputs = _working_inputs(Interleaved(), PretrainedConfig(vocab_size=20, image_size=8, num_channels=3))
     assert bool(inputs["image_attention_mask"].all())
+
+
+def test_feature_width_is_read_from_the_audio_sub_config_that_names_it():
+    """cohere_asr keeps its 128 mel bins in encoder_config, neucodec its 160-wide stacked frames in
+    semantic_model_config.feature_projection_input_dim: read from the top config, the width was 80."""
+
+    class Encoder(torch.nn.Module):
+        main_input_name = "input_features"
+
+        def forward(self, input_features):
+            assert input_features.shape[-1] == 160, "stacked frame width"
+            return (input_features,)
+
+    from transformers import CohereAsrConfig, NeuCodecConfig
+
+    assert _working_inputs(Encoder(), NeuCodecConfig())["input_features"].shape == (2, 64, 160)
+    assert _feature_inputs(None, CohereAsrConfig())[0]["input_features"].shape == (2, 128, 64)
+
+
+def test_spectrograms_are_also_tried_as_one_channel_images():
+    """clap's audio encoder takes (batch, 1, frames, mel bins) and batch-norms over the mel bins."""
+
+    class Encoder(torch.nn.Module):
+        main_input_name = "input_features"
+
+        def __init__(self):
+            super().__init__()
+            self.norm = torch.nn.BatchNorm2d(12)
+
+        def forward(self, input_features):
+            return (self.norm(input_features.transpose(1, 3)),)
+
+    inputs = _working_inputs(Encoder().eval(), PretrainedConfig(num_mel_bins=12))
+    assert inputs["input_features"].shape == (2, 1, 64, 12)
+
+
+def test_a_width_read_after_subsampling_is_refit_by_the_ratio_the_layer_asks_for():
+    """gemma4's audio encoder flattens (mel bins / 4) x channels after two stride-2 convs into a linear layer
+    sized for 128 bins: the input's mel width is scaled by wanted / given, not set to the layer's width."""
+
+    class Encoder(torch.nn.Module):
+        main_input_name = "input_features"
+
+        def __init__(self):
+            super().__init__()
+            self.proj = torch.nn.Linear(32 * 8, 4)
+
+        def forward(self, input_features):
+            pooled = torch.nn.functional.avg_pool1d(input_features, 4)  # (batch, frames, bins / 4)
+            return (self.proj(pooled.repeat_interleave(8, dim=-1)),)
+
+    inputs = _working_inputs(Encoder(), PretrainedConfig(num_mel_bins=64))
+    assert inputs["input_features"].shape[-1] == 128
+
+
+def test_decoder_ids_carry_one_id_per_audio_channel_when_the_decoder_has_channels():
+    """dia's decoder reads (batch, length, decoder_config.num_channels) ids: "shape '[2, 9, -1]' is invalid for
+    input of size 10" with (batch, length) ids."""
+
+    class EncoderDecoder(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids, decoder_input_ids=None):
+            return (decoder_input_ids.reshape(2, 3, -1).float(),)
+
+    decoder = PretrainedConfig(num_channels=3, vocab_size=10)
+    config = PretrainedConfig(is_encoder_decoder=True, vocab_size=10)
+    config.decoder_config = decoder
+    inputs = _working_inputs(EncoderDecoder(), config)
+    assert inputs["decoder_input_ids"].shape == (2, 5, 3) and int(inputs["decoder_input_ids"].max()) < 10
+
+
+def test_features_also_come_with_one_frame_per_hop_of_the_waveform():
+    """xcodec2 concatenates semantic frames (from input_features) with acoustic ones (samples / hop_length):
+    'Sizes of tensors must match except in dimension 1. Expected size 64 but got size 10'."""
+
+    class Codec(torch.nn.Module):
+        main_input_name = "input_values"
+
+        def forward(self, input_values, input_features):
+            acoustic = input_values.reshape(2, -1, 320).mean(-1, keepdim=True)  # (batch, frames, 1)
+            return (torch.cat([input_features, acoustic], dim=-1),)
+
+    inputs = _working_inputs(Codec(), PretrainedConfig(num_mel_bins=12, hop_length=320))
+    assert inputs["input_features"].shape == (2, 3200 // 320, 12)
+
+
+def test_a_model_without_forward_is_labelled_not_counted_as_a_failure():
+    """bark's top model only generates: its forward is torch's unimplemented placeholder
+    ("_forward_unimplemented() got an unexpected keyword argument 'input_ids'")."""
+    from scaffold.zoo_child import NoTinySetup
+
+    class GenerateOnly(torch.nn.Module):
+        def generate(self, input_ids):
+            return input_ids
+
+    with pytest.raises(NotImplementedError) as caught:
+        _working_inputs(GenerateOnly(), PretrainedConfig(vocab_size=10))
+    wrapped = NoTinySetup("no tiny setup")
+    wrapped.__cause__ = caught.value
+    assert _label(wrapped) == "needs generate (no forward)"

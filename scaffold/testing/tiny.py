@@ -138,6 +138,8 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     if id(config) in seen:  # a sub-config shared by two attributes is shrunk once
         return
     seen.add(id(config))
+    parts = [(sub, _get(sub, "hidden_size")) for sub in [config, *_sub_configs(config)]]  # widths before
+    stages = list(_get(config, "depths")) if isinstance(_get(config, "depths"), (list, tuple)) else []  # uncut
     for sub in _sub_configs(config):
         _shrink_in_place(sub, sizes, seen, widths)
     before = {name: _get(config, name) for name in sorted(set(sizes.fields) | set(RELATED_FIELDS))}
@@ -159,6 +161,8 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fix_stage_output_width(config, before)
     _fix_backbone_features(config)
     _record_width(config, before, widths)
+    _fix_joint_widths(config, parts)
+    _fix_stage_doubling(config, before, stages, sizes)
     _fix_mamba(config)
     _fix_context(config)
     _fix_sliding_window(config, sizes)
@@ -442,6 +446,38 @@ def _record_width(config: PreTrainedConfig, before: dict[str, Any], widths: dict
     old, new = before.get("hidden_size") or before.get("d_model"), _get(config, "hidden_size")
     if isinstance(old, int) and isinstance(new, int) and old > new and old >= 64:
         widths[old] = min(new, widths.get(old, new))
+
+
+def _fix_joint_widths(config: PreTrainedConfig, parts: list[tuple[PreTrainedConfig, Any]]) -> None:
+    """A ``*_dim`` field equal to the sum of two old hidden sizes among the config's and its sub-configs' becomes
+    the sum of their new ones (why: neucodec's and xcodec2's quantization_dim, 1024 + 1024, and xcodec's
+    codebook_dim, 256 + 768, are the width of acoustic and semantic states concatenated; left as they were, the
+    quantizer refuses the tiny 32 + 32)."""
+    pairs = [(old, _get(part, "hidden_size")) for part, old in parts if type(old) is int]
+    sums = {}
+    for i, (old_a, new_a) in enumerate(pairs):
+        for old_b, new_b in pairs[i + 1 :]:
+            if type(new_a) is int and type(new_b) is int and (new_a, new_b) != (old_a, old_b):
+                sums.setdefault(old_a + old_b, new_a + new_b)
+    for name, value in sorted(vars(config).items()):
+        if type(value) is int and name.endswith("_dim") and not name.startswith("_") and value in sums:
+            _set(config, name, sums[value])
+
+
+def _fix_stage_doubling(config: PreTrainedConfig, before: dict[str, Any], stages: list, sizes: TinySizes) -> None:
+    """A first-stage width doubled at each later stage up to the hidden size follows the new hidden size and stage
+    count (why: clap's audio patch_embeds_hidden_size 96 * 2^3 = hidden_size 768; left at 96 with two tiny stages,
+    its last stage is 192 wide where the projection takes 32)."""
+    old, new, depths = before.get("hidden_size"), _get(config, "hidden_size"), _get(config, "depths")
+    depths = list(depths) if isinstance(depths, (list, tuple)) else []
+    if type(old) is not int or type(new) is not int or len(stages) < 2 or not depths:
+        return
+    first_new = new >> (len(depths) - 1)
+    for name, value in sorted(vars(config).items()):
+        if type(value) is not int or name in sizes.fields or not ("hidden_size" in name or "embed" in name):
+            continue
+        if value << (len(stages) - 1) == old and first_new << (len(depths) - 1) == new and first_new > 0:
+            _set(config, name, first_new)
 
 
 def _follow_widths(config: PreTrainedConfig, widths: dict[int, int], seen: set[int]) -> None:

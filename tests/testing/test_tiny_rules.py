@@ -307,3 +307,36 @@ def test_a_hidden_size_that_was_the_last_stage_width_stays_it() -> None:
             input_ids=_ids(config.text_config.vocab_size), input_features=features
         )
     assert out.audio_embeds.shape == (2, config.projection_dim)
+
+
+def test_a_width_of_two_concatenated_states_follows_both_hidden_sizes() -> None:
+    """neucodec's quantizer projects the concatenated acoustic and semantic states (1024 + 1024 = its
+    quantization_dim 2048): 'mat1 and mat2 shapes cannot be multiplied (20x64 and 2048x8)' on the tiny config."""
+    from transformers.models.neucodec.modeling_neucodec import NeuCodecQuantizer
+
+    config = _rebuilt(CONFIG_MAPPING["neucodec"], shrink_config(CONFIG_MAPPING["neucodec"]()))
+    joined = config.hidden_size + config.semantic_model_config.hidden_size
+    quantized, _ = NeuCodecQuantizer(config)(torch.randn(1, 3, joined))
+    assert quantized.shape == (1, 3, joined)
+
+
+def test_a_width_of_two_concatenated_sub_config_states_follows_both() -> None:
+    """xcodec's codebook_dim is its acoustic (256) plus semantic (768) hidden size: 'mat1 and mat2 shapes cannot
+    be multiplied (20x64 and 1024x1024)' on the tiny config."""
+    from transformers.models.xcodec.modeling_xcodec import XcodecEuclideanCodebook
+
+    config = _rebuilt(CONFIG_MAPPING["xcodec"], shrink_config(CONFIG_MAPPING["xcodec"]()))
+    joined = config.acoustic_model_config.hidden_size + config.semantic_model_config.hidden_size
+    assert XcodecEuclideanCodebook(config).quantize(torch.randn(3, joined)).shape == (3,)
+
+
+def test_a_first_stage_width_doubling_up_to_the_hidden_size_follows_it() -> None:
+    """clap's audio encoder: patch_embeds_hidden_size 96 doubles over four stages to hidden_size 768; with two
+    tiny stages and a 32-wide hidden size it stayed 96: 'mat1 and mat2 shapes cannot be multiplied (2x192 and
+    32x32)' in the audio projection."""
+    config = _rebuilt(CONFIG_MAPPING["clap"], shrink_config(CONFIG_MAPPING["clap"]()))
+    model = transformers.ClapModel(config).eval()
+    features = torch.randn(2, 1, 64, config.audio_config.num_mel_bins)
+    with torch.no_grad():
+        embeds = model.get_audio_features(input_features=features)
+    assert tuple(getattr(embeds, "pooler_output", embeds).shape) == (2, config.projection_dim)
