@@ -140,8 +140,13 @@ def _import_roots(node: ast.stmt, needed: set[str]) -> set[str]:
 
 
 def _sibling_imports(tree: ast.Module) -> set[str]:
-    """Stems of the sibling modules imported with ``from .stem import ...`` at the top level."""
-    return {node.module for node in tree.body if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
+    """Stems of the sibling modules imported with ``from .stem import ...`` at the top level, guarded or not.
+
+    A guarded one counts: ``if is_vision_available(): from .image_processing_x import f`` runs wherever PIL is
+    installed, and the sibling may need more (pixtral's needs torchvision) - without it the import fails.
+    """
+    statements = [n for node in tree.body for n in (_branch_statements(node) if isinstance(node, ast.If) else [node])]
+    return {n.module for n in statements if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module}
 
 
 def _closure(stem: str, direct: dict[str, set[str]], siblings: dict[str, set[str]]) -> set[str]:

@@ -86,3 +86,20 @@ def test_a_guarded_library_used_at_definition_time_is_an_import_need():
 def test_every_backend_is_one_the_generated_init_can_look_up():
     # The generated __init__ calls BACKENDS_MAPPING[name] for each need: a name it lacks would raise KeyError.
     assert set(IMPORT_BACKENDS.values()) <= set(BACKENDS_MAPPING)
+
+
+GUARDED_SIBLING = """
+from transformers.utils import is_vision_available
+
+if is_vision_available():
+    from .image_processing_x import get_resize_output_image_size
+
+class Processor: ...
+"""
+
+
+def test_a_guarded_sibling_import_brings_the_sibling_needs():
+    # pixtral's processor imports a helper from its torchvision image processor when PIL is installed: without
+    # torchvision the package failed to import.
+    found = gather_backends({"processing_x": GUARDED_SIBLING, "image_processing_x": TORCHVISION_MODULE})
+    assert found["processing_x"].imports == ("torchvision",)
