@@ -28,6 +28,26 @@ def test_new_model_type():
     assert new_model_type("blip_2_qformer", old, new) == "my_blip_qformer"
 
 
+def test_a_sibling_type_never_becomes_another_spelling_of_the_new_name():
+    """Before: cloning the sub-config clipseg_vision_model as my-seg named the package's main type my_seg."""
+    old = ModelNames.for_source("clipseg_vision_model", "clipseg", "CLIPSeg")
+    new = ModelNames.from_name("my-seg")
+    assert new_model_type("clipseg_vision_model", old, new) == "my-seg"
+    assert new_model_type("clipseg", old, new) == "my_seg_clipseg"
+    assert new_model_type("clipseg_text_model", old, new) == "my_seg_text_model"
+
+
+@pytest.mark.parametrize(
+    ("like", "name"),
+    [("clipseg_vision_model", "my-seg"), ("sam3_lite_text_mask_decoder", "my-seg"), ("mimi_encoder", "my_enc")],
+)
+def test_sub_config_clones_declare_one_type_per_module_spelling(catalogue, like, name):
+    clone = _clone(catalogue, like, name)
+    types = [t for t, _ in clone.config_types]
+    assert name in types
+    assert len({t.replace("-", "_") for t in types}) == len(types), types
+
+
 def test_llama_registrations_cover_every_head(catalogue):
     clone = _clone(catalogue, "llama", "my-llama")
     registered = {(r.auto_class, r.classes[0][1]) for r in clone.registrations}
