@@ -88,7 +88,7 @@ def plan_clone(source: SourceModel, names: ModelNames) -> Clone:
     classes = tuple(
         ClonedClass(
             source=name,
-            new=new_class_name(name, source.names.camel, names.camel),
+            new=new_class_name(name, f.class_prefix or source.names.camel, names.camel),
             kind=f.kind,
             source_module=f.module,
             model_type=_config_model_type(name, source, type_map),

@@ -138,3 +138,13 @@ def test_declared_config_is_inherited_through_in_file_bases(catalogue):
     assert source.config_of("Llama4ForCausalLM") == "Llama4TextConfig"
     assert source.config_of("Llama4PreTrainedModel") == "Llama4Config"
     assert source.config_of("Llama4ForConditionalGeneration") == "Llama4Config"
+
+
+def test_an_alias_clone_names_its_own_tokenizer_with_the_new_prefix(catalogue):
+    """gpt-sw3's tokenizer is GPTSw3Tokenizer, not GPT2...: it becomes MySwTokenizer, not MySwGPTSw3Tokenizer."""
+    clone = _clone(catalogue, "gpt-sw3", "my-sw")
+    assert clone.config_types == (("my-sw", "MySwConfig"),)
+    assert {c.source: c.new for c in clone.classes}["GPTSw3Tokenizer"] == "MySwTokenizer"
+    by_auto = {r.auto_class: r.classes for r in clone.registrations}
+    assert by_auto["AutoTokenizer"] == (("", "MySwTokenizer"),)
+    assert by_auto["AutoModelForCausalLM"] == (("", "MySwLMHeadModel"),)
