@@ -153,7 +153,9 @@ def discover(like: str, catalogue: Catalogue | None = None) -> SourceModel:
     config_types = _config_types(catalogue.tables, model_type, exported)
     entries = _auto_entries(catalogue.tables, tuple(t for t, _ in config_types) or (model_type,), exported)
     return SourceModel(
-        names=ModelNames.for_source(model_type, _stem(files, config_class), _class_prefix(files, config_class)),
+        names=ModelNames.for_source(
+            model_type, _stem(files, config_class), _class_prefix(tuple(c for _, c in config_types), config_class)
+        ),
         package=package,
         config_class=config_class,
         config_types=config_types,
@@ -333,9 +335,10 @@ def _stem(files: tuple[SourceFile, ...], config_class: str) -> str:
     return config_file.module.rsplit(".", 1)[1].removeprefix("configuration_")
 
 
-def _class_prefix(files: tuple[SourceFile, ...], config_class: str) -> str:
-    """The camel prefix the exported classes share (``Blip2Config``, ``Blip2QFormerConfig`` -> ``Blip2``)."""
-    configs = [n for f in files if f.kind is FileKind.CONFIGURATION for n in f.exported if n.endswith("Config")]
+def _class_prefix(configs: tuple[str, ...], config_class: str) -> str:
+    """The camel prefix the config classes of the Auto table share (``Blip2Config``, ``Blip2QFormerConfig`` ->
+    ``Blip2``). Only the table's: a file also exporting deprecated spellings (``Ernie4_5_VL_MoeConfig`` next to
+    ``Ernie4_5_VLMoeConfig``) would cut the prefix to ``Ernie4_5_V``."""
     prefix = config_class.removesuffix("Config")
     for name in configs:
         while prefix and not (name.startswith(prefix) and _boundary(name, len(prefix))):

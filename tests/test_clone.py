@@ -148,3 +148,11 @@ def test_an_alias_clone_names_its_own_tokenizer_with_the_new_prefix(catalogue):
     by_auto = {r.auto_class: r.classes for r in clone.registrations}
     assert by_auto["AutoTokenizer"] == (("", "MySwTokenizer"),)
     assert by_auto["AutoModelForCausalLM"] == (("", "MySwLMHeadModel"),)
+
+
+def test_ernie_vl_moe_clone_names_its_config_and_model_after_the_new_prefix(catalogue):
+    clone = _clone(catalogue, "ernie4_5_vl_moe", "my-ernie")
+    renamed = {c.source: c.new for c in clone.classes}
+    assert renamed["Ernie4_5_VLMoeConfig"] == "MyErnieConfig"
+    assert renamed["Ernie4_5_VLMoeForConditionalGeneration"] == "MyErnieForConditionalGeneration"
+    assert ("my-ernie", "MyErnieConfig") in clone.config_types

@@ -114,3 +114,11 @@ def test_key_renames_cover_submodules_named_after_the_model():
     assert ("albert_layer_groups.", "my_albert_layer_groups.") in renames
     assert all(old != new for old, new in renames)
     assert _key_renames(discover("llama"), ModelNames.from_name("my-llama")) == ()
+
+
+def test_the_class_prefix_ignores_deprecated_spellings_of_the_config(catalogue):
+    """Before: configuration_ernie4_5_vl_moe also exports Ernie4_5_VL_MoeConfig (deprecated subclasses): the prefix
+    shared with them, ``Ernie4_5_V``, made the clone's classes MyErnieLMoeConfig and MyErnieL_MoeModel."""
+    source = discover("ernie4_5_vl_moe", catalogue)
+    assert source.names.camel == "Ernie4_5_VLMoe"
+    assert discover("blip_2_qformer", catalogue).names.camel == "Blip2"
