@@ -19,12 +19,31 @@ from scaffold.convert.names_ast import definition_time_names_of
 # Top-level import name -> transformers backend name (keys of transformers' BACKENDS_MAPPING). Why a table:
 # the import name differs from the backend name for some (PIL is "vision"); only optional libraries are
 # listed, never torch, numpy, tokenizers or huggingface_hub, which transformers itself requires.
+# The libraries model files of transformers 5.25 import under an ``is_x_available()`` guard are all here (pop2piano's
+# tokenizer annotates with ``pretty_midi.Note``); a library without a BACKENDS_MAPPING key (num2words, xlstm) cannot
+# be checked by ``_available`` and is left out.
 IMPORT_BACKENDS: Mapping[str, str] = {
+    "Levenshtein": "levenshtein",
     "PIL": "vision",
+    "accelerate": "accelerate",
     "av": "av",
+    "bs4": "bs4",
     "cv2": "cv2",
+    "datasets": "datasets",
     "decord": "decord",
+    "detectron2": "detectron2",
+    "essentia": "essentia",
+    "faiss": "faiss",
     "librosa": "librosa",
+    "mistral_common": "mistral-common",
+    "natten": "natten",
+    "nltk": "nltk",
+    "pandas": "pandas",
+    "phonemizer": "phonemizer",
+    "pretty_midi": "pretty_midi",
+    "pyctcdecode": "pyctcdecode",
+    "pytesseract": "pytesseract",
+    "rjieba": "rjieba",
     "scipy": "scipy",
     "sentencepiece": "sentencepiece",
     "soundfile": "soundfile",
@@ -32,6 +51,7 @@ IMPORT_BACKENDS: Mapping[str, str] = {
     "torchaudio": "torchaudio",
     "torchcodec": "torchcodec",
     "torchvision": "torchvision",
+    "uroman": "uroman",
 }
 # Backends every generated package can count on (why: its pyproject depends on torch and transformers).
 ALWAYS_AVAILABLE = frozenset({"torch", "tokenizers"})

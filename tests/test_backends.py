@@ -59,3 +59,27 @@ def test_video_processor_registration_waits_for_torchvision(tmp_path):
     assert guard in init
     assert "            AutoModel,\n" not in init  # model registrations stay unconditional
     assert "    AutoModel.register(MyXConfig, MyXModel, exist_ok=True)" in init
+
+
+PRETTY_MIDI_MODULE = """
+from transformers.utils import is_pretty_midi_available
+
+if is_pretty_midi_available():
+    import pretty_midi
+
+class Tokenizer:
+    def notes_to_midi(self, notes: list[pretty_midi.Note]): ...
+"""
+
+
+def test_a_guarded_import_of_any_transformers_backend_used_at_definition_time_is_a_need():
+    """Before: pop2piano's clone failed to import without pretty_midi (the table knew only a dozen libraries)."""
+    assert gather_backends({"tokenization_x": PRETTY_MIDI_MODULE})["tokenization_x"].imports == ("pretty_midi",)
+
+
+def test_every_backend_named_is_a_key_of_transformers_backends_mapping():
+    from transformers.utils.import_utils import BACKENDS_MAPPING
+
+    from scaffold.backends import IMPORT_BACKENDS
+
+    assert set(IMPORT_BACKENDS.values()) <= set(BACKENDS_MAPPING)
