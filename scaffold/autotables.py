@@ -15,10 +15,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from scaffold.source import InstalledTransformers
+from scaffold.source import InstalledTransformers, SourceResolver
 
 # The auto modules, in the order transformers imports them (later ones read tables of earlier ones).
 AUTO_MODULES = (
@@ -124,6 +125,37 @@ def read_auto_tables(installed: InstalledTransformers) -> AutoTables:
         module_names=MappingProxyType(dict(scope.get("SPECIAL_MODEL_TYPE_TO_MODULE_NAME", {}))),
         auto_class_backends=MappingProxyType(backends),
     )
+
+
+# The modules that build CONFIG_MAPPING_NAMES and SPECIAL_MODEL_TYPE_TO_MODULE_NAME, in import order.
+CONFIG_MODULES = AUTO_MODULES[:2]
+
+
+@dataclass(frozen=True)
+class ConfigTable:
+    """``CONFIG_MAPPING_NAMES`` (model type -> config class, transformers' order) and the type -> package table."""
+
+    config_names: Mapping[str, str]
+    module_names: Mapping[str, str]
+
+    def module_of(self, model_type: str) -> str:
+        return self.module_names.get(model_type, model_type.replace("-", "_"))
+
+
+def read_config_table(resolver: SourceResolver) -> ConfigTable:
+    """The config table alone, evaluated like ``read_auto_tables`` evaluates every table (empty when not found)."""
+    return _config_table(tuple(resolver.read_module(f"transformers.models.auto.{m}") for m in CONFIG_MODULES))
+
+
+@lru_cache(maxsize=4)
+def _config_table(sources: tuple[str | None, ...]) -> ConfigTable:
+    scope: dict[str, Any] = {}
+    for source in sources:
+        if source is not None:
+            _TableEvaluator(scope).run(ast.parse(source).body)
+    names = scope.get("CONFIG_MAPPING_NAMES", {})
+    modules = scope.get("SPECIAL_MODEL_TYPE_TO_MODULE_NAME", {})
+    return ConfigTable(MappingProxyType(dict(names)), MappingProxyType(dict(modules)))
 
 
 def _auto_class_backends(tree: ast.Module) -> dict[str, tuple[str, ...]]:

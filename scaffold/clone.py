@@ -88,7 +88,7 @@ def plan_clone(source: SourceModel, names: ModelNames) -> Clone:
     classes = tuple(
         ClonedClass(
             source=name,
-            new=new_class_name(name, source.names.camel, names.camel),
+            new=new_class_name(name, f.class_prefix or source.names.camel, names.camel),
             kind=f.kind,
             source_module=f.module,
             model_type=_config_model_type(name, source, type_map),
@@ -122,12 +122,19 @@ def new_class_name(name: str, old_prefix: str, new_prefix: str) -> str:
 
 
 def new_model_type(model_type: str, old: ModelNames, new: ModelNames) -> str:
-    """The cloned type keeps the user's spelling; sibling types swap the stem (``blip_2_qformer`` -> ``x_qformer``)."""
+    """The cloned type keeps the user's spelling; sibling types swap the stem (``blip_2_qformer`` -> ``x_qformer``).
+
+    A sibling that would become another spelling of the new name gets the new name in front instead: cloning the
+    sub-config ``clipseg_vision_model`` as ``my-seg`` names its package's main type ``clipseg`` ``my_seg_clipseg``,
+    not ``my_seg`` (why: ``my_seg`` next to ``my-seg`` are two types transformers spells as one module name).
+    """
     if model_type == old.model_type:
         return new.model_type
     for spelling, replacement in ((old.snake, new.snake), (old.kebab, new.kebab)):
         if model_type.startswith(spelling):
-            return replacement + model_type[len(spelling) :]
+            renamed = replacement + model_type[len(spelling) :]
+            if renamed.replace("-", "_") != new.snake:
+                return renamed
     return f"{new.snake}_{model_type}"
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ast
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scaffold.autotables import AutoTables, read_auto_tables
+from scaffold.convert.naming import shared_prefix
+from scaffold.convert.routing import SUFFIX_KINDS
 from scaffold.errors import SourceNotFoundError, UnknownModelTypeError
 from scaffold.files import FileKind
 from scaffold.names import ModelNames
@@ -42,6 +44,7 @@ class SourceFile:
     base_model_prefixes: tuple[str, ...] = ()  # values of `base_model_prefix = "..."` in the file, sorted
     class_configs: tuple[tuple[str, str], ...] = ()  # (exported class, its `config: X` annotation, inherited)
     module_attributes: tuple[str, ...] = ()  # names assigned as ``self.<name> = ...`` in the file, sorted
+    class_prefix: str = ""  # its classes' camel prefix when not the model's (an alias's own tokenizer: GPTSw3)
 
 
 @dataclass(frozen=True)
@@ -145,15 +148,14 @@ def discover(like: str, catalogue: Catalogue | None = None) -> SourceModel:
         target = catalogue.alias_target(model_type)
         if target is None:
             raise
-        raise SourceNotFoundError(
-            f"'{model_type}' has no model code of its own: transformers maps it to {config_class} of "
-            f"'{target}'. Use --like {target}."
-        ) from None
+        files = _alias_files(catalogue, model_type, target, package_dir.parent, package)
     exported = {name for f in files for name in f.exported}
     config_types = _config_types(catalogue.tables, model_type, exported)
     entries = _auto_entries(catalogue.tables, tuple(t for t, _ in config_types) or (model_type,), exported)
     return SourceModel(
-        names=ModelNames.for_source(model_type, _stem(files, config_class), _class_prefix(files, config_class)),
+        names=ModelNames.for_source(
+            model_type, _stem(files, config_class), _class_prefix(tuple(c for _, c in config_types), config_class)
+        ),
         package=package,
         config_class=config_class,
         config_types=config_types,
@@ -168,6 +170,26 @@ def discover(like: str, catalogue: Catalogue | None = None) -> SourceModel:
             )
         ),
     )
+
+
+def _alias_files(
+    catalogue: Catalogue, model_type: str, target: str, package_dir: Path, package: str
+) -> tuple[SourceFile, ...]:
+    """The files of an alias type (``gpt-sw3``, whose config class is gpt2's): the target's model code, with the
+    alias package's own files (``tokenization_gpt_sw3``) in place of the target's files of the same kinds."""
+    config_class = catalogue.tables.config_names[model_type]
+    target_package = f"transformers.models.{catalogue.tables.module_of(target)}"
+    target_dir = catalogue.installed.path_of(target_package)
+    if target_dir is None:
+        raise SourceNotFoundError(f"transformers has no package {target_package} for model type '{target}'.")
+    own = tuple(
+        replace(f, class_prefix=shared_prefix(list(f.exported), tuple(s for s, _ in SUFFIX_KINDS)))
+        for f in _files_of_stem(package_dir, package, catalogue.tables.module_of(model_type))
+    )
+    kinds = {f.kind for f in own}
+    borrowed = _model_files(target_dir.parent, target_package, config_class)
+    files = [f for f in borrowed if f.kind not in kinds] + list(own)
+    return tuple(sorted(files, key=lambda f: (list(FileKind).index(f.kind), f.module)))
 
 
 def _config_types(tables: AutoTables, model_type: str, exported: set[str]) -> tuple[tuple[str, str], ...]:
@@ -196,7 +218,15 @@ def _model_files(package_dir: Path, package: str, config_class: str) -> tuple[So
     )
     if config_stem is None:
         raise SourceNotFoundError(f"No configuration file in {package} defines {config_class}.")
-    stem = config_stem.removeprefix("configuration_")
+    return _files_of_stem(package_dir, package, config_stem.removeprefix("configuration_"), parsed)
+
+
+def _files_of_stem(
+    package_dir: Path, package: str, stem: str, parsed: dict[str, _ParsedFile] | None = None
+) -> tuple[SourceFile, ...]:
+    """The files of ``package`` named ``<prefix>_<stem>`` that export classes, in FileKind order."""
+    if parsed is None:
+        parsed = {p.stem: _parse_file(p) for p in sorted(package_dir.glob("*.py"))}
     files = []
     for module, f in parsed.items():
         kind = _kind_of(module, stem)
@@ -305,9 +335,10 @@ def _stem(files: tuple[SourceFile, ...], config_class: str) -> str:
     return config_file.module.rsplit(".", 1)[1].removeprefix("configuration_")
 
 
-def _class_prefix(files: tuple[SourceFile, ...], config_class: str) -> str:
-    """The camel prefix the exported classes share (``Blip2Config``, ``Blip2QFormerConfig`` -> ``Blip2``)."""
-    configs = [n for f in files if f.kind is FileKind.CONFIGURATION for n in f.exported if n.endswith("Config")]
+def _class_prefix(configs: tuple[str, ...], config_class: str) -> str:
+    """The camel prefix the config classes of the Auto table share (``Blip2Config``, ``Blip2QFormerConfig`` ->
+    ``Blip2``). Only the table's: a file also exporting deprecated spellings (``Ernie4_5_VL_MoeConfig`` next to
+    ``Ernie4_5_VLMoeConfig``) would cut the prefix to ``Ernie4_5_V``."""
     prefix = config_class.removesuffix("Config")
     for name in configs:
         while prefix and not (name.startswith(prefix) and _boundary(name, len(prefix))):

@@ -28,6 +28,26 @@ def test_new_model_type():
     assert new_model_type("blip_2_qformer", old, new) == "my_blip_qformer"
 
 
+def test_a_sibling_type_never_becomes_another_spelling_of_the_new_name():
+    """Before: cloning the sub-config clipseg_vision_model as my-seg named the package's main type my_seg."""
+    old = ModelNames.for_source("clipseg_vision_model", "clipseg", "CLIPSeg")
+    new = ModelNames.from_name("my-seg")
+    assert new_model_type("clipseg_vision_model", old, new) == "my-seg"
+    assert new_model_type("clipseg", old, new) == "my_seg_clipseg"
+    assert new_model_type("clipseg_text_model", old, new) == "my_seg_text_model"
+
+
+@pytest.mark.parametrize(
+    ("like", "name"),
+    [("clipseg_vision_model", "my-seg"), ("sam3_lite_text_mask_decoder", "my-seg"), ("mimi_encoder", "my_enc")],
+)
+def test_sub_config_clones_declare_one_type_per_module_spelling(catalogue, like, name):
+    clone = _clone(catalogue, like, name)
+    types = [t for t, _ in clone.config_types]
+    assert name in types
+    assert len({t.replace("-", "_") for t in types}) == len(types), types
+
+
 def test_llama_registrations_cover_every_head(catalogue):
     clone = _clone(catalogue, "llama", "my-llama")
     registered = {(r.auto_class, r.classes[0][1]) for r in clone.registrations}
@@ -118,3 +138,21 @@ def test_declared_config_is_inherited_through_in_file_bases(catalogue):
     assert source.config_of("Llama4ForCausalLM") == "Llama4TextConfig"
     assert source.config_of("Llama4PreTrainedModel") == "Llama4Config"
     assert source.config_of("Llama4ForConditionalGeneration") == "Llama4Config"
+
+
+def test_an_alias_clone_names_its_own_tokenizer_with_the_new_prefix(catalogue):
+    """gpt-sw3's tokenizer is GPTSw3Tokenizer, not GPT2...: it becomes MySwTokenizer, not MySwGPTSw3Tokenizer."""
+    clone = _clone(catalogue, "gpt-sw3", "my-sw")
+    assert clone.config_types == (("my-sw", "MySwConfig"),)
+    assert {c.source: c.new for c in clone.classes}["GPTSw3Tokenizer"] == "MySwTokenizer"
+    by_auto = {r.auto_class: r.classes for r in clone.registrations}
+    assert by_auto["AutoTokenizer"] == (("", "MySwTokenizer"),)
+    assert by_auto["AutoModelForCausalLM"] == (("", "MySwLMHeadModel"),)
+
+
+def test_ernie_vl_moe_clone_names_its_config_and_model_after_the_new_prefix(catalogue):
+    clone = _clone(catalogue, "ernie4_5_vl_moe", "my-ernie")
+    renamed = {c.source: c.new for c in clone.classes}
+    assert renamed["Ernie4_5_VLMoeConfig"] == "MyErnieConfig"
+    assert renamed["Ernie4_5_VLMoeForConditionalGeneration"] == "MyErnieForConditionalGeneration"
+    assert ("my-ernie", "MyErnieConfig") in clone.config_types

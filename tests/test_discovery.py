@@ -78,11 +78,28 @@ def test_unknown_type_suggests(catalogue):
         discover("lama", catalogue)
 
 
-def test_alias_type_names_what_to_clone(catalogue):
-    """gpt-sw3 maps to GPT2Config but has only a tokenizer of its own: the error says to clone gpt2."""
-    assert catalogue.alias_target("gpt-sw3") == "gpt2"
-    assert catalogue.alias_target("llama") is None
-    with pytest.raises(SourceNotFoundError, match=r"maps it to GPT2Config of 'gpt2'\. Use --like gpt2\.$"):
+def test_an_alias_type_is_its_targets_code_with_its_own_files(catalogue):
+    """Before: gpt-sw3 (GPT2Config, code in gpt2/, only a tokenizer in gpt_sw3/) refused to generate.
+    It is the one type whose config class another package defines; it clones gpt2's code and its own tokenizer."""
+    aliases = {t: catalogue.alias_target(t) for t in catalogue.model_types() if catalogue.alias_target(t)}
+    assert aliases == {"gpt-sw3": "gpt2"}
+    source = discover("gpt-sw3", catalogue)
+    modules = {f.kind: f.module for f in source.files}
+    assert modules == {
+        FileKind.CONFIGURATION: "transformers.models.gpt2.configuration_gpt2",
+        FileKind.MODELING: "transformers.models.gpt2.modeling_gpt2",
+        FileKind.TOKENIZATION: "transformers.models.gpt_sw3.tokenization_gpt_sw3",
+    }
+    assert source.config_types == (("gpt-sw3", "GPT2Config"),)
+    assert {(e.auto_class, e.class_name) for e in source.auto_entries if e.owned} >= {
+        ("AutoModelForCausalLM", "GPT2LMHeadModel"),
+        ("AutoTokenizer", "GPTSw3Tokenizer"),
+    }
+
+
+def test_a_type_without_code_and_no_alias_target_is_an_error(catalogue, monkeypatch):
+    monkeypatch.setattr(Catalogue, "alias_target", lambda self, model_type: None)
+    with pytest.raises(SourceNotFoundError, match=r"No configuration file in transformers\.models\.gpt_sw3"):
         discover("gpt-sw3", catalogue)
 
 
@@ -97,3 +114,11 @@ def test_key_renames_cover_submodules_named_after_the_model():
     assert ("albert_layer_groups.", "my_albert_layer_groups.") in renames
     assert all(old != new for old, new in renames)
     assert _key_renames(discover("llama"), ModelNames.from_name("my-llama")) == ()
+
+
+def test_the_class_prefix_ignores_deprecated_spellings_of_the_config(catalogue):
+    """Before: configuration_ernie4_5_vl_moe also exports Ernie4_5_VL_MoeConfig (deprecated subclasses): the prefix
+    shared with them, ``Ernie4_5_V``, made the clone's classes MyErnieLMoeConfig and MyErnieL_MoeModel."""
+    source = discover("ernie4_5_vl_moe", catalogue)
+    assert source.names.camel == "Ernie4_5_VLMoe"
+    assert discover("blip_2_qformer", catalogue).names.camel == "Blip2"

@@ -7,12 +7,12 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from types import MappingProxyType
 
 import libcst as cst
 
+from scaffold.autotables import read_config_table
 from scaffold.convert.definitions import DefKind, ModuleIndex, index_source
 from scaffold.convert.imports import ImportBranch, ImportRecord
 from scaffold.convert.naming import (
@@ -205,36 +205,33 @@ def _config_prefix(names: tuple[str, ...]) -> str:
     return configs[0][: -len("Config")] if configs else ""
 
 
-# The Auto config table (model type -> config class) and the literal entries configuration_auto adds to it.
-CONFIG_TABLES = (
-    ("transformers.models.auto.auto_mappings", "CONFIG_MAPPING_NAMES = OrderedDict("),
-    ("transformers.models.auto.configuration_auto", "CONFIG_MAPPING_NAMES.update("),
-)
-_PAIR = re.compile(r'\(\s*"([\w-]+)",\s*"(\w+)"\s*\)|"([\w-]+)":\s*"(\w+)"')
-
-
 def read_config_names(resolver: SourceResolver) -> Mapping[str, str]:
-    """Model type -> config class name, as transformers' Auto tables list them (empty when not found).
+    """Model type -> config class name, as transformers' Auto config table lists them (empty when not found),
+    without the types that borrow another package's config class.
 
-    Only the literal ``("type", "Class")`` / ``"type": "Class"`` entries of the table's own block are read: the
-    whole module is large and the converter needs this table once per run.
+    The table is evaluated from the syntax trees of the auto modules (``scaffold.autotables``), so every entry is
+    read however it is written (``kosmos-2.5``; ``gpt-sw3``, which ``OrderedDict(**{...}, **table)`` puts first).
+    A borrowing type is dropped (why: the table spells model names, and ``GPT2Config`` spells gpt2's: kept, it
+    would name gpt_sw3's classes ``GPT2...`` and win gpt2's config for ``gpt_sw3`` as the first with it).
     """
-    names: dict[str, str] = {}
-    for module, opening in CONFIG_TABLES:
-        text = resolver.read_module(module)
-        if text is not None:
-            names.update(_table_entries(text, opening))
-    return MappingProxyType(names)
+    table = read_config_table(resolver)
+    packages: dict[str, set[str]] = {}
+    for model_type, config in table.config_names.items():
+        packages.setdefault(config, set()).add(table.module_of(model_type))
+    borrowed = {
+        package
+        for config, found in packages.items()
+        if len(found) > 1
+        for package in found
+        if not _defines(resolver, package, config)
+    }
+    return MappingProxyType({t: c for t, c in table.config_names.items() if table.module_of(t) not in borrowed})
 
 
-@lru_cache(maxsize=8)
-def _table_entries(text: str, opening: str) -> tuple[tuple[str, str], ...]:
-    start = text.find(opening)
-    if start < 0:
-        return ()
-    end = text.find("\n)\n", start)
-    block = text[start + len(opening) : end if end >= 0 else len(text)]
-    return tuple((m[0] or m[2], m[1] or m[3]) for m in _PAIR.findall(block))
+def _defines(resolver: SourceResolver, package: str, config: str) -> bool:
+    """True when ``package``'s own configuration file defines the class ``config``."""
+    text = resolver.read_module(f"transformers.models.{package}.configuration_{package}") or ""
+    return re.search(rf"^class {config}\b", text, re.MULTILINE) is not None
 
 
 def rename_map_for(names: SourceNames, keep: frozenset[str], policy: RenamePolicy) -> RenameMap:
@@ -281,7 +278,9 @@ def load_source(
         uses = frozenset(new(u) for u in definition.uses)
         renames = None if definition.name in kernels else rename_map
         definitions[new(definition.name)] = replace(definition, name=new(definition.name), uses=uses, rename=renames)
-    imports = tuple(_renamed_record(r, package, names.old_snake, file_snake, rename_map, own_model) for r in raw.imports)
+    imports = tuple(
+        _renamed_record(r, package, names.old_snake, file_snake, rename_map, own_model) for r in raw.imports
+    )
     imports = _with_renamed_branches(imports, rename_map)
     siblings = frozenset(r.bound for r in imports if r.module.startswith("."))
     index = ModuleIndex(MappingProxyType(definitions), imports, raw.exports)
@@ -363,7 +362,8 @@ def _with_renamed_branches(records: tuple[ImportRecord, ...], rename_map: Rename
         if any(branch.others for branch in record.orelse):
             if record.orelse not in done:
                 done[record.orelse] = tuple(
-                    replace(b, others=tuple(_renamed_code(code, rename_map) for code in b.others)) for b in record.orelse
+                    replace(b, others=tuple(_renamed_code(code, rename_map) for code in b.others))
+                    for b in record.orelse
                 )
             record = replace(record, orelse=done[record.orelse])
         result.append(record)

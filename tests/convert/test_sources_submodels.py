@@ -47,7 +47,9 @@ CONFIG_FOO = 'class FooTextConfig:\n    model_type = "foo_text"\n\n\nclass FooCo
 def test_a_type_whose_config_lives_in_another_file_of_the_package_is_kept() -> None:
     """Before: ``"foo_backbone"`` (config in configuration_foo_backbone of the same package, not cloned) was
     renamed to the clone's ``zoo_foo_backbone``, which nothing registers: KeyError when the config was built."""
-    resolver = FakeResolver({"transformers.models.auto.auto_mappings": TABLE, "transformers.models.foo.configuration_foo": CONFIG_FOO})
+    resolver = FakeResolver(
+        {"transformers.models.auto.auto_mappings": TABLE, "transformers.models.foo.configuration_foo": CONFIG_FOO}
+    )
     module = "transformers.models.foo.configuration_foo"
     assert other_model_types(CONFIG_FOO, "foo", resolver, module) == frozenset({"foo_backbone"})
     modeling = "transformers.models.foo.modeling_foo"
@@ -71,8 +73,13 @@ def test_two_prefixes_of_an_in_tree_modular_keep_the_model_name() -> None:
     """Children not named ``<new>`` + the base without a shorter prefix keep transformers' rule (the model name)."""
     module = "transformers.models.qwen2_5_vl.modeling_qwen2_5_vl"
     parents = {"Qwen2_5_VisionPatchEmbed": module, "Qwen2_5_VLVisionRotaryEmbedding": module}
-    pairs = [("FooVisionPatchEmbed", "Qwen2_5_VisionPatchEmbed"), ("FooVisionRotaryEmbedding", "Qwen2_5_VLVisionRotaryEmbedding")]
-    names = infer_source_names(parents, pairs, "foo", {module: "Qwen2_5_"}, {"qwen2_5_vl": "Qwen2_5_VLConfig", "foo": "FooConfig"})
+    pairs = [
+        ("FooVisionPatchEmbed", "Qwen2_5_VisionPatchEmbed"),
+        ("FooVisionRotaryEmbedding", "Qwen2_5_VLVisionRotaryEmbedding"),
+    ]
+    names = infer_source_names(
+        parents, pairs, "foo", {module: "Qwen2_5_"}, {"qwen2_5_vl": "Qwen2_5_VLConfig", "foo": "FooConfig"}
+    )
     assert names[module].old_camel == "Qwen2_5_VL"
 
 
@@ -85,3 +92,53 @@ def test_a_clone_of_a_model_part_swaps_the_part_prefix() -> None:
     pairs = [("ZooBackbone", "RTDetrResNetBackbone"), ("ZooPreTrainedModel", "RTDetrResNetPreTrainedModel")]
     names = infer_source_names(parents, pairs, "zoo", {module: "RTDetrResNet"}, {"rt_detr": "RTDetrConfig"})
     assert names[module].old_camel == "RTDetrResNet"
+
+
+AUTO_MAPPINGS = """
+CONFIG_MAPPING_NAMES = OrderedDict(
+    [
+        ("gpt2", "GPT2Config"),
+        ("kosmos-2.5", "Kosmos2_5Config"),
+        ("mlcd_vision_model", "MLCDVisionConfig"),
+    ]
+)
+SPECIAL_MODEL_TYPE_TO_MODULE_NAME = OrderedDict([("kosmos-2.5", "kosmos2_5"), ("mlcd_vision_model", "mlcd")])
+"""
+CONFIGURATION_AUTO = """
+from .auto_mappings import CONFIG_MAPPING_NAMES, SPECIAL_MODEL_TYPE_TO_MODULE_NAME
+CONFIG_MAPPING_NAMES.update({"mlcd": "MLCDVisionConfig"})
+CONFIG_MAPPING_NAMES = OrderedDict(**{"gpt-sw3": "GPT2Config"}, **CONFIG_MAPPING_NAMES)
+"""
+
+
+def test_the_config_table_is_evaluated_not_matched() -> None:
+    """Before: a regex over the table's text missed ``kosmos-2.5`` (a dot in the type) and the ``gpt-sw3`` entry of
+    ``OrderedDict(**{...}, **table)``. gpt-sw3 borrows gpt2's config class (gpt_sw3/ has no configuration file
+    defining it) and is left out; mlcd shares mlcd_vision_model's class within one package and stays."""
+    from scaffold.convert.sources import read_config_names
+
+    resolver = FakeResolver(
+        {
+            "transformers.models.auto.auto_mappings": AUTO_MAPPINGS,
+            "transformers.models.auto.configuration_auto": CONFIGURATION_AUTO,
+            "transformers.models.gpt2.configuration_gpt2": "class GPT2Config(PreTrainedConfig):\n    pass\n",
+            "transformers.models.mlcd.configuration_mlcd": "class MLCDVisionConfig(PreTrainedConfig):\n    pass\n",
+        }
+    )
+    assert dict(read_config_names(resolver)) == {
+        "gpt2": "GPT2Config",
+        "kosmos-2.5": "Kosmos2_5Config",
+        "mlcd_vision_model": "MLCDVisionConfig",
+        "mlcd": "MLCDVisionConfig",
+    }
+
+
+def test_the_installed_config_table_has_every_type_but_the_borrowing_one() -> None:
+    from scaffold.autotables import read_config_table
+    from scaffold.convert.sources import read_config_names
+    from scaffold.source import installed_transformers
+
+    installed = installed_transformers()
+    names = read_config_names(installed)
+    assert names["kosmos-2.5"] == "Kosmos2_5Config" and names["gpt2"] == "GPT2Config"
+    assert set(read_config_table(installed).config_names) - set(names) == {"gpt-sw3"}
