@@ -197,7 +197,10 @@ def test_codebook_rows_spectrogram_values_and_larger_unsized_images_are_candidat
             assert pixel_values.shape[-1] >= 64, pixel_values.shape
             return (pixel_values,)
 
-    assert _working_inputs(CodebookRows(), PretrainedConfig(vocab_size=20, num_codebooks=4))["input_ids"].shape == (8, 7)
+    assert _working_inputs(CodebookRows(), PretrainedConfig(vocab_size=20, num_codebooks=4))["input_ids"].shape == (
+        8,
+        7,
+    )
     spectrogram_config = types.SimpleNamespace(max_length=12, num_mel_bins=5)  # max_length: a generation key
     assert _working_inputs(Spectrogram(), spectrogram_config)["input_values"].shape == (2, 12, 5)
     assert _working_inputs(DeepCnn(), PretrainedConfig())["pixel_values"].shape == (2, 3, 128, 128)
@@ -296,3 +299,33 @@ def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidenc
         assert zoo_child._label(broken.value) == "broken in transformers"
     with pytest.raises(zoo_child.NoTinySetup):
         zoo_child._tiny_setup(PretrainedConfig, TinyFails)
+
+
+@pytest.mark.parametrize(
+    "error, label",
+    [
+        (ImportError("DetrModel requires the timm library but it was not found in your environment."), "needs timm"),
+        (ValueError("The `prediction_length` config needs to be specified."), ""),
+    ],
+)
+def test_a_default_config_failing_alike_is_no_evidence_for_missing_libraries_or_asked_values(
+    monkeypatch, error, label
+):
+    """detr without timm, time_series_transformer without prediction_length fail on their default configs too:
+    neither is transformers' fault (one needs a library, the other a value our tiny config must give)."""
+    from transformers import PretrainedConfig
+
+    from scaffold import zoo_child
+
+    class Fails(torch.nn.Module):
+        config_class = PretrainedConfig
+
+        def __init__(self, config):
+            super().__init__()
+            raise error
+
+    monkeypatch.setattr(zoo_child, "_candidates", lambda config_class: [("tiny", PretrainedConfig(tiny=True))])
+    monkeypatch.setattr(zoo_child, "_parameters", lambda source_class, config: 1)
+    with pytest.raises(zoo_child.NoTinySetup) as gap:
+        zoo_child._tiny_setup(PretrainedConfig, Fails)
+    assert zoo_child._label(gap.value) == label
