@@ -240,6 +240,10 @@ def main(argv: list[str] | None = None) -> int:
                 outcomes.append(future.result())
                 print(f"  {outcomes[-1].mutation}: {outcomes[-1].status}", flush=True)
     print_table(outcomes, baseline)
+    broken = [outcome.mutation for outcome in outcomes if outcome.status.startswith("BROKEN")]
+    if broken:  # a mutation whose text no longer occurs measures nothing: the list needs updating
+        print(f"error: {len(broken)} mutation(s) no longer match the generated code: {', '.join(broken)}")
+        return 1
     return 0
 
 
