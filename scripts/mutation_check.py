@@ -135,7 +135,7 @@ VED = (
              "return shift_tokens_right(labels, self.config.pad_token_id, self.config.decoder_start_token_id)",
              "return labels"),
     Mutation("cache not passed to the decoder", "modeling",
-             "past_key_values=past_key_values,", "past_key_values=None,"),
+             "cache=cache,", "cache=None,"),
     Mutation("use_cache not passed to the decoder", "modeling", "use_cache=use_cache,", "use_cache=False,"),
     Mutation("config not marked encoder-decoder", "configuration",
              "is_encoder_decoder: bool = True", "is_encoder_decoder: bool = False"),
