@@ -79,7 +79,7 @@ class AutoTables:
 
     def module_of(self, model_type: str) -> str:
         """The ``transformers.models`` sub-package of a model type, as transformers computes it."""
-        return self.module_names.get(model_type, model_type.replace("-", "_"))
+        return module_of(self.module_names, model_type)
 
     def entries_for(self, model_type: str) -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
         """(Auto class, ((backend, class name), ...)) for every Auto class whose table maps ``model_type``."""
@@ -139,7 +139,13 @@ class ConfigTable:
     module_names: Mapping[str, str]
 
     def module_of(self, model_type: str) -> str:
-        return self.module_names.get(model_type, model_type.replace("-", "_"))
+        return module_of(self.module_names, model_type)
+
+
+def module_of(module_names: Mapping[str, str], model_type: str) -> str:
+    """A model type's ``transformers.models`` sub-package: its SPECIAL_MODEL_TYPE_TO_MODULE_NAME entry, else the
+    type with ``-`` as ``_`` (both tables, AutoTables and ConfigTable, answer with this one rule)."""
+    return module_names.get(model_type, model_type.replace("-", "_"))
 
 
 def read_config_table(resolver: SourceResolver) -> ConfigTable:
