@@ -262,9 +262,9 @@ def test_a_default_config_transformers_itself_cannot_build_is_labelled_not_count
 
 
 def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidence(monkeypatch):
-    """pix2struct_text_model reads config.initializer_range, absent from Pix2StructTextConfig; qwen4_exp_text
-    divides None by None in __init__ on its own default config: transformers' faults, not gaps of our tiny
-    setup. A failure the default config does not share stays NoTinySetup."""
+    """pix2struct_text_model reads config.initializer_range, absent from Pix2StructTextConfig; a model that fails
+    on its own default config with the same crash (gemma4_assistant's validator): transformers' faults, not gaps
+    of our tiny setup. A failure the default config does not share stays NoTinySetup."""
     from transformers import PretrainedConfig
 
     from scaffold import zoo_child
@@ -281,7 +281,7 @@ def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidenc
 
         def __init__(self, config):
             super().__init__()
-            raise TypeError("unsupported operand type(s) for //: 'NoneType' and 'NoneType'")
+            raise TypeError("unsupported operand type(s) for //: 'int' and 'str'")
 
     class TinyFails(torch.nn.Module):
         config_class = PretrainedConfig
@@ -306,13 +306,17 @@ def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidenc
     [
         (ImportError("DetrModel requires the timm library but it was not found in your environment."), "needs timm"),
         (ValueError("The `prediction_length` config needs to be specified."), ""),
+        (TypeError("unsupported operand type(s) for //: 'NoneType' and 'NoneType'"), ""),
+        (AttributeError("'NoneType' object has no attribute 'get'"), ""),
     ],
 )
 def test_a_default_config_failing_alike_is_no_evidence_for_missing_libraries_or_asked_values(
     monkeypatch, error, label
 ):
     """detr without timm, time_series_transformer without prediction_length fail on their default configs too:
-    neither is transformers' fault (one needs a library, the other a value our tiny config must give)."""
+    neither is transformers' fault (one needs a library, the other a value our tiny config must give). Nor is an
+    operation on None: qwen4_exp_text divides its unset QSA budget, chameleon reads its unset vocabulary map -
+    fields a checkpoint's config fills, so the tiny config must fill them too."""
     from transformers import PretrainedConfig
 
     from scaffold import zoo_child

@@ -153,6 +153,7 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
         _shrink_every_width(config, sizes)
     _shrink_vocabularies(config, sizes)
     _fill_unset(config, sizes)
+    _fill_unset_structures(config, sizes)
     _fix_heads(config, before)
     _fix_rotary(config, before)
     _fix_stage_heads(config, before)
@@ -284,6 +285,57 @@ def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
         and isinstance(experts, int)
     ):
         config.num_experts_per_tok = min(2, experts)
+
+
+# Expert-count fields a MoE config may leave None, and the MoE fields whose presence says it is one.
+EXPERT_COUNT_FIELDS = ("n_routed_experts", "num_experts", "num_local_experts")
+MOE_MARKERS = ("num_experts_per_tok", "moe_intermediate_size", "top_k_experts", "n_shared_experts")
+TINY_EXPERTS = 4
+
+
+def _unset(config: PreTrainedConfig, name: str) -> bool:
+    """True when ``name`` is a field the config holds and leaves None (not one it lacks or derives)."""
+    return name in vars(config) and vars(config)[name] is None
+
+
+def _fill_unset_structures(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Structures a default config leaves None that only a checkpoint's config fills, so the model cannot be built
+    without them (why, each seen on the default config of transformers 5.25: dots1 and diffusion_gemma make
+    ``torch.empty(None, ...)`` experts of unset width, with unset shared experts; lfm2_moe and deepseek_ocr2 index unset per-layer type lists; chameleon
+    and emu3 read ``<image>`` from an unset vocabulary map; granite4_vision counts an unset list of deep-stack
+    layer pairs; qwen4_exp divides its unset QSA token budget by an unset block size)."""
+    layers = _get(config, "num_hidden_layers")
+    if any(name in vars(config) for name in MOE_MARKERS):
+        unset_moe = {name: TINY_EXPERTS for name in EXPERT_COUNT_FIELDS}
+        unset_moe.update(num_experts_per_tok=2, top_k_experts=2, n_shared_experts=1)
+        unset_moe.update(moe_intermediate_size=sizes.intermediate)
+        for name, value in unset_moe.items():
+            if _unset(config, name):
+                setattr(config, name, value)
+    if isinstance(layers, int) and layers > 0:
+        if _unset(config, "layer_types"):  # the one type every decoder with per-layer types knows
+            config.layer_types = ["full_attention"] * layers
+        if _unset(config, "mlp_layer_types"):  # both kinds of block, the convention of the configs that set it
+            config.mlp_layer_types = ["dense"] + ["sparse"] * (layers - 1)
+    if _unset(config, "deepstack_layer_map"):  # (vision layer, text layer) pairs: the last vision layer into the first
+        config.deepstack_layer_map = [(-1, 0)]
+    if _unset(config, "vocabulary_map"):  # only the image placeholder; the image-token names come from a tokenizer
+        image_token = _get(config, "image_token_id")
+        config.vocabulary_map = {"<image>": image_token if isinstance(image_token, int) else sizes.vocab - 1}
+        if _unset(config, "image_token_id"):
+            config.image_token_id = config.vocabulary_map["<image>"]
+    _fill_indexer(config)
+
+
+def _fill_indexer(config: PreTrainedConfig) -> None:
+    """A token indexer (qwen4_exp's QSA) all of whose sizes are unset: one key head over blocks of 4 tokens,
+    a budget of two blocks, head width the attention's."""
+    fields = ("indexer_n_heads", "indexer_kv_heads", "indexer_head_dim", "indexer_budget", "indexer_compress_ratio")
+    head_dim = _get(config, "head_dim")
+    if not all(_unset(config, name) for name in fields) or not isinstance(head_dim, int):
+        return
+    config.indexer_n_heads, config.indexer_kv_heads, config.indexer_head_dim = 2, 1, head_dim
+    config.indexer_budget, config.indexer_compress_ratio = 8, 4
 
 
 def _fix_context(config: PreTrainedConfig) -> None:
