@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import importlib
 import json
 import re
@@ -137,19 +138,25 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
     failure; a source that runs on no candidate is a gap of our tiny configs or input builders.
     """
     errors = []
-    for label, config in _candidates(config_class):
-        try:
-            if isinstance(config, Exception):
-                raise config
-            size = _parameters(source_class, config)
-            if size is None and not label.startswith("tiny"):  # why: emu3's default config took 20 GB for real
-                raise MemoryError(f"{label} config: size unknown (no meta-device build), not built for real")
-            if size is not None and size > PARAMETER_BUDGET:  # a config the shrink could not reach
-                raise MemoryError(f"{label} config: over {PARAMETER_BUDGET} parameters")
-            source = _source_twin(source_class, config)
-            return config, _working_inputs(source, config), source
-        except Exception as exc:  # noqa: BLE001 - try the next candidate
-            errors.append(exc)
+    for label, candidate in _candidates(config_class):
+        config = candidate
+        for _ in range(len(MISSING_FIELD_VALUES) + 1):  # each try may supply one field a config class lacks
+            try:
+                if isinstance(config, Exception):
+                    raise config
+                size = _parameters(source_class, config)
+                if size is None and not label.startswith("tiny"):  # why: emu3's default config took 20 GB for real
+                    raise MemoryError(f"{label} config: size unknown (no meta-device build), not built for real")
+                if size is not None and size > PARAMETER_BUDGET:  # a config the shrink could not reach
+                    raise MemoryError(f"{label} config: over {PARAMETER_BUDGET} parameters")
+                source = _source_twin(source_class, config)
+                return config, _working_inputs(source, config), source
+            except Exception as exc:  # noqa: BLE001 - try the next candidate
+                supplied = _with_missing_field(source_class, config, exc)
+                if supplied is None:
+                    errors.append(exc)
+                    break
+                config = supplied
     first = errors[0]
     fault = _source_fault(source_class, first)
     if fault:
@@ -161,6 +168,55 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
 
 
 MISSING_FIELD = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
+# Fields a model reads that its config class does not define (transformers 5.25: dbrx's attention config lacks
+# rope_theta, t5gemma2's text config dropout_rate, pix2struct's text config initializer_range...): a checkpoint's
+# config.json carries them, so real loads work; the zoo supplies them too. A value, or the field of the same
+# config to copy it from.
+MISSING_FIELD_VALUES = {
+    "initializer_range": 0.02,
+    "dropout_rate": 0.0,
+    "rope_theta": 10000.0,
+    "num_key_value_heads": "num_attention_heads",
+    "shared_expert_intermediate_size": "intermediate_size",
+    "spatial_merge_size": 2,  # qwen3_omni_moe's talker config; the vision tower merges 2 x 2 patches
+}
+
+
+def _with_missing_field(source_class, config, error: Exception):
+    """``config`` rebuilt with the field ``error`` says one of the source's configs lacks; None when the error is
+    not that, the config has it already, or no value is known for it. The error names the source's config class
+    (``DbrxAttentionConfig``), found at the same attribute path in the clone's config (``MyDbrxAttentionConfig``)."""
+    from transformers import PreTrainedConfig
+
+    found = MISSING_FIELD.search(str(error)) if isinstance(error, AttributeError) else None
+    if isinstance(config, Exception) or found is None or found.group(2) not in MISSING_FIELD_VALUES:
+        return None
+    class_name, field_name = found.groups()
+    value = MISSING_FIELD_VALUES[field_name]
+    try:
+        source_tree = _config_tree(_source_config(source_class, config), PreTrainedConfig)
+    except Exception:  # noqa: BLE001 - a config the source refuses gets nothing supplied
+        return None
+    supplied = copy.deepcopy(config)
+    clone_tree = dict(_config_tree(supplied, PreTrainedConfig))
+    changed = False
+    for path, sub in source_tree:
+        target = clone_tree.get(path)
+        if type(sub).__name__ == class_name and target is not None and field_name not in vars(target):
+            given = getattr(target, value, None) if isinstance(value, str) else value
+            if given is not None:
+                setattr(target, field_name, given)
+                changed = True
+    return _rebuilt(type(config), supplied) if changed else None
+
+
+def _config_tree(config, config_type, path: tuple = ()) -> list:
+    """(attribute path, config) for ``config`` and every config nested in its attributes, depth first."""
+    found = [(path, config)]
+    for name, value in sorted(vars(config).items()):
+        if isinstance(value, config_type):
+            found += _config_tree(value, config_type, (*path, name))
+    return found
 
 
 def _source_fault(source_class, error: Exception) -> str:

@@ -262,7 +262,7 @@ def test_a_default_config_transformers_itself_cannot_build_is_labelled_not_count
 
 
 def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidence(monkeypatch):
-    """pix2struct_text_model reads config.initializer_range, absent from Pix2StructTextConfig; a model that fails
+    """A model that reads a field its config class lacks, one the zoo has no value for; a model that fails
     on its own default config with the same crash (gemma4_assistant's validator): transformers' faults, not gaps
     of our tiny setup. A failure the default config does not share stays NoTinySetup."""
     from transformers import PretrainedConfig
@@ -274,7 +274,7 @@ def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidenc
 
         def __init__(self, config):
             super().__init__()
-            config.initializer_range  # noqa: B018 - what the real model reads
+            config.adapter_window  # noqa: B018 - a field no config defines and the zoo knows no value for
 
     class DefaultFails(torch.nn.Module):
         config_class = PretrainedConfig
@@ -293,7 +293,7 @@ def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidenc
 
     monkeypatch.setattr(zoo_child, "_candidates", lambda config_class: [("tiny", PretrainedConfig(tiny=True))])
     monkeypatch.setattr(zoo_child, "_parameters", lambda source_class, config: 1)
-    for source, evidence in ((LacksField, "initializer_range"), (DefaultFails, "own default config")):
+    for source, evidence in ((LacksField, "adapter_window"), (DefaultFails, "own default config")):
         with pytest.raises(zoo_child.BrokenInTransformers, match=evidence) as broken:
             zoo_child._tiny_setup(PretrainedConfig, source)
         assert zoo_child._label(broken.value) == "broken in transformers"
@@ -333,3 +333,25 @@ def test_a_default_config_failing_alike_is_no_evidence_for_missing_libraries_or_
     with pytest.raises(zoo_child.NoTinySetup) as gap:
         zoo_child._tiny_setup(PretrainedConfig, Fails)
     assert zoo_child._label(gap.value) == label
+
+
+def test_a_field_the_source_config_class_lacks_is_supplied_at_the_same_path_of_the_clone_config():
+    """dbrx's model reads attn_config.rope_theta, which DbrxAttentionConfig (5.25) does not define: checkpoints
+    carry it, so the zoo supplies it - on the clone's config, found where the source's config has the class."""
+    from transformers import DbrxConfig, DbrxModel
+
+    from scaffold import zoo_child
+    from scaffold.testing.tiny import shrink_config
+
+    class MyDbrxConfig(DbrxConfig):  # a clone's config: other class names, same structure
+        pass
+
+    config = shrink_config(MyDbrxConfig())
+    error = AttributeError("'DbrxAttentionConfig' object has no attribute 'rope_theta'")
+    supplied = zoo_child._with_missing_field(DbrxModel, config, error)
+    assert supplied.attn_config.rope_theta == zoo_child.MISSING_FIELD_VALUES["rope_theta"]
+    assert "rope_theta" not in vars(config.attn_config)  # the candidate itself is left alone
+    with torch.device("meta"):
+        DbrxModel(zoo_child._source_config(DbrxModel, supplied))
+    unknown = AttributeError("'DbrxAttentionConfig' object has no attribute 'adapter_window'")
+    assert zoo_child._with_missing_field(DbrxModel, config, unknown) is None

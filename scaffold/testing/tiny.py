@@ -324,6 +324,8 @@ def _fill_unset_structures(config: PreTrainedConfig, sizes: TinySizes) -> None:
         config.vocabulary_map = {"<image>": image_token if isinstance(image_token, int) else sizes.vocab - 1}
         if _unset(config, "image_token_id"):
             config.image_token_id = config.vocabulary_map["<image>"]
+    if _unset(config, "clip_qkv"):  # dbrx clamps with it unguarded (transformers 5.25); 8 is its checkpoints' value
+        config.clip_qkv = 8.0
     _fill_indexer(config)
 
 
