@@ -12,7 +12,11 @@ adapters, zero dropout. Each rule is tested on the real config class by building
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import copy
+import inspect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -291,6 +295,18 @@ def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
 EXPERT_COUNT_FIELDS = ("n_routed_experts", "num_experts", "num_local_experts")
 MOE_MARKERS = ("num_experts_per_tok", "moe_intermediate_size", "top_k_experts", "n_shared_experts")
 TINY_EXPERTS = 4
+# The convolutions of the PP-OCR detection necks' intra-class blocks, which read (kernel, stride, padding) of each
+# from a config dict that has no default; 1 x 1 convolutions keep every feature map's shape.
+INTRACLASS_CONVS = (
+    "reduce_channel",
+    "return_channel",
+    *(
+        f"{d}_conv_{r}ratio"
+        for d in ("vertical_long_to_small", "horizontal_small_to_long")
+        for r in ("long", "mid", "short")
+    ),
+    *(f"symmetric_conv_long_{r}ratio" for r in ("long", "mid", "short")),
+)
 
 
 def _unset(config: PreTrainedConfig, name: str) -> bool:
@@ -303,7 +319,8 @@ def _fill_unset_structures(config: PreTrainedConfig, sizes: TinySizes) -> None:
     without them (why, each seen on the default config of transformers 5.25: dots1 and diffusion_gemma make
     ``torch.empty(None, ...)`` experts of unset width, with unset shared experts; lfm2_moe and deepseek_ocr2 index unset per-layer type lists; chameleon
     and emu3 read ``<image>`` from an unset vocabulary map; granite4_vision counts an unset list of deep-stack
-    layer pairs; qwen4_exp divides its unset QSA token budget by an unset block size)."""
+    layer pairs; qwen4_exp divides its unset QSA token budget by an unset block size; the pp_ocr det necks read
+    their unset intra-class block layout)."""
     layers = _get(config, "num_hidden_layers")
     if any(name in vars(config) for name in MOE_MARKERS):
         unset_moe = {name: TINY_EXPERTS for name in EXPERT_COUNT_FIELDS}
@@ -324,9 +341,28 @@ def _fill_unset_structures(config: PreTrainedConfig, sizes: TinySizes) -> None:
         config.vocabulary_map = {"<image>": image_token if isinstance(image_token, int) else sizes.vocab - 1}
         if _unset(config, "image_token_id"):
             config.image_token_id = config.vocabulary_map["<image>"]
+    if _unset(config, "intraclass_block_config"):  # pp_ocrv5/v6 det necks: each conv as (kernel, stride, padding)
+        config.intraclass_block_config = {name: [1, 1, 0] for name in INTRACLASS_CONVS}
+    _fill_documented_lists(config)
+    stages = _get(_get(config, "backbone_config"), "stage_out_channels")
+    if _unset(config, "scale_factor_list") and isinstance(stages, (list, tuple)):
+        # pp_ocrv5_server_det's neck scales stage i's map up to the first stage's: each stage halves the size
+        config.scale_factor_list = [2**i for i in range(len(stages))]
     if _unset(config, "clip_qkv"):  # dbrx clamps with it unguarded (transformers 5.25); 8 is its checkpoints' value
         config.clip_qkv = 8.0
     _fill_indexer(config)
+
+
+DOCUMENTED_LIST_DEFAULT = re.compile(r"^\s*(\w+) \(`[^`]*`,[^)]*defaults to `(\[[^`]*\])`", re.MULTILINE)
+
+
+def _fill_documented_lists(config: PreTrainedConfig) -> None:
+    """A list field the config leaves None though its docstring gives a default list: the documented list
+    (why: pp_ocrv5_server_det documents kernel_list as ``[3, 2, 2]`` but leaves it None, and indexes it)."""
+    for name, literal in DOCUMENTED_LIST_DEFAULT.findall(inspect.getdoc(type(config)) or ""):
+        if _unset(config, name):
+            with contextlib.suppress(ValueError, SyntaxError):
+                setattr(config, name, ast.literal_eval(literal))
 
 
 def _fill_indexer(config: PreTrainedConfig) -> None:

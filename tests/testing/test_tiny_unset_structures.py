@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
-from transformers.models.auto.modeling_auto import MODEL_MAPPING_NAMES
+from transformers.models.auto.modeling_auto import MODEL_FOR_OBJECT_DETECTION_MAPPING_NAMES, MODEL_MAPPING_NAMES
 
 import transformers
 from scaffold.testing.tiny import shrink_config
@@ -14,7 +14,8 @@ from scaffold.testing.tiny import shrink_config
 
 def _build_on_meta(model_type: str):
     config = shrink_config(CONFIG_MAPPING[model_type]())
-    model_class = getattr(transformers, MODEL_MAPPING_NAMES[model_type])
+    names = MODEL_MAPPING_NAMES.get(model_type) or MODEL_FOR_OBJECT_DETECTION_MAPPING_NAMES[model_type]
+    model_class = getattr(transformers, names)
     with torch.device("meta"):
         return model_class(config)
 
@@ -27,6 +28,7 @@ def _build_on_meta(model_type: str):
         "lfm2_moe",  # layer_types unset, indexed per layer
         "deepseek_ocr2",  # mlp_layer_types unset, indexed per layer
         "chameleon",  # vocabulary_map unset, read for "<image>"
+        "pp_ocrv5_server_det",  # intra-class block layout, kernel_list and scale_factor_list unset
         "qwen4_exp",  # the QSA indexer's budget and block size unset, divided
     ],
 )
@@ -47,3 +49,25 @@ def test_the_filled_structures_keep_the_tiny_sizes():
 def test_a_set_structure_is_left_alone():
     config = CONFIG_MAPPING["lfm2_moe"](layer_types=["conv", "full_attention"], num_hidden_layers=2)
     assert shrink_config(config).layer_types == ["conv", "full_attention"]
+
+
+def test_a_list_field_left_none_takes_the_default_its_docstring_documents():
+    from transformers import PreTrainedConfig
+
+    class Documented(PreTrainedConfig):
+        """
+        Args:
+            kernel_list (`list[int]`, *optional*, defaults to `[3, 2, 2]`):
+                Kernel sizes.
+            other_list (`list[int]`, *optional*, defaults to `[5]`):
+                Set by the user below, left alone.
+        """
+
+        model_type = "documented"
+
+        def __init__(self, kernel_list=None, other_list=None, **kwargs):
+            self.kernel_list, self.other_list = kernel_list, other_list
+            super().__init__(**kwargs)
+
+    tiny = shrink_config(Documented(other_list=[7]))
+    assert (tiny.kernel_list, tiny.other_list) == ([3, 2, 2], [7])
