@@ -121,6 +121,8 @@ def _candidates(config_class) -> list[tuple[str, object]]:
             lambda: shrink_config(default, TinySizes(keep_stages=True, every_width=True)),
         ),
         ("tiny, sliding window set", lambda: shrink_config(default, TinySizes(window=True))),
+        # heads of a fixed width 64 (granite4_vision's Q-Former has vision width // 64 heads: none at width 32)
+        ("tiny, width 64", lambda: shrink_config(default, TinySizes(hidden=64, intermediate=128))),
         ("layers and vocab only", lambda: shrink_config(default, layers_only)),
         ("default", lambda: default),
     ):

@@ -355,3 +355,23 @@ def test_a_field_the_source_config_class_lacks_is_supplied_at_the_same_path_of_t
         DbrxModel(zoo_child._source_config(DbrxModel, supplied))
     unknown = AttributeError("'DbrxAttentionConfig' object has no attribute 'adapter_window'")
     assert zoo_child._with_missing_field(DbrxModel, config, unknown) is None
+
+
+def test_a_model_with_heads_of_width_64_builds_from_the_width_64_candidate():
+    """granite4_vision's Q-Former has vision width // 64 heads: no head at the tiny width 32, so only the width-64
+    candidate (with the Q-Former's window rate filled) builds; the narrower ones fail on a zero head count."""
+    from transformers import Granite4VisionConfig, Granite4VisionModel
+
+    from scaffold import zoo_child
+
+    built = []
+    for label, config in zoo_child._candidates(Granite4VisionConfig):
+        if isinstance(config, Exception) or not label.startswith("tiny"):
+            continue
+        try:
+            with torch.device("meta"):
+                Granite4VisionModel(zoo_child._source_config(Granite4VisionModel, config))
+        except ZeroDivisionError:
+            continue
+        built.append(label)
+    assert built == ["tiny, width 64"]

@@ -348,6 +348,9 @@ def _fill_unset_structures(config: PreTrainedConfig, sizes: TinySizes) -> None:
     if _unset(config, "scale_factor_list") and isinstance(stages, (list, tuple)):
         # pp_ocrv5_server_det's neck scales stage i's map up to the first stage's: each stage halves the size
         config.scale_factor_list = [2**i for i in range(len(stages))]
+    if _unset(config, "downsample_rate") and "deepstack_layer_map" in vars(config):
+        # granite4_vision's window Q-Former: query window side / key window side, as its checkpoints write it
+        config.downsample_rate = "1/2"
     if _unset(config, "clip_qkv"):  # dbrx clamps with it unguarded (transformers 5.25); 8 is its checkpoints' value
         config.clip_qkv = 8.0
     _fill_indexer(config)
