@@ -801,6 +801,13 @@ def _speech_inputs(model, config) -> list[dict]:
     return _waveform_inputs(model, config, "inputs") + _feature_inputs(model, config, "inputs")
 
 
+def _inputs_inputs(model, config) -> list[dict]:
+    """``inputs`` of any kind: speech first, then float states of the model's width (why: perceiver's
+    preprocessor-less model reads (batch, length, d_model) arrays: "Last dimension of the inputs: 3200 doesn't
+    correspond to config.d_model")."""
+    return _speech_inputs(model, config) + _hidden_builder("inputs")(model, config)
+
+
 def _series_inputs(model, config) -> list[dict]:
     """Time series ``past_values``: (batch, context) and (batch, context, channels)."""
     import torch
@@ -1016,7 +1023,7 @@ INPUT_BUILDERS = {
     "pixel_values": _pixel_inputs,
     "input_features": _feature_inputs,
     "input_values": _waveform_inputs,
-    "inputs": _speech_inputs,
+    "inputs": _inputs_inputs,
     "past_values": _series_inputs,
     "bbox": _bbox_inputs,
     "inputs_embeds": _embeds_inputs,

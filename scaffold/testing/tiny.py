@@ -226,28 +226,55 @@ def _shrink_every_width(config: PreTrainedConfig, sizes: TinySizes) -> None:
     multiplier coefficients drop to the tiny ones (why: align's EfficientNet channel lists and coefficients,
     janus_vqgan's base_channels, tvp's ResNet hidden_sizes, vibevoice's doubling num_filters, muse_spark's
     moe_hidden_size, seamless_m4t's vocoder widths kept 40M-700M parameters)."""
-    names = [n for n in sorted(vars(config)) if not n.startswith("_") and n not in sizes.fields]
+    names = [n for n in sorted(vars(config)) if not n.startswith("_") and _every_width_name(config, n, sizes)]
     names = [n for n in names if not any(k in n for k in EVERY_WIDTH_KEEP)]
-    lists = [vars(config)[n] for n in names if _int_list(vars(config)[n]) and n.endswith(EVERY_WIDTH_SUFFIXES)]
+    lists = [vars(config)[n] for n in names if _int_list(vars(config)[n]) and _width_name(n)]
     # one factor for every width list (why: align's in_channels and out_channels chain stage to stage)
     factor = -(-max(max(v) for v in lists) // (16 * sizes.hidden)) if lists else 1  # lists above 512 only
+    coefficient = _width_coefficient(config)
     for name in names:
         value = vars(config)[name]
         wide = sizes.intermediate if ("ffn" in name or "intermediate" in name or "moe" in name) else sizes.hidden
         if "filters" in name:
             wide = 4
-        if type(value) is int and name.endswith(EVERY_WIDTH_SUFFIXES) and value > wide:
-            _set(config, name, wide)
-        elif _int_list(value) and name.endswith(EVERY_WIDTH_SUFFIXES) and factor > 1:
-            _set(config, name, [max(1, v // factor) for v in value])
+        if type(value) is int and _width_name(name) and value > wide:
+            _set(config, name, round(value / coefficient) if coefficient else wide)
+        elif _int_list(value) and _width_name(name) and coefficient:
+            _set(config, name, type(value)(min(v, sizes.hidden) for v in value))
+        elif _int_list(value) and _width_name(name) and factor > 1:
+            _set(config, name, type(value)(max(1, v // factor) for v in value))
         elif _int_list(value) and name == "depths":
-            _set(config, name, [min(v, sizes.layers) for v in value])
+            _set(config, name, type(value)(min(v, sizes.layers) for v in value))
         elif type(value) is float and name.endswith("_coefficient") and value > 1:
             _set(config, name, 1.0)
 
 
+def _width_name(name: str) -> bool:
+    """A width by its name: a size suffix, or ``d_*`` like d_model (why: perceiver's d_latents, 1280 wide over
+    26 self-attention layers, kept 259M parameters)."""
+    return name.endswith(EVERY_WIDTH_SUFFIXES) or name.startswith("d_")
+
+
+def _every_width_name(config: PreTrainedConfig, name: str, sizes: TinySizes) -> bool:
+    """A field every_width shrinks: one the table does not name, or a width list under a table name (the table
+    shrinks ints only; why: florence_vision's embed_dim is four stage widths, 128 to 1024, 90M parameters)."""
+    return name not in sizes.fields or (_int_list(vars(config)[name]) and _width_name(name))
+
+
+def _width_coefficient(config: PreTrainedConfig) -> float:
+    """The width_coefficient above 1 of an EfficientNet-like config, else 0. Its width lists are then capped at
+    the tiny width, entry by entry (why: align's image embedding is its last stage's width, round_filters(320),
+    which the text projection's tiny projection_dim must match, and the first stage takes the stem's built-in
+    round_filters(32): a common divisor would break one or the other), and its int widths are divided by the
+    coefficient, which is reset to 1 (why: efficientnet's hidden_dim 2560 is the batch norm width of
+    round_filters(1280), which the model builds itself: 'running_mean should contain 1280 elements not 32')."""
+    coefficient = vars(config).get("width_coefficient")
+    return coefficient if type(coefficient) is float and coefficient > 1 else 0
+
+
 def _int_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(type(v) is int for v in value)
+    """A list or tuple of ints (why: florence_vision's per-stage embed_dim and depths are tuples)."""
+    return isinstance(value, (list, tuple)) and bool(value) and all(type(v) is int for v in value)
 
 
 def _shrink_vocabularies(config: PreTrainedConfig, sizes: TinySizes) -> None:
