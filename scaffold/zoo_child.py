@@ -43,6 +43,11 @@ class NoForward(NotImplementedError):
 PARAMETER_BUDGET = 40_000_000
 
 
+class OverBudget(MemoryError):
+    """A candidate config not tried: over PARAMETER_BUDGET, or of unknown size. Says nothing of the model, so
+    the verdict names the first candidate that was tried, when one was."""
+
+
 def check(project: Path, name: str, progress: list[str]) -> None:
     import torch
     from transformers import AutoConfig
@@ -146,9 +151,9 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
                     raise config
                 size = _parameters(source_class, config)
                 if size is None and not label.startswith("tiny"):  # why: emu3's default config took 20 GB for real
-                    raise MemoryError(f"{label} config: size unknown (no meta-device build), not built for real")
+                    raise OverBudget(f"{label} config: size unknown (no meta-device build), not built for real")
                 if size is not None and size > PARAMETER_BUDGET:  # a config the shrink could not reach
-                    raise MemoryError(f"{label} config: over {PARAMETER_BUDGET} parameters")
+                    raise OverBudget(f"{label} config: over {PARAMETER_BUDGET} parameters")
                 source = _source_twin(source_class, config)
                 return config, _working_inputs(source, config), source
             except Exception as exc:  # noqa: BLE001 - try the next candidate
@@ -157,7 +162,7 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
                     errors.append(exc)
                     break
                 config = supplied
-    first = errors[0]
+    first = next((e for e in errors if not isinstance(e, OverBudget)), errors[0])
     fault = _source_fault(source_class, first)
     if fault:
         raise BrokenInTransformers(fault) from first
@@ -622,7 +627,16 @@ def _patch_inputs(model, config) -> list[dict]:
     if _grid_name(model):
         return _grid_patches(model, config, "hidden_states")
     images = [{"hidden_states": c["pixel_values"]} for c in _pixel_inputs(model, config)]
-    return images + _hidden_builder("hidden_states")(model, config)
+    return _audio_states(model, config) + images + _hidden_builder("hidden_states")(model, config)
+
+
+def _audio_states(model, config) -> list[dict]:
+    """Raw audio under the name ``hidden_states`` for a model whose main input is a waveform (why:
+    vibevoice_acoustic_tokenizer_encoder's forward names its (batch, 1, samples) audio hidden_states while its
+    main_input_name is input_values: 'expected input[2, 7, 38] to have 1 channels')."""
+    if getattr(model, "main_input_name", None) != "input_values":
+        return []
+    return [{"hidden_states": c["input_values"]} for c in _waveform_inputs(model, config)]
 
 
 def _grid_name(model) -> str:

@@ -247,6 +247,42 @@ def _shrink_every_width(config: PreTrainedConfig, sizes: TinySizes) -> None:
             _set(config, name, type(value)(min(v, sizes.layers) for v in value))
         elif type(value) is float and name.endswith("_coefficient") and value > 1:
             _set(config, name, 1.0)
+    _shrink_video_geometry(config, sizes)
+    _fix_code_grid(config, sizes)
+
+
+def _fix_code_grid(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """A VQ-VAE's code grid side (num_patches) is the tiny image's side after its encoder, which halves the
+    image at each level but the last of channel_multiplier (why: janus_vqgan decodes num_patches ** 2 = 1024
+    codes where a 32-pixel image gives 4: 'Expected image_tokens to have shape (batch_size, 1024)')."""
+    levels, side = vars(config).get("channel_multiplier"), vars(config).get("num_patches")
+    if _int_list(levels) and type(side) is int and "image_size" not in vars(config):
+        config.num_patches = max(1, sizes.image >> (len(levels) - 1))
+
+
+# Frames of a clip every_width keeps (the zoo's video inputs hold two frames).
+EVERY_WIDTH_FRAMES = 2
+
+
+def _shrink_video_geometry(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """An image size under another name (``*_img_size``) becomes four tiny images wide, sizes drawn inside it
+    (``*prompt_size``) keep their share of it, and the clip's num_frames drops to two (why: tvp pads every frame
+    of its 48-frame clips to max_img_size 448 with a 96-wide visual prompt and adds that to the pixels: 'The size
+    of tensor a (32) must match the size of tensor b (448)'; at 32 pixels its stride-32 ResNet leaves a 1x1 grid
+    that its 2x2 max pool refuses, hence 128, one of the zoo's image sides)."""
+    side = 4 * sizes.image
+    for name in sorted(vars(config)):
+        old = vars(config)[name]
+        if type(old) is not int or not name.endswith("_img_size") or old <= side:
+            continue
+        _set(config, name, side)
+        for inner in sorted(n for n in vars(config) if n.endswith("prompt_size")):
+            value = vars(config)[inner]
+            if type(value) is int and 0 < value < old:
+                _set(config, inner, max(1, value * side // old))
+    frames = vars(config).get("num_frames")
+    if type(frames) is int and frames > EVERY_WIDTH_FRAMES:
+        config.num_frames = EVERY_WIDTH_FRAMES
 
 
 def _width_name(name: str) -> bool:
