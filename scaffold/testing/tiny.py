@@ -249,6 +249,21 @@ def _shrink_every_width(config: PreTrainedConfig, sizes: TinySizes) -> None:
             _set(config, name, 1.0)
     _shrink_video_geometry(config, sizes)
     _fix_code_grid(config, sizes)
+    if coefficient:
+        _keep_activation_scale(config)
+
+
+# Weight init std of a capped EfficientNet-like stack (see _keep_activation_scale).
+EFFICIENTNET_INIT_STD = 0.2
+
+
+def _keep_activation_scale(config: PreTrainedConfig) -> None:
+    """A conv stack capped at the tiny width keeps its activations' scale: its init std grows to
+    EFFICIENTNET_INIT_STD (why: align's convolutions drawn with std 0.02 shrink activations about 1e4-fold per
+    stage at 32 channels; after seven stages its pooled image embeddings, about 1e-27, underflow in the L2
+    normalisation and every logit is NaN, which no two runs compare equal on)."""
+    if type(vars(config).get("initializer_range")) is float and config.initializer_range < EFFICIENTNET_INIT_STD:
+        config.initializer_range = EFFICIENTNET_INIT_STD
 
 
 def _fix_code_grid(config: PreTrainedConfig, sizes: TinySizes) -> None:
