@@ -822,6 +822,17 @@ def _inputs_inputs(model, config) -> list[dict]:
     return _speech_inputs(model, config) + _hidden_builder("inputs")(model, config)
 
 
+MEL_FRAMES = 8
+
+
+def _mel_inputs(model, config) -> list[dict]:
+    """A vocoder's ``mel_spectrogram``: (batch, mel bins, frames), then (batch, frames, mel bins) (why:
+    qwen2_5_omni_bigvgan's forward takes mel_dim-channel frames, a name no other builder knows)."""
+    mels = first_int(config, ("mel_dim", "num_mel_bins", "model_in_dim"), 80)
+    frames = _seeded_randn(BATCH, mels, MEL_FRAMES, seed=0)
+    return [{"mel_spectrogram": frames}, {"mel_spectrogram": frames.transpose(1, 2).contiguous()}]
+
+
 def _series_inputs(model, config) -> list[dict]:
     """Time series ``past_values``: (batch, context) and (batch, context, channels)."""
     import torch
@@ -1037,6 +1048,7 @@ INPUT_BUILDERS = {
     "pixel_values": _pixel_inputs,
     "input_features": _feature_inputs,
     "input_values": _waveform_inputs,
+    "mel_spectrogram": _mel_inputs,
     "inputs": _inputs_inputs,
     "past_values": _series_inputs,
     "bbox": _bbox_inputs,

@@ -249,6 +249,7 @@ def _shrink_every_width(config: PreTrainedConfig, sizes: TinySizes) -> None:
             _set(config, name, 1.0)
     _shrink_video_geometry(config, sizes)
     _fix_code_grid(config, sizes)
+    _fix_upsample_channels(config)
     if coefficient:
         _keep_activation_scale(config)
 
@@ -264,6 +265,17 @@ def _keep_activation_scale(config: PreTrainedConfig) -> None:
     normalisation and every logit is NaN, which no two runs compare equal on)."""
     if type(vars(config).get("initializer_range")) is float and config.initializer_range < EFFICIENTNET_INIT_STD:
         config.initializer_range = EFFICIENTNET_INIT_STD
+
+
+def _fix_upsample_channels(config: PreTrainedConfig) -> None:
+    """A vocoder halves its channels at each upsampling stage: its first width keeps one channel for the last
+    (why: qwen2_5_omni_bigvgan's six upsample_rates take upsample_initial_channel 32 down to 0 channels, which
+    the transposed convolution refuses: 'could not create a primitive descriptor for the deconvolution')."""
+    rates = vars(config).get("upsample_rates")
+    for name in sorted(vars(config)):
+        value = vars(config)[name]
+        if _int_list(rates) and type(value) is int and name.endswith("initial_channel") and 0 < value:
+            _set(config, name, max(value, 2 ** len(rates)))
 
 
 def _fix_code_grid(config: PreTrainedConfig, sizes: TinySizes) -> None:
