@@ -232,6 +232,7 @@ def _shrink_every_width(config: PreTrainedConfig, sizes: TinySizes) -> None:
     # one factor for every width list (why: align's in_channels and out_channels chain stage to stage)
     factor = -(-max(max(v) for v in lists) // (16 * sizes.hidden)) if lists else 1  # lists above 512 only
     coefficient = _width_coefficient(config)
+    _shrink_video_geometry(config, sizes)  # first: prompt sizes keep their share of the old image
     for name in names:
         value = vars(config)[name]
         wide = sizes.intermediate if ("ffn" in name or "intermediate" in name or "moe" in name) else sizes.hidden
@@ -247,7 +248,6 @@ def _shrink_every_width(config: PreTrainedConfig, sizes: TinySizes) -> None:
             _set(config, name, type(value)(min(v, sizes.layers) for v in value))
         elif type(value) is float and name.endswith("_coefficient") and value > 1:
             _set(config, name, 1.0)
-    _shrink_video_geometry(config, sizes)
     _fix_code_grid(config, sizes)
     _fix_upsample_channels(config)
     if coefficient:
