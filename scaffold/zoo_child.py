@@ -413,7 +413,7 @@ def _working_inputs(model, config) -> dict:
     builder = INPUT_BUILDERS.get(main) or _named_builder(main)
     if builder is None:
         raise NotImplementedError(f"no input builder for main_input_name={main!r}")
-    first_error = None
+    first_error, tried = None, []
     for candidate in _with_companions(model, main, builder(model, config), config):
         queue = _required_variants(model, config, candidate)
         for inputs in queue:  # grows by the refits of a refused width, up to REFITS more tries
@@ -423,8 +423,28 @@ def _working_inputs(model, config) -> dict:
                 return inputs
             except Exception as exc:  # noqa: BLE001 - try the next layout
                 first_error = first_error or exc
+                tried.append(inputs)
                 queue.extend(_refit_width(inputs, exc)[: REFITS + 1 - len(queue)])
-    raise first_error
+    return _batch_of_one(model, tried, first_error)
+
+
+def _batch_of_one(model, tried: list[dict], error: Exception) -> dict:
+    """The first input set tried that runs cut to one sample, once none ran at BATCH; else ``error`` (why: tvp
+    views its grid column embeddings with the batch size, which only a batch of one fits: "shape '[2, 1, 2,
+    32]' is invalid for input of size 64")."""
+    import torch
+
+    for inputs in tried:
+        one = {
+            k: v[:1] if isinstance(v, torch.Tensor) and v.dim() and len(v) == BATCH else v for k, v in inputs.items()
+        }
+        try:
+            with torch.no_grad():
+                model(**one)
+            return one
+        except Exception:  # noqa: BLE001 - the batch of BATCH's error stays the verdict
+            continue
+    raise error
 
 
 REFITS = 4  # inputs re-made at the width a linear layer asked for, at most this many per candidate

@@ -87,3 +87,28 @@ def test_a_vocoder_gets_mel_frames_of_its_mel_width():
 
     inputs = _working_inputs(Vocoder(), PretrainedConfig(mel_dim=20))
     assert inputs["mel_spectrogram"].shape == (2, 20, zoo_child.MEL_FRAMES)
+
+
+def test_inputs_are_cut_to_one_sample_when_no_batch_of_two_runs():
+    """tvp views its grid column embeddings with the batch size: "shape '[2, 1, 2, 32]' is invalid for input of
+    size 64" at any batch above one."""
+
+    class Grid(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values):
+            return (torch.zeros(2, 4).view(pixel_values.shape[0], 1, 2, 4),)
+
+    inputs = _working_inputs(Grid(), PretrainedConfig(image_size=8, num_channels=3))
+    assert inputs["pixel_values"].shape == (1, 3, 8, 8)
+
+
+def test_the_batch_of_two_error_stays_the_verdict_when_one_sample_fails_too():
+    class Broken(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values):
+            raise RuntimeError(f"refused {pixel_values.shape[0]}")
+
+    with pytest.raises(RuntimeError, match="refused 2"):
+        _working_inputs(Broken(), PretrainedConfig(image_size=8, num_channels=3))
