@@ -43,6 +43,11 @@ class NoForward(NotImplementedError):
 PARAMETER_BUDGET = 40_000_000
 
 
+class OverBudget(MemoryError):
+    """A candidate config not tried: over PARAMETER_BUDGET, or of unknown size. Says nothing of the model, so
+    the verdict names the first candidate that was tried, when one was."""
+
+
 def check(project: Path, name: str, progress: list[str]) -> None:
     import torch
     from transformers import AutoConfig
@@ -148,9 +153,9 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
                     raise config
                 size = _parameters(source_class, config)
                 if size is None and not label.startswith("tiny"):  # why: emu3's default config took 20 GB for real
-                    raise MemoryError(f"{label} config: size unknown (no meta-device build), not built for real")
+                    raise OverBudget(f"{label} config: size unknown (no meta-device build), not built for real")
                 if size is not None and size > PARAMETER_BUDGET:  # a config the shrink could not reach
-                    raise MemoryError(f"{label} config: over {PARAMETER_BUDGET} parameters")
+                    raise OverBudget(f"{label} config: over {PARAMETER_BUDGET} parameters")
                 source = _source_twin(source_class, config)
                 return config, _working_inputs(source, config), source
             except Exception as exc:  # noqa: BLE001 - try the next candidate
@@ -159,7 +164,7 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
                     errors.append(exc)
                     break
                 config = supplied
-    first = errors[0]
+    first = next((e for e in errors if not isinstance(e, OverBudget)), errors[0])
     fault = _source_fault(source_class, first)
     if fault:
         raise BrokenInTransformers(fault) from first
@@ -410,7 +415,7 @@ def _working_inputs(model, config) -> dict:
     builder = INPUT_BUILDERS.get(main) or _named_builder(main)
     if builder is None:
         raise NotImplementedError(f"no input builder for main_input_name={main!r}")
-    first_error = None
+    first_error, tried = None, []
     for candidate in _with_companions(model, main, builder(model, config), config):
         queue = _required_variants(model, config, candidate)
         for inputs in queue:  # grows by the refits of a refused width, up to REFITS more tries
@@ -420,8 +425,28 @@ def _working_inputs(model, config) -> dict:
                 return inputs
             except Exception as exc:  # noqa: BLE001 - try the next layout
                 first_error = first_error or exc
+                tried.append(inputs)
                 queue.extend(_refit_width(inputs, exc)[: REFITS + 1 - len(queue)])
-    raise first_error
+    return _batch_of_one(model, tried, first_error)
+
+
+def _batch_of_one(model, tried: list[dict], error: Exception) -> dict:
+    """The first input set tried that runs cut to one sample, once none ran at BATCH; else ``error`` (why: tvp
+    views its grid column embeddings with the batch size, which only a batch of one fits: "shape '[2, 1, 2,
+    32]' is invalid for input of size 64")."""
+    import torch
+
+    for inputs in tried:
+        one = {
+            k: v[:1] if isinstance(v, torch.Tensor) and v.dim() and len(v) == BATCH else v for k, v in inputs.items()
+        }
+        try:
+            with torch.no_grad():
+                model(**one)
+            return one
+        except Exception:  # noqa: BLE001 - the batch of BATCH's error stays the verdict
+            continue
+    raise error
 
 
 REFITS = 4  # inputs re-made at the width a linear layer asked for, at most this many per candidate
@@ -624,7 +649,16 @@ def _patch_inputs(model, config) -> list[dict]:
     if _grid_name(model):
         return _grid_patches(model, config, "hidden_states")
     images = [{"hidden_states": c["pixel_values"]} for c in _pixel_inputs(model, config)]
-    return images + _hidden_builder("hidden_states")(model, config)
+    return _audio_states(model, config) + images + _hidden_builder("hidden_states")(model, config)
+
+
+def _audio_states(model, config) -> list[dict]:
+    """Raw audio under the name ``hidden_states`` for a model whose main input is a waveform (why:
+    vibevoice_acoustic_tokenizer_encoder's forward names its (batch, 1, samples) audio hidden_states while its
+    main_input_name is input_values: 'expected input[2, 7, 38] to have 1 channels')."""
+    if getattr(model, "main_input_name", None) != "input_values":
+        return []
+    return [{"hidden_states": c["input_values"]} for c in _waveform_inputs(model, config)]
 
 
 def _grid_name(model) -> str:
@@ -801,6 +835,24 @@ def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
 def _speech_inputs(model, config) -> list[dict]:
     """speech-encoder-decoder's ``inputs``: whatever its encoder takes, waveform or features."""
     return _waveform_inputs(model, config, "inputs") + _feature_inputs(model, config, "inputs")
+
+
+def _inputs_inputs(model, config) -> list[dict]:
+    """``inputs`` of any kind: speech first, then float states of the model's width (why: perceiver's
+    preprocessor-less model reads (batch, length, d_model) arrays: "Last dimension of the inputs: 3200 doesn't
+    correspond to config.d_model")."""
+    return _speech_inputs(model, config) + _hidden_builder("inputs")(model, config)
+
+
+MEL_FRAMES = 8
+
+
+def _mel_inputs(model, config) -> list[dict]:
+    """A vocoder's ``mel_spectrogram``: (batch, mel bins, frames), then (batch, frames, mel bins) (why:
+    qwen2_5_omni_bigvgan's forward takes mel_dim-channel frames, a name no other builder knows)."""
+    mels = first_int(config, ("mel_dim", "num_mel_bins", "model_in_dim"), 80)
+    frames = _seeded_randn(BATCH, mels, MEL_FRAMES, seed=0)
+    return [{"mel_spectrogram": frames}, {"mel_spectrogram": frames.transpose(1, 2).contiguous()}]
 
 
 def _series_inputs(model, config) -> list[dict]:
@@ -1018,7 +1070,8 @@ INPUT_BUILDERS = {
     "pixel_values": _pixel_inputs,
     "input_features": _feature_inputs,
     "input_values": _waveform_inputs,
-    "inputs": _speech_inputs,
+    "mel_spectrogram": _mel_inputs,
+    "inputs": _inputs_inputs,
     "past_values": _series_inputs,
     "bbox": _bbox_inputs,
     "inputs_embeds": _embeds_inputs,

@@ -230,28 +230,118 @@ def _shrink_every_width(config: PreTrainedConfig, sizes: TinySizes) -> None:
     multiplier coefficients drop to the tiny ones (why: align's EfficientNet channel lists and coefficients,
     janus_vqgan's base_channels, tvp's ResNet hidden_sizes, vibevoice's doubling num_filters, muse_spark's
     moe_hidden_size, seamless_m4t's vocoder widths kept 40M-700M parameters)."""
-    names = [n for n in sorted(vars(config)) if not n.startswith("_") and n not in sizes.fields]
+    names = [n for n in sorted(vars(config)) if not n.startswith("_") and _every_width_name(config, n, sizes)]
     names = [n for n in names if not any(k in n for k in EVERY_WIDTH_KEEP)]
-    lists = [vars(config)[n] for n in names if _int_list(vars(config)[n]) and n.endswith(EVERY_WIDTH_SUFFIXES)]
+    lists = [vars(config)[n] for n in names if _int_list(vars(config)[n]) and _width_name(n)]
     # one factor for every width list (why: align's in_channels and out_channels chain stage to stage)
     factor = -(-max(max(v) for v in lists) // (16 * sizes.hidden)) if lists else 1  # lists above 512 only
+    coefficient = _width_coefficient(config)
+    _shrink_video_geometry(config, sizes)  # first: prompt sizes keep their share of the old image
     for name in names:
         value = vars(config)[name]
         wide = sizes.intermediate if ("ffn" in name or "intermediate" in name or "moe" in name) else sizes.hidden
         if "filters" in name:
             wide = 4
-        if type(value) is int and name.endswith(EVERY_WIDTH_SUFFIXES) and value > wide:
-            _set(config, name, wide)
-        elif _int_list(value) and name.endswith(EVERY_WIDTH_SUFFIXES) and factor > 1:
-            _set(config, name, [max(1, v // factor) for v in value])
+        if type(value) is int and _width_name(name) and value > wide:
+            _set(config, name, round(value / coefficient) if coefficient else wide)
+        elif _int_list(value) and _width_name(name) and coefficient:
+            _set(config, name, type(value)(min(v, sizes.hidden) for v in value))
+        elif _int_list(value) and _width_name(name) and factor > 1:
+            _set(config, name, type(value)(max(1, v // factor) for v in value))
         elif _int_list(value) and name == "depths":
-            _set(config, name, [min(v, sizes.layers) for v in value])
+            _set(config, name, type(value)(min(v, sizes.layers) for v in value))
         elif type(value) is float and name.endswith("_coefficient") and value > 1:
             _set(config, name, 1.0)
+    _fix_code_grid(config, sizes)
+    _fix_upsample_channels(config)
+    if coefficient:
+        _keep_activation_scale(config)
+
+
+# Weight init std of a capped EfficientNet-like stack (see _keep_activation_scale).
+EFFICIENTNET_INIT_STD = 0.2
+
+
+def _keep_activation_scale(config: PreTrainedConfig) -> None:
+    """A conv stack capped at the tiny width keeps its activations' scale: its init std grows to
+    EFFICIENTNET_INIT_STD (why: align's convolutions drawn with std 0.02 shrink activations about 1e4-fold per
+    stage at 32 channels; after seven stages its pooled image embeddings, about 1e-27, underflow in the L2
+    normalisation and every logit is NaN, which no two runs compare equal on)."""
+    if type(vars(config).get("initializer_range")) is float and config.initializer_range < EFFICIENTNET_INIT_STD:
+        config.initializer_range = EFFICIENTNET_INIT_STD
+
+
+def _fix_upsample_channels(config: PreTrainedConfig) -> None:
+    """A vocoder halves its channels at each upsampling stage: its first width keeps one channel for the last
+    (why: qwen2_5_omni_bigvgan's six upsample_rates take upsample_initial_channel 32 down to 0 channels, which
+    the transposed convolution refuses: 'could not create a primitive descriptor for the deconvolution')."""
+    rates = vars(config).get("upsample_rates")
+    for name in sorted(vars(config)):
+        value = vars(config)[name]
+        if _int_list(rates) and type(value) is int and name.endswith("initial_channel") and 0 < value:
+            _set(config, name, max(value, 2 ** len(rates)))
+
+
+def _fix_code_grid(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """A VQ-VAE's code grid side (num_patches) is the tiny image's side after its encoder, which halves the
+    image at each level but the last of channel_multiplier (why: janus_vqgan decodes num_patches ** 2 = 1024
+    codes where a 32-pixel image gives 4: 'Expected image_tokens to have shape (batch_size, 1024)')."""
+    levels, side = vars(config).get("channel_multiplier"), vars(config).get("num_patches")
+    if _int_list(levels) and type(side) is int and "image_size" not in vars(config):
+        config.num_patches = max(1, sizes.image >> (len(levels) - 1))
+
+
+# Frames of a clip every_width keeps (the zoo's video inputs hold two frames).
+EVERY_WIDTH_FRAMES = 2
+
+
+def _shrink_video_geometry(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """An image size under another name (``*_img_size``) becomes four tiny images wide, sizes drawn inside it
+    (``*prompt_size``) keep their share of it, and the clip's num_frames drops to two (why: tvp pads every frame
+    of its 48-frame clips to max_img_size 448 with a 96-wide visual prompt and adds that to the pixels: 'The size
+    of tensor a (32) must match the size of tensor b (448)'; at 32 pixels its stride-32 ResNet leaves a 1x1 grid
+    that its 2x2 max pool refuses, hence 128, one of the zoo's image sides)."""
+    side = 4 * sizes.image
+    for name in sorted(vars(config)):
+        old = vars(config)[name]
+        if type(old) is not int or not name.endswith("_img_size") or old <= side:
+            continue
+        _set(config, name, side)
+        for inner in sorted(n for n in vars(config) if n.endswith("prompt_size")):
+            value = vars(config)[inner]
+            if type(value) is int and 0 < value < old:
+                _set(config, inner, max(1, value * side // old))
+    frames = vars(config).get("num_frames")
+    if type(frames) is int and frames > EVERY_WIDTH_FRAMES:
+        config.num_frames = EVERY_WIDTH_FRAMES
+
+
+def _width_name(name: str) -> bool:
+    """A width by its name: a size suffix, or ``d_*`` like d_model (why: perceiver's d_latents, 1280 wide over
+    26 self-attention layers, kept 259M parameters)."""
+    return name.endswith(EVERY_WIDTH_SUFFIXES) or name.startswith("d_")
+
+
+def _every_width_name(config: PreTrainedConfig, name: str, sizes: TinySizes) -> bool:
+    """A field every_width shrinks: one the table does not name, or a width list under a table name (the table
+    shrinks ints only; why: florence_vision's embed_dim is four stage widths, 128 to 1024, 90M parameters)."""
+    return name not in sizes.fields or (_int_list(vars(config)[name]) and _width_name(name))
+
+
+def _width_coefficient(config: PreTrainedConfig) -> float:
+    """The width_coefficient above 1 of an EfficientNet-like config, else 0. Its width lists are then capped at
+    the tiny width, entry by entry (why: align's image embedding is its last stage's width, round_filters(320),
+    which the text projection's tiny projection_dim must match, and the first stage takes the stem's built-in
+    round_filters(32): a common divisor would break one or the other), and its int widths are divided by the
+    coefficient, which is reset to 1 (why: efficientnet's hidden_dim 2560 is the batch norm width of
+    round_filters(1280), which the model builds itself: 'running_mean should contain 1280 elements not 32')."""
+    coefficient = vars(config).get("width_coefficient")
+    return coefficient if type(coefficient) is float and coefficient > 1 else 0
 
 
 def _int_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(type(v) is int for v in value)
+    """A list or tuple of ints (why: florence_vision's per-stage embed_dim and depths are tuples)."""
+    return isinstance(value, (list, tuple)) and bool(value) and all(type(v) is int for v in value)
 
 
 def _shrink_vocabularies(config: PreTrainedConfig, sizes: TinySizes) -> None:
