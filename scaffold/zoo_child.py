@@ -473,7 +473,8 @@ def _with_required(model, config, inputs: dict) -> dict:
     parameters = inspect.signature(model.forward).parameters
     if "use_cache" in parameters:  # the first output does not depend on it; hybrid caches may refuse tiny layouts
         inputs.setdefault("use_cache", False)
-    if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in parameters:
+    # the source model's own config (why: the clone of encoder-decoder names the flag is_zoo_encoder_decoder)
+    if getattr(getattr(model, "config", config), "is_encoder_decoder", False) and "decoder_input_ids" in parameters:
         inputs.setdefault("decoder_input_ids", _decoder_ids(config))
     images, ids = inputs.get("pixel_values"), inputs.get("input_ids")
     if "image_attention_mask" in parameters and getattr(images, "ndim", 0) == 5 and getattr(ids, "ndim", 0) == 2:
@@ -526,7 +527,7 @@ def _text_inputs(model, config) -> list[dict]:
 
     candidates = [{"input_ids": random_ids(config, BATCH, LENGTH)}]
     if "inputs_embeds" in inspect.signature(model.forward).parameters:
-        hidden = first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
+        hidden = first_int(_text_config(config), ("hidden_size", "d_model"), 32)
         embeds = _seeded_randn(BATCH, LENGTH, hidden, seed=2)
         candidates.append({"inputs_embeds": embeds})
     codebooks = getattr(config, "num_codebooks", None)
@@ -539,11 +540,19 @@ def _text_inputs(model, config) -> list[dict]:
     return candidates
 
 
+def _text_config(config):
+    """The config's text config; its decoder's when it holds two (musicgen's text_encoder and decoder)."""
+    try:
+        return config.get_text_config()
+    except ValueError:
+        return config.get_text_config(decoder=True)
+
+
 def _embeds_inputs(model, config) -> list[dict]:
     """Embeddings as the main input (nemotron3_5's word timestamp head)."""
     import torch
 
-    hidden = first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
+    hidden = first_int(_text_config(config), ("hidden_size", "d_model"), 32)
     return [{"inputs_embeds": _seeded_randn(BATCH, LENGTH, hidden, seed=2)}]
 
 
@@ -817,6 +826,27 @@ def _hidden_builder(key: str):
     return build
 
 
+# Config fields giving the channels of frame-wise inputs, looked at before WIDTH_FIELDS (why: a hifigan vocoder
+# reads model_in_dim mel bins, pocket_tts's codec decoder latent_dim latents).
+FRAME_WIDTH_FIELDS = ("model_in_dim", "latent_dim")
+FRAMES = 8
+
+
+def _frames_builder(key: str):
+    """A builder of frame-wise float states ``key``: (batch, frames, width) then (batch, width, frames), per
+    candidate width (a vocoder's spectrogram, a codec decoder's latents)."""
+
+    def build(model, config) -> list[dict]:
+        widths = [first_int(config, (f,), 0) for f in FRAME_WIDTH_FIELDS] + _widths(config)
+        candidates = []
+        for width in dict.fromkeys(w for w in widths if w):
+            states = _seeded_randn(BATCH, FRAMES, width, seed=2)
+            candidates += [{key: states}, {key: states.transpose(1, 2).contiguous()}]
+        return candidates
+
+    return build
+
+
 def _mask_for(name: str, inputs: dict):
     """A mask over the (batch, length) of the inputs built so far: an attention mask is ones (attend); any
     other ``*_mask`` is a padding mask, all False (gemma3n's audio_mel_mask marks padding with True)."""
@@ -966,6 +996,8 @@ INPUT_BUILDERS = {
     "hidden_states": _patch_inputs,
     "pixel_values_videos": _video_inputs,
     "flattened_patches": _flattened_patch_inputs,
+    "spectrogram": _frames_builder("spectrogram"),
+    "latents": _frames_builder("latents"),
     # Per-model inputs (why: the decision transformer's trajectory fields, rag's retrieved passages and blt's
     # byte-to-patch indices exist nowhere else).
     "states": _trajectory_inputs,
