@@ -361,7 +361,7 @@ def _working_inputs(model, config) -> dict:
                 return inputs
             except Exception as exc:  # noqa: BLE001 - try the next layout
                 first_error = first_error or exc
-                queue.extend(_refit_width(inputs, exc)[: REFITS + 1 - len(queue)])
+                queue.extend((_refit_width(inputs, exc) + _refit_image(inputs, exc))[: REFITS + 1 - len(queue)])
     raise first_error
 
 
@@ -410,6 +410,31 @@ def _refit_scaled(inputs: dict, floats: dict, given: int, wanted: int) -> list[d
         for k, v in floats.items()
         if v.shape[-1] != given and (v.shape[-1] * wanted) % given == 0
     ]
+
+
+IMAGE_SIZE_MISMATCH = re.compile(r"size \((\d+)\*(\d+)\) doesn't match model \((\d+)\*(\d+)\)")
+
+
+def _refit_image(inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs with every image of the refused (height, width) scaled to the size the patch embedding
+    asked for, read from the error: vitpose's 256x192, seggpt's prompt stacked over its image (both refitted,
+    half the height each); none when the error is another one."""
+    import torch
+
+    found = IMAGE_SIZE_MISMATCH.search(str(exc))
+    images = {
+        k: v for k, v in inputs.items() if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() == 4
+    }
+    if found is None or not images:
+        return []
+    given_h, given_w, wanted_h, wanted_w = (int(g) for g in found.groups())
+    side = next(iter(images.values())).shape[-2:]
+    scale_h, scale_w = wanted_h / given_h, wanted_w / given_w
+    resized = (int(side[0] * scale_h), int(side[1] * scale_w))
+    if resized == tuple(side) or min(resized) < 1:
+        return []
+    refit = {k: _seeded_randn(*v.shape[:-2], *resized, seed=2) for k, v in images.items() if v.shape[-2:] == side}
+    return [{**inputs, **refit}]
 
 
 def _main_input(model) -> str:
@@ -473,8 +498,7 @@ def _with_required(model, config, inputs: dict) -> dict:
     parameters = inspect.signature(model.forward).parameters
     if "use_cache" in parameters:  # the first output does not depend on it; hybrid caches may refuse tiny layouts
         inputs.setdefault("use_cache", False)
-    # the source model's own config (why: the clone of encoder-decoder names the flag is_zoo_encoder_decoder)
-    if getattr(getattr(model, "config", config), "is_encoder_decoder", False) and "decoder_input_ids" in parameters:
+    if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in parameters:
         inputs.setdefault("decoder_input_ids", _decoder_ids(config))
     images, ids = inputs.get("pixel_values"), inputs.get("input_ids")
     if "image_attention_mask" in parameters and getattr(images, "ndim", 0) == 5 and getattr(ids, "ndim", 0) == 2:
@@ -499,18 +523,61 @@ def _with_required(model, config, inputs: dict) -> dict:
             inputs[name] = _mask_for(name, inputs)
         elif name.endswith("_idx"):
             inputs[name] = _indices_into(inputs)
+        elif (derived := _derived_input(model, config, name, inputs)) is not None:
+            inputs.update(derived)
         else:
             raise NotImplementedError(f"no input builder for required argument {name!r}")
     return inputs
 
 
+def _derived_input(model, config, name: str, inputs: dict) -> dict | None:
+    """{name: value} for a required argument read off the inputs built so far, the config or forward's
+    annotation; None when no rule knows it."""
+    import inspect
+
+    import torch
+
+    annotation = str(inspect.signature(model.forward).parameters[name].annotation)
+    shaped = [v for v in inputs.values() if isinstance(v, torch.Tensor) and v.dim() >= 2]
+    if name.startswith("num_") and annotation in ("int", "<class 'int'>") and shaped:
+        return {name: max(1, int(shaped[0].shape[1]) // 2)}  # deepseek_ocr2's image tokens before its queries
+    size = getattr(config, f"{name}_size", None)
+    if isinstance(size, int) and not isinstance(size, bool) and size > 0:  # timesfm's freq, an embedding index
+        return {name: torch.randint(0, size, (BATCH, 1), generator=torch.Generator().manual_seed(7))}
+    if name.endswith("_lengths") and shaped:
+        return {name: _full_lengths(name, shaped[0], config)}
+    if name.endswith(("pixel_values", "_masks")) and "pixel_values" in inputs:  # seggpt's prompt image and mask
+        return {name: _seeded_randn(*inputs["pixel_values"].shape, seed=8)}
+    length = first_int(config, (f"{name.removesuffix('_inputs')}_seq_len",), 0)
+    if name.endswith("_inputs") and length:  # oneformer's task_inputs, task_seq_len token ids
+        return {name: torch.randint(0, length, (BATCH, length), generator=torch.Generator().manual_seed(7))}
+    if "None" in annotation:  # phi4_multimodal's audio mask: required but may be None
+        return {name: None}
+    return None
+
+
+def _full_lengths(name: str, values, config):
+    """Each item's length, (batch,): the frames of ``values`` (its last axis), in waveform samples (frames *
+    hop_length) when the name says so (dots3_note's chunk_sample_lengths)."""
+    import torch
+
+    frames = int(values.shape[-1])
+    if "sample" in name:
+        frames *= first_int(_audio_config(config), ("hop_length",), 1)
+    return torch.full((int(values.shape[0]),), frames, dtype=torch.long)
+
+
 def _decoder_ids(config):
-    """Decoder ids, (batch, length); (batch, length, channels) when the decoder reads one id per audio channel
-    (dia's decoder_config.num_channels codebooks)."""
+    """Decoder ids, (batch, length); (batch * codebooks, length) for a decoder with num_codebooks (musicgen);
+    (batch, length, channels) when the decoder reads one id per audio channel (dia's decoder_config.num_channels
+    codebooks)."""
     import torch
     from scaffold.testing.families import random_ids
 
     decoder = getattr(config, "decoder_config", None) or getattr(config, "decoder", None)
+    books = getattr(decoder, "num_codebooks", None)
+    if isinstance(books, int) and books > 1:  # musicgen's decoder: one row per (item, codebook)
+        return random_ids(decoder, BATCH * books, DECODER_LENGTH, seed=1)
     channels = getattr(decoder, "num_channels", None)
     if not isinstance(channels, int) or channels < 2 or getattr(decoder, "image_size", None) is not None:
         return random_ids(config, BATCH, DECODER_LENGTH, seed=1)
@@ -639,6 +706,8 @@ def _pixel_inputs(model, config) -> list[dict]:
     parameters = inspect.signature(model.forward).parameters
     if _grid_name(model):  # patches with their grid (dots3_note, minimax_m3_vl, muse_spark vision towers)
         return _grid_patches(model, config, "pixel_values")
+    if "aspect_ratio_ids" in _required(model):
+        return _tiled_pixels(vision)
     if {"spatial_shapes", "pixel_position_ids"} & set(_required(model)) or (
         "spatial_shapes" in parameters and "pixel_attention_mask" in parameters  # siglip2's dual encoder
     ):
@@ -649,6 +718,24 @@ def _pixel_inputs(model, config) -> list[dict]:
     channels = getattr(vision, "num_channels", 3)  # no size in the config: small first, then larger images
     sized = [type("Sized", (), {"image_size": side, "num_channels": channels})() for side in UNSIZED_IMAGE_SIDES]
     return _with_pairs([{"pixel_values": random_pixels(v, BATCH)} for v in sized]) + _patch_cubes(vision)
+
+
+def _tiled_pixels(vision) -> list[dict]:
+    """One image per item cut into max_num_tiles tiles, (batch, 1, tiles, channels, side, side), with its
+    aspect ratio id (1: the first supported ratio; 0 is padding) and a tile mask of ones (mllama's vision
+    tower)."""
+    import torch
+    from scaffold.testing.families import random_pixels
+
+    tiles = first_int(vision, ("max_num_tiles",), 1)
+    pixels = random_pixels(vision, BATCH * tiles).reshape(BATCH, 1, tiles, *random_pixels(vision, 1).shape[1:])
+    return [
+        {
+            "pixel_values": pixels,
+            "aspect_ratio_ids": torch.ones(BATCH, 1, dtype=torch.long),
+            "aspect_ratio_mask": torch.ones(BATCH, 1, tiles, dtype=torch.long),
+        }
+    ]
 
 
 def _patch_cubes(vision) -> list[dict]:
@@ -781,6 +868,7 @@ WIDTH_FIELDS = (
     "text_hidden_size",
     "encoder_hidden_size",
     "projection_dim",
+    "input_size",  # phi4_multimodal's audio encoder: its mel bins
 )
 HIDDEN_LENGTHS = (LENGTH, 32)  # 32: audio encoders subsample their frames by 4 or more
 
