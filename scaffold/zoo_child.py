@@ -361,7 +361,8 @@ def _working_inputs(model, config) -> dict:
                 return inputs
             except Exception as exc:  # noqa: BLE001 - try the next layout
                 first_error = first_error or exc
-                queue.extend((_refit_width(inputs, exc) + _refit_image(inputs, exc))[: REFITS + 1 - len(queue)])
+                refits = _refit_width(inputs, exc) + _refit_image(inputs, exc) + _refit_missing(config, inputs, exc)
+                queue.extend(refits[: REFITS + 1 - len(queue)])
     raise first_error
 
 
@@ -437,6 +438,21 @@ def _refit_image(inputs: dict, exc: Exception) -> list[dict]:
     return [{**inputs, **refit}]
 
 
+MISSING_INPUT = re.compile(r"`(\w+)` cannot be `None`")
+
+
+def _refit_missing(config, inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs with the optional float input the model says it cannot do without, (batch, length, width),
+    its width the config's ``<name>_dim`` (lxmert's visual_feats and visual_pos: visual_feat_dim,
+    visual_pos_dim); none when the error is another one or the config names no such width."""
+    found = MISSING_INPUT.search(str(exc)) if isinstance(exc, ValueError) else None
+    if found is None or found.group(1) in inputs:
+        return []
+    name = found.group(1)
+    width = first_int(config, (f"{name}_dim", f"{name.removesuffix('s')}_dim"), 0)
+    return [{**inputs, name: _seeded_randn(BATCH, LENGTH, width, seed=9)}] if width else []
+
+
 def _main_input(model) -> str:
     """The input to build first: ``main_input_name`` when forward takes it; else (the inherited default,
     "input_ids" on got_ocr2's vision encoder or idefics2's perceiver) the first required parameter with a
@@ -504,6 +520,7 @@ def _with_required(model, config, inputs: dict) -> dict:
     if "image_attention_mask" in parameters and getattr(images, "ndim", 0) == 5 and getattr(ids, "ndim", 0) == 2:
         # idefics: which images each text position sees, (batch, length, images): all of them
         inputs.setdefault("image_attention_mask", torch.ones(*ids.shape, images.shape[1], dtype=torch.long))
+    inputs.update(_image_positions(parameters, config, inputs))
     for name in _required(model):
         if name in inputs:
             continue
@@ -528,6 +545,24 @@ def _with_required(model, config, inputs: dict) -> dict:
         else:
             raise NotImplementedError(f"no input builder for required argument {name!r}")
     return inputs
+
+
+def _image_positions(parameters, config, inputs: dict) -> dict:
+    """Ids with room for the image: latent_query_num positions after the first token, marked in
+    image_embeds_position_mask, where the model writes its image embeddings (kosmos-2); {} when the forward
+    takes no such mask or the inputs hold no image and ids."""
+    import torch
+    from scaffold.testing.families import random_ids
+
+    queries = first_int(config, ("latent_query_num",), 0)
+    ids = inputs.get("input_ids")
+    if "image_embeds_position_mask" not in parameters or "pixel_values" not in inputs or ids is None or not queries:
+        return {}
+    if "image_embeds_position_mask" in inputs:
+        return {}
+    mask = torch.zeros(ids.shape[0], queries + ids.shape[1], dtype=torch.long)
+    mask[:, 1 : 1 + queries] = 1
+    return {"input_ids": random_ids(_text_config(config), *mask.shape), "image_embeds_position_mask": mask}
 
 
 def _derived_input(model, config, name: str, inputs: dict) -> dict | None:
@@ -827,6 +862,9 @@ def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
     channels = first_int(source, ("audio_channels", "num_channels"), 1)
     audio = _seeded_randn(BATCH, AUDIO_SAMPLES, seed=0)
     candidates = [{key: audio}, {key: audio[:, None].repeat(1, channels, 1)}]
+    per_token = first_int(source, ("samples_per_token",), 0)
+    if per_token and AUDIO_SAMPLES % per_token:  # muse_spark's audio: whole tokens of samples only
+        candidates.append({key: _seeded_randn(BATCH, -(-AUDIO_SAMPLES // per_token) * per_token, seed=0)})
     frames, mels = getattr(source, "max_length", None), getattr(source, "num_mel_bins", None)
     if isinstance(frames, int) and isinstance(
         mels, int
