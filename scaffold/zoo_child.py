@@ -362,6 +362,7 @@ def _working_inputs(model, config) -> dict:
             except Exception as exc:  # noqa: BLE001 - try the next layout
                 first_error = first_error or exc
                 refits = _refit_width(inputs, exc) + _refit_image(inputs, exc) + _refit_missing(config, inputs, exc)
+                refits += _refit_length(inputs, exc)
                 queue.extend(refits[: REFITS + 1 - len(queue)])
     raise first_error
 
@@ -453,6 +454,42 @@ def _refit_missing(config, inputs: dict, exc: Exception) -> list[dict]:
     return [{**inputs, name: _seeded_randn(BATCH, LENGTH, width, seed=9)}] if width else []
 
 
+LENGTH_MISMATCH = re.compile(
+    r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton dimension 1"
+)
+
+
+def _refit_length(inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs with every tensor of the refused length (dimension 1) re-made at the length the model adds
+    to it, read from the error (voxtral_realtime adds one audio embedding per text position: 8 frames for
+    7 ids); none when the error is another one."""
+    import torch
+
+    found = LENGTH_MISMATCH.search(str(exc)) if isinstance(exc, RuntimeError) else None
+    if found is None:
+        return []
+    given, wanted = int(found.group(1)), int(found.group(2))
+    refit = {
+        k: _remade(v, (v.shape[0], wanted, *v.shape[2:]))
+        for k, v in inputs.items()
+        if isinstance(v, torch.Tensor) and v.dim() >= 2 and v.shape[1] == given
+    }
+    return [{**inputs, **refit}] if refit else []
+
+
+def _remade(values, shape):
+    """A tensor like ``values`` of another shape: the same constant, ids in the same range, or normal floats."""
+    import torch
+
+    generator = torch.Generator().manual_seed(10)
+    low, high = values.min(), values.max()
+    if bool(low == high):
+        return torch.full(shape, low.item(), dtype=values.dtype)
+    if values.is_floating_point():
+        return torch.randn(*shape, generator=generator, dtype=values.dtype)
+    return torch.randint(int(low), int(high) + 1, shape, generator=generator, dtype=values.dtype)
+
+
 def _main_input(model) -> str:
     """The input to build first: ``main_input_name`` when forward takes it; else (the inherited default,
     "input_ids" on got_ocr2's vision encoder or idefics2's perceiver) the first required parameter with a
@@ -485,7 +522,7 @@ def _with_companions(model, main: str, candidates: list[dict], config) -> list[d
     for key in COMPANION_INPUTS:
         if key != main and key in parameters:
             extra.extend(INPUT_BUILDERS[key](model, config))
-    width = getattr(config, "encoder_hidden_size", None)
+    width = first_int(config, ("encoder_hidden_size", "cross_hidden_size"), None)  # dia's decoder: cross_hidden_size
     if "encoder_hidden_states" in parameters and isinstance(width, int):
         states = _seeded_randn(BATCH, 4, width, seed=3)
         extra.append({"encoder_hidden_states": states})
@@ -690,8 +727,8 @@ def _grid_name(model) -> str:
 
 def _grid_patches(model, config, key: str) -> list[dict]:
     """Flattened patches, (images * t * h * w, channels * temporal_patch * patch^2), with grid_thw (one
-    (1, h, w) row per image, h and w a multiple of spatial_merge_size), and merge_sizes when forward takes
-    them (video_llama_3)."""
+    (1, h, w) row per image, h and w a multiple of spatial_merge_size), then the same patches as one sequence of
+    (channels, patch, patch) squares; and merge_sizes when forward takes them (video_llama_3)."""
     import inspect
 
     import torch
@@ -705,6 +742,10 @@ def _grid_patches(model, config, key: str) -> list[dict]:
     for temporal in dict.fromkeys((first_int(vision, ("temporal_patch_size", "patch_temporal"), 1), 1)):
         patches = _seeded_randn(BATCH * side * side, channels * temporal * patch**2, seed=0)
         candidates.append({key: patches, _grid_name(model): torch.tensor([[1, side, side]] * BATCH)})
+    grid = candidates[-1][_grid_name(model)]  # then one sequence of square patches (paddleocr_vl's vision tower)
+    candidates.append(
+        {key: _seeded_randn(1, BATCH * side * side, channels, patch, patch, seed=0), _grid_name(model): grid}
+    )
     if "merge_sizes" in inspect.signature(model.forward).parameters:
         candidates = [{**c, "merge_sizes": torch.tensor([merge] * BATCH)} for c in candidates]
     return candidates

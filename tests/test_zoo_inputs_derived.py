@@ -177,3 +177,47 @@ def test_audio_is_also_tried_in_whole_tokens_of_samples():
             return (input_values,)
 
     assert _working_inputs(Tokenizer(), PretrainedConfig(samples_per_token=96))["input_values"].shape[-1] % 96 == 0
+
+
+def test_a_decoder_gets_encoder_states_of_its_cross_hidden_size():
+    """dia's decoder names the width of what it cross-attends to cross_hidden_size."""
+
+    class Decoder(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids, encoder_hidden_states=None):
+            if encoder_hidden_states is None:
+                raise AttributeError("'NoneType' object has no attribute 'shape'")
+            assert encoder_hidden_states.shape[-1] == 9
+            return (encoder_hidden_states,)
+
+    inputs = _working_inputs(Decoder(), PretrainedConfig(vocab_size=20, cross_hidden_size=9))
+    assert inputs["encoder_hidden_states"].shape[-1] == 9
+
+
+def test_a_text_length_the_model_adds_to_is_refit_from_the_error():
+    """voxtral_realtime adds one audio embedding per text position: 8 of them, so 8 ids."""
+
+    class Streaming(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids):
+            audio = torch.zeros(input_ids.shape[0], 8)
+            return (input_ids.float() + audio,)
+
+    assert _working_inputs(Streaming(), PretrainedConfig(vocab_size=20))["input_ids"].shape == (2, 8)
+
+
+def test_grid_patches_are_also_tried_as_one_sequence_of_square_patches():
+    """paddleocr_vl's vision tower: (1, patches, channels, patch, patch) with grid_thw."""
+
+    class Tower(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, pixel_values, grid_thw):
+            batch, patches, channels, height, width = pixel_values.shape
+            assert patches == int(grid_thw.prod(-1).sum()) and (channels, height, width) == (3, 4, 4)
+            return (pixel_values,)
+
+    config = PretrainedConfig(patch_size=4, num_channels=3, spatial_merge_size=1)
+    assert _working_inputs(Tower(), config)["pixel_values"].dim() == 5
