@@ -362,7 +362,7 @@ def _working_inputs(model, config) -> dict:
             except Exception as exc:  # noqa: BLE001 - try the next layout
                 first_error = first_error or exc
                 refits = _refit_width(inputs, exc) + _refit_image(inputs, exc) + _refit_missing(config, inputs, exc)
-                refits += _refit_length(inputs, exc)
+                refits += _refit_length(inputs, exc) + _refit_mask(model, inputs, exc)
                 queue.extend(refits[: REFITS + 1 - len(queue)])
     raise first_error
 
@@ -488,6 +488,18 @@ def _remade(values, shape):
     if values.is_floating_point():
         return torch.randn(*shape, generator=generator, dtype=values.dtype)
     return torch.randint(int(low), int(high) + 1, shape, generator=generator, dtype=values.dtype)
+
+
+def _refit_mask(model, inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs with an attention mask of ones when forward takes one, none was given and the error is about
+    a mask (kosmos-2.5's vision encoder reads its expanded mask whether or not it built one); none otherwise."""
+    import inspect
+
+    if "attention_mask" in inputs or "attention_mask" not in inspect.signature(model.forward).parameters:
+        return []
+    if not isinstance(exc, (UnboundLocalError, TypeError, AttributeError)) or "mask" not in str(exc):
+        return []
+    return [{**inputs, "attention_mask": _mask_for("attention_mask", inputs)}]
 
 
 def _main_input(model) -> str:
@@ -845,7 +857,26 @@ def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
     frames = 2 * positions if isinstance(positions, int) and positions <= 1500 else 64
     values = _seeded_randn(BATCH, width, frames, seed=0)
     by_frame = values.transpose(1, 2).contiguous()
-    return [{key: values}, {key: by_frame}, {key: by_frame[:, None]}] + _frames_of_the_waveform(config, width, key)
+    candidates = [{key: values}, {key: by_frame}, {key: by_frame[:, None]}] + _frames_of_the_waveform(
+        config, width, key
+    )
+    return candidates + _windowed_features(model, source, width, key)
+
+
+def _windowed_features(model, source, width: int, key: str) -> list[dict]:
+    """Features of 2 * n_window frames, (batch, features, frames), with a per-frame mask of ones when forward
+    takes ``<key>_mask`` (qwen3_asr's encoder attends in chunks of that many frames)."""
+    import inspect
+
+    import torch
+
+    window = first_int(source, ("n_window",), 0)
+    if not window:
+        return []
+    candidate = {key: _seeded_randn(BATCH, width, 2 * window, seed=0)}
+    if f"{key}_mask" in inspect.signature(model.forward).parameters:
+        candidate[f"{key}_mask"] = torch.ones(BATCH, 2 * window, dtype=torch.long)
+    return [candidate]
 
 
 def _frames_of_the_waveform(config, width: int, key: str) -> list[dict]:

@@ -221,3 +221,34 @@ def test_grid_patches_are_also_tried_as_one_sequence_of_square_patches():
 
     config = PretrainedConfig(patch_size=4, num_channels=3, spatial_merge_size=1)
     assert _working_inputs(Tower(), config)["pixel_values"].dim() == 5
+
+
+def test_an_attention_mask_is_added_when_the_model_fails_on_its_absence():
+    """kosmos-2.5's vision encoder reads its expanded mask whether or not it built one."""
+
+    class Encoder(torch.nn.Module):
+        main_input_name = "hidden_states"
+
+        def forward(self, hidden_states, attention_mask=None):
+            if attention_mask is None:
+                raise UnboundLocalError("cannot access local variable 'expanded_attn_mask'")
+            assert attention_mask.shape == hidden_states.shape[:2] and bool(attention_mask.all())
+            return (hidden_states,)
+
+    assert "attention_mask" in _working_inputs(Encoder(), PretrainedConfig(hidden_size=12))
+
+
+def test_features_are_also_tried_in_one_window_with_their_frame_mask():
+    """qwen3_asr's encoder attends in chunks of 2 * n_window frames, its mask one value per frame."""
+
+    class Encoder(torch.nn.Module):
+        main_input_name = "input_features"
+
+        def forward(self, input_features, input_features_mask):
+            if input_features.shape[-1] % 10:
+                raise ValueError("expects `padded_feature_length` to be a multiple of `n_window * 2` (10)")
+            assert input_features_mask.shape == (input_features.shape[0], input_features.shape[-1])
+            return (input_features,)
+
+    inputs = _working_inputs(Encoder(), PretrainedConfig(num_mel_bins=8, n_window=5))
+    assert inputs["input_features"].shape == (2, 8, 10)
