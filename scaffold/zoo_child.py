@@ -1170,6 +1170,24 @@ def _trajectory_inputs(model, config) -> list[dict]:
     ]
 
 
+def _decision_marks(model, config) -> list[dict]:
+    """jev's prompt of questions: one question of each type (question_type_ids, the types its config's offsets
+    name), each answered at a marked position of the prompt (marks, from 1), with as many options as fit in
+    the verbalizer rows after the type's offset; a batch of one prompt, (1, questions) each."""
+    import torch
+
+    offsets = getattr(config, "offsets", None) or {"": 0}
+    questions = len(offsets)
+    options = max(1, min(2, first_int(config, ("num_verbalizers",), 2) - max(offsets.values())))
+    return [
+        {
+            "marks": torch.arange(questions)[None] % LENGTH + 1,
+            "num_options": torch.full((1, questions), options),
+            "question_type_ids": torch.arange(questions)[None],
+        }
+    ]
+
+
 def _seeded_randn(*shape: int, seed: int):
     """Standard normal values of ``shape`` from a generator seeded with ``seed`` (same tensor every run)."""
     import torch
@@ -1196,11 +1214,12 @@ INPUT_BUILDERS = {
     "flattened_patches": _flattened_patch_inputs,
     "spectrogram": _frames_builder("spectrogram"),
     "latents": _frames_builder("latents"),
-    # Per-model inputs (why: the decision transformer's trajectory fields, rag's retrieved passages and blt's
-    # byte-to-patch indices exist nowhere else).
+    # Per-model inputs (why: the decision transformer's trajectory fields, rag's retrieved passages, blt's
+    # byte-to-patch indices and jev's marked questions exist nowhere else).
     "states": _trajectory_inputs,
     "context_input_ids": _retrieved_inputs,
     "patch_ids": _patch_id_inputs,
+    "marks": _decision_marks,
 }
 # Inputs only a processor builds, holding state across calls (why: the video trackers' inference_session).
 SESSION_INPUTS = ("inference_session",)

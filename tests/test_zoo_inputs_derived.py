@@ -252,3 +252,21 @@ def test_features_are_also_tried_in_one_window_with_their_frame_mask():
 
     inputs = _working_inputs(Encoder(), PretrainedConfig(num_mel_bins=8, n_window=5))
     assert inputs["input_features"].shape == (2, 8, 10)
+
+
+def test_marked_questions_fit_the_prompt_and_the_verbalizer_rows():
+    """jev scores each question's options from the row of its type's offset on, at a marked prompt position."""
+    offsets = {"noul": 0, "score": 2, "choice": 8}
+
+    class Decision(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids, marks, num_options, question_type_ids):
+            marks, num_options, types = marks[0], num_options[0], question_type_ids[0]
+            assert 1 <= int(marks.min()) and int(marks.max()) <= input_ids.shape[1]
+            starts = torch.tensor(list(offsets.values()))[types]
+            assert int((starts + num_options).max()) <= 10 and int(num_options.min()) >= 1
+            return (input_ids,)
+
+    inputs = _working_inputs(Decision(), PretrainedConfig(vocab_size=20, offsets=offsets, num_verbalizers=10))
+    assert inputs["question_type_ids"].tolist() == [[0, 1, 2]]
