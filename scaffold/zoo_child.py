@@ -1188,6 +1188,28 @@ def _decision_marks(model, config) -> list[dict]:
     ]
 
 
+def _dit_conditions(model, config) -> list[dict]:
+    """qwen2_5_omni's token2wav DiT: a noisy mel, (batch, frames, mel_dim), with what conditions it: a reference
+    mel (condition_vector), speaker embeddings (enc_emb_dim), codec codes each repeated ``repeats`` frames and
+    a diffusion time; the mel is built here too so that its frames match the codes."""
+    import torch
+
+    generator = torch.Generator().manual_seed(11)
+    repeats, codes = first_int(config, ("repeats",), 1), 4
+    frames, mel = codes * repeats, first_int(config, ("mel_dim",), 80)
+    return [
+        {
+            "hidden_states": _seeded_randn(BATCH, frames, mel, seed=0),
+            "condition_vector": _seeded_randn(BATCH, frames, mel, seed=1),
+            "speaker_embedding": _seeded_randn(BATCH, frames, first_int(config, ("enc_emb_dim",), 32), seed=2),
+            "quantized_code": torch.randint(
+                0, first_int(config, ("num_embeds",), 2), (BATCH, codes), generator=generator
+            ),
+            "time_step": torch.tensor(0.5),
+        }
+    ]
+
+
 def _seeded_randn(*shape: int, seed: int):
     """Standard normal values of ``shape`` from a generator seeded with ``seed`` (same tensor every run)."""
     import torch
@@ -1215,11 +1237,12 @@ INPUT_BUILDERS = {
     "spectrogram": _frames_builder("spectrogram"),
     "latents": _frames_builder("latents"),
     # Per-model inputs (why: the decision transformer's trajectory fields, rag's retrieved passages, blt's
-    # byte-to-patch indices and jev's marked questions exist nowhere else).
+    # byte-to-patch indices, jev's marked questions and qwen2_5_omni's DiT conditions exist nowhere else).
     "states": _trajectory_inputs,
     "context_input_ids": _retrieved_inputs,
     "patch_ids": _patch_id_inputs,
     "marks": _decision_marks,
+    "condition_vector": _dit_conditions,
 }
 # Inputs only a processor builds, holding state across calls (why: the video trackers' inference_session).
 SESSION_INPUTS = ("inference_session",)

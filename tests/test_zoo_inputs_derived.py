@@ -270,3 +270,19 @@ def test_marked_questions_fit_the_prompt_and_the_verbalizer_rows():
 
     inputs = _working_inputs(Decision(), PretrainedConfig(vocab_size=20, offsets=offsets, num_verbalizers=10))
     assert inputs["question_type_ids"].tolist() == [[0, 1, 2]]
+
+
+def test_a_dit_gets_a_mel_and_conditions_whose_frames_match_its_repeated_codes():
+    """qwen2_5_omni's token2wav DiT repeats each codec code ``repeats`` frames and adds it to the mel."""
+
+    class DiT(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, hidden_states, condition_vector, speaker_embedding, quantized_code, time_step):
+            frames = quantized_code.shape[1] * 3
+            assert hidden_states.shape[1:] == (frames, 6) and condition_vector.shape[-1] == 6
+            assert speaker_embedding.shape[1:] == (frames, 5) and int(quantized_code.max()) < 4
+            return (hidden_states + time_step,)
+
+    config = PretrainedConfig(repeats=3, mel_dim=6, enc_emb_dim=5, num_embeds=4, hidden_size=12)
+    assert _working_inputs(DiT(), config)["time_step"].dim() == 0
