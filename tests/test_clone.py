@@ -163,3 +163,18 @@ def test_ernie_vl_moe_clone_names_its_config_and_model_after_the_new_prefix(cata
     assert renamed["Ernie4_5_VLMoeConfig"] == "MyErnieConfig"
     assert renamed["Ernie4_5_VLMoeForConditionalGeneration"] == "MyErnieForConditionalGeneration"
     assert ("my-ernie", "MyErnieConfig") in clone.config_types
+
+
+def test_names_of_transformers_api_keep_their_spelling_in_a_clone_named_like_them(tmp_path):
+    """Before: cloning encoder-decoder renamed the config flag ``is_encoder_decoder`` to ``is_zoo_ed``, which
+    transformers never reads: the clone built no decoder inputs. The model's own names still follow."""
+    from scaffold.convert.sources import library_api_names
+    from scaffold.project import NewModelRequest, plan_new_model
+    from scaffold.source import installed_transformers
+
+    assert "is_encoder_decoder" in library_api_names("encoder_decoder", installed_transformers())
+    assert library_api_names("llama", installed_transformers()) == frozenset()
+    plan = plan_new_model(NewModelRequest(like="encoder-decoder", name="zoo-ed", out=tmp_path / "zoo_ed"))
+    config = next(f.content for f in plan.files if f.path.name == "configuration_zoo_ed.py")
+    assert "is_encoder_decoder: bool" in config
+    assert "class ZooEdConfig(" in config and "is_zoo_ed" not in config

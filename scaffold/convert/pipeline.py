@@ -39,6 +39,7 @@ from scaffold.convert.sources import (
     infer_source_names,
     load_source,
     model_specific,
+    library_api_names,
     other_model_types,
     parse_source,
     read_config_names,
@@ -184,6 +185,10 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
     kept = {
         module: others.get(module, frozenset()) | forward_kernel_functions(p.index) for module, p in parsed.items()
     }
+    if options.rename_policy.word_boundaries:  # and the library's own names (is_encoder_decoder), in clones
+        kept = {
+            module: names_ | library_api_names(names[module].old_snake, resolver) for module, names_ in kept.items()
+        }
     sources = {
         module: load_source(names[module], parsed[module], options.rename_policy, modular.snake, defined, kept[module])
         for module in parsed
