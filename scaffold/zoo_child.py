@@ -745,13 +745,23 @@ def _speech_inputs(model, config) -> list[dict]:
 
 
 def _series_inputs(model, config) -> list[dict]:
-    """Time series ``past_values``: (batch, context) and (batch, context, channels)."""
-    import torch
+    """Time series ``past_values``: (batch, history) and (batch, history, channels); the history is the context
+    and, for a model with lagged inputs (time_series_transformer), its largest lag before it. A model that takes
+    ``past_time_features`` gets (batch, history, num_time_features) of them (why: time_series_transformer,
+    autoformer and informer require them, as long as the history)."""
+    import inspect
 
     context = first_int(config, ("context_length",), 32)
+    lags = getattr(config, "lags_sequence", None)  # lagged features reach max(lags) steps before the context
+    context += max(lags) if isinstance(lags, (list, tuple)) and lags and all(type(v) is int for v in lags) else 0
     channels = first_int(config, ("num_input_channels", "input_size"), 1)
     values = _seeded_randn(BATCH, context, channels, seed=0)
-    return [{"past_values": values[..., 0].contiguous()}, {"past_values": values}]
+    extra = {}
+    if "past_time_features" in inspect.signature(model.forward).parameters:
+        extra["past_time_features"] = _seeded_randn(
+            BATCH, context, first_int(config, ("num_time_features",), 0), seed=1
+        )
+    return [{"past_values": values[..., 0].contiguous(), **extra}, {"past_values": values, **extra}]
 
 
 # Parameters holding float hidden states of the model's width, (batch, length, width), by name (why: modules

@@ -409,3 +409,20 @@ def test_a_model_without_forward_is_labelled_not_counted_as_a_failure():
     wrapped = NoTinySetup("no tiny setup")
     wrapped.__cause__ = caught.value
     assert _label(wrapped) == "needs generate (no forward)"
+
+
+def test_lagged_series_get_their_lags_of_history_and_time_features_as_long():
+    """time_series_transformer: "lags cannot go further than history length, found lag 7 while history length is
+    only 4", then "input length 4 and time feature lengths 0 does not match"."""
+
+    class Series(torch.nn.Module):
+        main_input_name = "past_values"
+
+        def forward(self, past_values, past_time_features, past_observed_mask):
+            assert past_values.shape[1] >= 4 + 7, "lags cannot go further than history length"
+            assert past_time_features.shape[:2] == past_values.shape[:2] and past_time_features.shape[2] == 3
+            return (past_values,)
+
+    config = PretrainedConfig(context_length=4, lags_sequence=[1, 2, 7], num_time_features=3)
+    inputs = _working_inputs(Series(), config)
+    assert inputs["past_values"].shape[:2] == (2, 11)

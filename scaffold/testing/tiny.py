@@ -54,6 +54,9 @@ class TinySizes:
             "num_layers": "layers",
             "n_layer": "layers",
             "num_decoder_layers": "layers",
+            "num_encoder_layers": "layers",
+            "num_encoder_attention_heads": "heads",
+            "num_decoder_attention_heads": "heads",
             "encoder_layers": "layers",
             "decoder_layers": "layers",
             "num_attention_heads": "heads",
@@ -100,6 +103,9 @@ TOKEN_ID_FIELDS = (
 )
 # Placeholder token ids of multimodal configs, set when unset (image ids first, then video ids).
 PLACEHOLDER_TOKEN_FIELDS = ("image_token_index", "image_token_id", "video_token_index", "video_token_id")
+# Forecast horizon of time series configs that leave prediction_length unset (why: autoformer, informer and
+# time_series_transformer refuse to build without one; their context_length defaults to it).
+SERIES_HORIZON = 4
 # Dropout fields set to zero: the suite compares outputs of train-mode passes (gradient checkpointing).
 DROPOUT_SUFFIXES = ("dropout", "dropout_prob", "dropout_rate", "attention_dropout", "pdrop")
 
@@ -122,10 +128,11 @@ def _get(config: Any, name: str) -> Any:
 
 
 def _set(config: Any, name: str, value: Any) -> None:
-    """setattr that leaves read-only attributes alone (why: falcon's head_dim is a property it derives)."""
+    """setattr that leaves read-only attributes alone (why: falcon's head_dim is a property it derives; funnel's
+    and prophetnet's num_hidden_layers raise NotImplementedError, being derived from other counts)."""
     try:
         setattr(config, name, value)
-    except AttributeError:
+    except (AttributeError, NotImplementedError):
         pass
 
 
@@ -156,8 +163,13 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fix_heads(config, before)
     _fix_rotary(config, before)
     _fix_stage_heads(config, before)
+    _fix_layer_parts(config, before, sizes)
     _fix_layer_lists(config, before, sizes)
+    _fix_block_sizes(config, sizes)
+    _fix_shared_layers(config, before)
+    _fix_feature_layers(config, sizes)
     _fix_stage_window(config, before)  # after the cut: the stage count sets the last grid
+    _fix_window_count(config)
     _fix_stage_output_width(config, before)
     _fix_backbone_features(config)
     _record_width(config, before, widths)
@@ -277,6 +289,8 @@ def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
     languages = _get(config, "languages")  # xmod: no language adapter is chosen unless one is named
     if "default_language" in vars(config) and config.default_language is None and isinstance(languages, (list, tuple)):
         config.default_language = languages[0] if languages else None
+    if "prediction_length" in vars(config) and config.prediction_length is None:  # time series: a horizon
+        config.prediction_length = SERIES_HORIZON
     experts = _get(config, "n_routed_experts") or _get(config, "num_experts") or _get(config, "num_local_experts")
     if (
         "num_experts_per_tok" in vars(config)
@@ -363,6 +377,20 @@ def _fix_stage_window(config: PreTrainedConfig, before: dict[str, Any]) -> None:
             _set(config, "window_size", last)
 
 
+def _fix_window_count(config: PreTrainedConfig) -> None:
+    """A square count of windows (side * side) tiles the shrunk image and its patch grid: the side drops until
+    it divides both per window (why: lw_detr's 16 windows of a 32-pixel image: "image_size has to be divisible by
+    num_windows")."""
+    count, image, patch = _get(config, "num_windows"), _get(config, "image_size"), _get(config, "patch_size")
+    if not all(type(v) is int and v > 0 for v in (count, image, patch)):
+        return
+    side = int(count**0.5)
+    while side > 1 and (image % (side * side) or (image // (side * side)) % side or (image // patch) % side):
+        side -= 1
+    if side * side != count and side * side < count:
+        config.num_windows = side * side
+
+
 def _fix_stage_output_width(config: PreTrainedConfig, before: dict[str, Any]) -> None:
     """A hidden_size that was the last stage's width (first width * 2 ** (stages - 1)) stays that width (why:
     clap's audio projection reads hidden_size 32 where its 2-stage swin ends 192 wide, 96 * 2)."""
@@ -400,6 +428,70 @@ def _fix_layer_lists(config: PreTrainedConfig, before: dict[str, Any], sizes: Ti
         overrides = config.to_dict().get("per_layer_config") or {}
         kept = min(counts.values())
         config.per_layer_config = {int(k): v for k, v in sorted(overrides.items()) if int(k) < kept}
+
+
+def _fix_layer_parts(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySizes) -> None:
+    """Layer counts of the parts of a stack (n_*_layers) that sum to its old layer count keep one layer each at
+    least, and the layer count becomes their new sum (why: dory's 8 input, 20 recurrent and 8 output layers of 36
+    must add up to num_hidden_layers)."""
+    old, new = before.get("num_hidden_layers"), _get(config, "num_hidden_layers")
+    if not (type(old) is int and type(new) is int and new < old):
+        return
+    parts = {
+        name: value
+        for name, value in sorted(vars(config).items())
+        if name.startswith(("n_", "num_"))
+        and name.endswith("_layers")
+        and name not in sizes.fields
+        and type(value) is int
+        and value > 0
+    }
+    if len(parts) < 2 or sum(parts.values()) != old:
+        return
+    for name, value in parts.items():
+        setattr(config, name, max(1, value * new // old))
+    _set(config, "num_hidden_layers", sum(_get(config, name) for name in parts))
+
+
+def _fix_block_sizes(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Per-block layer counts whose sum is the layer count keep every block, of at most the tiny layer count each
+    (why: funnel derives num_hidden_layers from block_sizes [4, 4, 4] and refuses to have it set)."""
+    blocks = _get(config, "block_sizes")
+    blocks = list(blocks) if isinstance(blocks, tuple) else blocks
+    if _int_list(blocks) and max(blocks) > sizes.layers // len(blocks):
+        config.block_sizes = [max(1, min(b, sizes.layers // len(blocks))) for b in blocks]
+
+
+def _fix_shared_layers(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """The last layers reusing earlier layers' keys and values (num_kv_shared_layers) keep their share of the cut
+    layers: all of them if all were, else as many as leave a producing layer of every kind before them (why:
+    gemma3n's 15 of 30 shared layers left no producer among 2; gemma4_unified_assistant shares all 30)."""
+    shared, old, layers = (
+        _get(config, "num_kv_shared_layers"),
+        before.get("num_hidden_layers"),
+        _get(config, "num_hidden_layers"),
+    )
+    if not all(type(v) is int for v in (shared, old, layers)) or layers >= old or not shared:
+        return
+    if shared >= old:
+        config.num_kv_shared_layers = layers
+        return
+    kinds = _get(config, "layer_types")
+    count = shared * layers // old
+    while count and isinstance(kinds, list) and set(kinds[: layers - count]) != set(kinds):
+        count -= 1
+    config.num_kv_shared_layers = count
+
+
+def _fix_feature_layers(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Layers a projector reads features from, given as non-negative indices past the tiny layer count, become the
+    last tiny layers in the same order (why: molmo2's adapter reads vision layers [24, 18] of a 2-layer tower).
+    Lists with negative indices count from the end and stay as they are."""
+    for name, value in sorted(vars(config).items()):
+        if "feature_layer" not in name or not _int_list(value) or min(value) < 0 or max(value) < sizes.layers:
+            continue
+        ranks = sorted(set(value), reverse=True)
+        setattr(config, name, [max(0, sizes.layers - 1 - ranks.index(v)) for v in value])
 
 
 def _cut(name: str, values: list, count: int) -> list:
@@ -503,20 +595,34 @@ def _fix_sliding_window(config: PreTrainedConfig, sizes: TinySizes) -> None:
         config.sliding_window = 4
 
 
+# Names of a mamba mixer's (expand, head count, head width, group count, explicit inner width) in each naming.
+MAMBA_FIELDS = (
+    ("mamba_expand", "mamba_n_heads", "mamba_d_head", "mamba_n_groups", "mamba_d_ssm"),  # bamba, falcon_h1
+    ("mamba_expand", "n_mamba_heads", "mamba_headdim", "mamba_ngroups", None),  # zamba2
+    ("expand", "num_heads", "head_dim", "n_groups", None),  # mamba2
+    ("expand", "mamba_num_heads", "mamba_head_dim", "n_groups", None),  # nemotron_h
+)
+
+
 def _fix_mamba(config: PreTrainedConfig) -> None:
-    """Mamba mixers split expand * hidden_size into mamba_n_heads heads of mamba_d_head (bamba, granite)."""
-    expand, hidden = _get(config, "mamba_expand"), _get(config, "hidden_size")
-    heads = _get(config, "mamba_n_heads")
-    if not all(isinstance(v, int) for v in (expand, hidden, heads)):
+    """Mamba mixers split expand * hidden_size (or an explicit inner width, which follows it) into heads of a
+    width: heads * head width == inner, heads a multiple of the groups (why: mamba2, falcon_h1 and zamba2
+    validate or reshape by that product; falcon_h1's mamba_d_ssm 1024 stayed the full model's inner width)."""
+    for expand_name, heads_name, head_name, groups_name, inner_name in MAMBA_FIELDS:
+        expand, hidden, heads = _get(config, expand_name), _get(config, "hidden_size"), _get(config, heads_name)
+        if not all(type(v) is int for v in (expand, hidden, heads)) or heads_name not in vars(config):
+            continue
+        inner = expand * hidden
+        if inner_name and type(_get(config, inner_name)) is int:
+            setattr(config, inner_name, inner)
+        heads = next(h for h in (4, 2, 1) if inner % h == 0)
+        setattr(config, heads_name, heads)
+        if type(_get(config, head_name)) is int:
+            setattr(config, head_name, inner // heads)
+        groups = _get(config, groups_name)
+        if type(groups) is int and heads % groups:
+            setattr(config, groups_name, 1)
         return
-    inner = expand * hidden
-    heads = next(h for h in (4, 2, 1) if inner % h == 0)
-    config.mamba_n_heads = heads
-    if isinstance(_get(config, "mamba_d_head"), int):
-        config.mamba_d_head = inner // heads
-    groups = _get(config, "mamba_n_groups")
-    if isinstance(groups, int) and heads % groups:
-        config.mamba_n_groups = 1
 
 
 def _fix_rope(config: PreTrainedConfig) -> None:
@@ -530,7 +636,7 @@ def _fix_rope(config: PreTrainedConfig) -> None:
         if isinstance(original, int) and isinstance(positions, int) and original > positions:
             holder["original_max_position_embeddings"] = positions
         sections = holder.get("mrope_section") if isinstance(holder, dict) else None
-        if sections is None and isinstance(holder, dict) and "mrope_section" in _rope_ignored_keys(config):
+        if sections is None and holder and isinstance(holder, dict) and "mrope_section" in _rope_ignored_keys(config):
             sections = [1, 1, 1]  # the model's own default sections (glm4v: [8, 12, 12]) fit only the full head
         if not (isinstance(sections, list) and sections):
             continue
