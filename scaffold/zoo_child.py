@@ -38,6 +38,8 @@ class NoForward(NotImplementedError):
     forward output to compare."""
 
 
+# Vocabulary of the "vocabulary kept" candidate: above any default vocabulary, so none is cut.
+VOCAB_KEPT = 1 << 30
 # Parameter budget of the less-shrunk fallback configs (why: a default config may hold billions).
 PARAMETER_BUDGET = 40_000_000
 
@@ -120,6 +122,14 @@ def _candidates(config_class) -> list[tuple[str, object]]:
             lambda: shrink_config(default, TinySizes(keep_stages=True, every_width=True)),
         ),
         ("tiny, sliding window set", lambda: shrink_config(default, TinySizes(window=True))),
+        # why: hard-coded widths: bridgetower's hidden_size // 64 heads were 0 of a 32-wide model; clvp ropes at
+        # least 32 dimensions of each head (8 wide in the tiny model)
+        (
+            "tiny, 64 wide, 32-wide heads",
+            lambda: shrink_config(default, TinySizes(hidden=64, intermediate=128, heads=2)),
+        ),
+        # why: shieldgemma2 hard-codes token ids (it reads the logits of tokens 10784 and 3771)
+        ("tiny, vocabulary kept", lambda: shrink_config(default, TinySizes(vocab=VOCAB_KEPT))),
         ("layers and vocab only", lambda: shrink_config(default, layers_only)),
         ("default", lambda: default),
     ):

@@ -426,3 +426,17 @@ def test_lagged_series_get_their_lags_of_history_and_time_features_as_long():
     config = PretrainedConfig(context_length=4, lags_sequence=[1, 2, 7], num_time_features=3)
     inputs = _working_inputs(Series(), config)
     assert inputs["past_values"].shape[:2] == (2, 11)
+
+
+def test_back_off_candidates_for_hard_coded_widths_and_token_ids():
+    """bridgetower builds MultiheadAttention(hidden, hidden // 64): 0 heads of a 32-wide model; shieldgemma2 reads
+    the logits of tokens 10784 and 3771 of a 99-token vocabulary (IndexError)."""
+    from transformers import BridgeTowerConfig, BridgeTowerModel, ShieldGemma2Config
+
+    from scaffold.zoo_child import _candidates
+
+    wide = dict(_candidates(BridgeTowerConfig))["tiny, 64 wide, 32-wide heads"]
+    inputs = _working_inputs(BridgeTowerModel(wide).eval(), wide)
+    assert inputs["pixel_values"].shape[0] == inputs["input_ids"].shape[0] == 2
+    kept = dict(_candidates(ShieldGemma2Config))["tiny, vocabulary kept"]
+    assert kept.text_config.vocab_size > 10784 and kept.text_config.hidden_size == 32

@@ -161,6 +161,7 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _shrink_vocabularies(config, sizes)
     _fill_unset(config, sizes)
     _fix_heads(config, before)
+    _fix_bottleneck(config, before)
     _fix_rotary(config, before)
     _fix_stage_heads(config, before)
     _fix_layer_parts(config, before, sizes)
@@ -283,9 +284,11 @@ def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
     if "vocab_size" in vars(config) and config.vocab_size is None:  # esm: a vocabulary of None tokens
         config.vocab_size = sizes.vocab
     if isinstance(_get(config, "vision_config"), PreTrainedConfig):  # blip-2 compares ids with an unset id
+        text_vocab = _get(_get(config, "text_config"), "vocab_size") or _get(config, "vocab_size")
+        vocab = min(sizes.vocab, text_vocab) if type(text_vocab) is int else sizes.vocab  # a kept one is larger
         for offset, name in enumerate(PLACEHOLDER_TOKEN_FIELDS):
             if name in vars(config) and vars(config)[name] is None:
-                setattr(config, name, sizes.vocab - 1 - offset % 2)
+                setattr(config, name, vocab - 1 - offset % 2)
     languages = _get(config, "languages")  # xmod: no language adapter is chosen unless one is named
     if "default_language" in vars(config) and config.default_language is None and isinstance(languages, (list, tuple)):
         config.default_language = languages[0] if languages else None
@@ -330,6 +333,15 @@ def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
     kv = _get(config, "num_key_value_heads")
     if isinstance(kv, int) and (heads % kv or isinstance(_get(config, "kv_lora_rank"), int)):
         config.num_key_value_heads = heads  # MLA expands one latent into keys and values for every head
+
+
+def _fix_bottleneck(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """A bottleneck intermediate size (a quarter of the hidden size or less) keeps its ratio to the hidden size
+    (why: fun_asr_nano's validator wants its adaptor's intermediate_size, 256 of 1024, to be hidden_size // 4)."""
+    old_hidden, old_inner = before.get("hidden_size"), before.get("intermediate_size")
+    hidden = _get(config, "hidden_size")
+    if all(type(v) is int and v > 0 for v in (old_hidden, old_inner, hidden)) and old_inner * 4 <= old_hidden:
+        _set(config, "intermediate_size", max(1, hidden * old_inner // old_hidden))
 
 
 def _head_width(values: dict[str, Any]) -> int | None:

@@ -30,7 +30,7 @@ from transformers import (
 )
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
-from scaffold.testing.tiny import SERIES_HORIZON, shrink_config
+from scaffold.testing.tiny import SERIES_HORIZON, TinySizes, shrink_config
 
 
 def _rebuilt(config_class, config):
@@ -153,3 +153,19 @@ def test_no_rope_sections_for_a_config_without_rope() -> None:
     config = CONFIG_MAPPING["cohere_compass_text"]()
     tiny = _rebuilt(type(config), shrink_config(config))
     assert "mrope_section" not in (tiny.rope_parameters or {})
+
+
+def test_a_bottleneck_keeps_its_ratio_to_the_hidden_size() -> None:
+    """fun_asr_nano: "adaptor_config.intermediate_size (64) must equal text_config.hidden_size // 4 (8)"."""
+    config = CONFIG_MAPPING["fun_asr_nano"]()
+    tiny = _rebuilt(type(config), shrink_config(config))
+    assert tiny.adaptor_config.intermediate_size == tiny.text_config.hidden_size // 4 == 8
+
+
+def test_unset_placeholder_ids_index_a_kept_vocabulary() -> None:
+    """A vocabulary the sizes keep (the zoo's "vocabulary kept" candidate) is the bound of the placeholder ids
+    set for unset ones, not the sizes' own vocabulary."""
+    from transformers import Blip2Config
+
+    tiny = shrink_config(Blip2Config(), TinySizes(vocab=1 << 30))
+    assert tiny.image_token_index < tiny.text_config.vocab_size
