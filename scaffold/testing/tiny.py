@@ -13,6 +13,7 @@ adapters, zero dropout. Each rule is tested on the real config class by building
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,6 +183,8 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fix_rope(config)
     _fix_token_ids(config)
     _zero_dropout(config)
+    _fix_index_heads(config)
+    _derive_layer_indices(config, sizes)  # last: the class derives them from the finished config
 
 
 # Fields read before shrinking by the fixes below, besides the size fields.
@@ -708,6 +711,42 @@ def _fix_token_ids(config: PreTrainedConfig) -> None:
         value = _get(config, name)
         if isinstance(value, int) and not isinstance(value, bool) and value >= vocab:
             _set(config, name, vocab - 1 - offset % 3)
+
+
+def _fix_index_heads(config: PreTrainedConfig) -> None:
+    """A sparse-attention indexer's heads (index_num_heads) are no more than the query heads sharing one key
+    head (why: kolibri1_1's validator refused 12 indexer heads for 2 query heads per key head)."""
+    index, heads, kv = (_get(config, n) for n in ("index_num_heads", "num_attention_heads", "num_key_value_heads"))
+    if all(type(v) is int and v > 0 for v in (index, heads, kv)) and index > heads // kv:
+        config.index_num_heads = max(1, heads // kv)
+
+
+def _derive_layer_indices(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Lists of layer indices that the class derives when unset (its field defaults to None) and that point past
+    the tiny layer count are derived again by the class from the cut config (why: kolibri1_1's index_layers
+    [4, 14, 19, 29], the indexed layers of its 30; its validator wants them among the cut layer types)."""
+    if not dataclasses.is_dataclass(config):
+        return
+    fields = {f.name: f for f in dataclasses.fields(config)}
+    layers = _get(config, "num_hidden_layers")
+    stale = [
+        name
+        for name, value in sorted(vars(config).items())
+        if name in fields
+        and fields[name].default is None
+        and name.endswith("_layers")
+        and _int_list(value)
+        and type(layers) is int
+        and max(value) >= layers
+    ]
+    if not stale:
+        return
+    try:
+        fresh = type(config)(**{n: (None if n in stale else v) for n, v in vars(config).items() if n in fields})
+    except Exception:  # noqa: BLE001 - a config the class refuses keeps its lists
+        return
+    for name in stale:
+        setattr(config, name, getattr(fresh, name))
 
 
 def _zero_dropout(config: PreTrainedConfig) -> None:

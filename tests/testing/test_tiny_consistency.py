@@ -169,3 +169,16 @@ def test_unset_placeholder_ids_index_a_kept_vocabulary() -> None:
 
     tiny = shrink_config(Blip2Config(), TinySizes(vocab=1 << 30))
     assert tiny.image_token_index < tiny.text_config.vocab_size
+
+
+def test_indexer_heads_and_derived_layer_indices_follow_the_cut() -> None:
+    """kolibri1_1 (at 16-wide heads, which its NVFP4 rounding needs): "`index_layers` must be increasing
+    indexed-attention layers, got [4, 14, 19, 29]", then "`index_num_heads` must be between 1 and the number of
+    query heads of key head 0"."""
+    from transformers import Kolibri1_1Config, Kolibri1_1Model
+
+    config = _rebuilt(Kolibri1_1Config, shrink_config(Kolibri1_1Config(), TinySizes(hidden=64, heads=2)))
+    indexed = [i for i, kind in enumerate(config.layer_types) if kind == "indexed_attention"]
+    assert config.index_layers == indexed[:1] and config.index_num_heads == 1
+    out = _runs(Kolibri1_1Model, config, input_ids=_ids(config.vocab_size), use_cache=False)
+    assert out.last_hidden_state.shape[:2] == (2, 5)
