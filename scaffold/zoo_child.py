@@ -910,6 +910,12 @@ def _image_side(config, default: int = 32) -> tuple[int, int]:
     return default, default
 
 
+def _renamed(candidates: list[dict], old: str, new: str) -> list[dict]:
+    """Candidates with one input under another name (why: bridgetower's vision model takes its pixels as
+    ``image``)."""
+    return [{(new if key == old else key): value for key, value in candidate.items()} for candidate in candidates]
+
+
 def _video_inputs(model, config) -> list[dict]:
     """Videos, (batch, frames, channels, height, width): two tubelets of frames first, then the clip length
     the config names (vjepa2's frames_per_clip)."""
@@ -985,6 +991,7 @@ INPUT_BUILDERS = {
     "inputs_embeds": _embeds_inputs,
     "hidden_states": _patch_inputs,
     "pixel_values_videos": _video_inputs,
+    "image": lambda model, config: _renamed(_pixel_inputs(model, config), "pixel_values", "image"),
     "flattened_patches": _flattened_patch_inputs,
     # Per-model inputs (why: the decision transformer's trajectory fields, rag's retrieved passages and blt's
     # byte-to-patch indices exist nowhere else).

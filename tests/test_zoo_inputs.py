@@ -440,3 +440,17 @@ def test_back_off_candidates_for_hard_coded_widths_and_token_ids():
     assert inputs["pixel_values"].shape[0] == inputs["input_ids"].shape[0] == 2
     kept = dict(_candidates(ShieldGemma2Config))["tiny, vocabulary kept"]
     assert kept.text_config.vocab_size > 10784 and kept.text_config.hidden_size == 32
+
+
+def test_pixels_are_also_built_under_the_name_image():
+    """bridgetower's vision model: "no input builder for required argument 'image'"."""
+
+    class Vision(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, image, image_mask=None):
+            assert image.ndim == 4 and image.shape[:2] == (2, 3)
+            return (image,)
+
+    inputs = _working_inputs(Vision(), PretrainedConfig(image_size=32, num_channels=3))
+    assert set(inputs) == {"image"}

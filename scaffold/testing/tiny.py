@@ -6,7 +6,9 @@ d_kv / kv heads (MLA: head_dim is the rope width, keys for every head), a rotary
 per-layer lists and dicts cut to the layer count with every kind of layer kept, backbone stages, fields equal
 to an old hidden size anywhere in the tree, mamba head split, mrope sections summing to head_dim / 2, YaRN
 original positions, token ids below the vocabulary, a window for kept sliding layers, a default language for
-adapters, zero dropout. Each rule is tested on the real config class by building the model
+adapters, zero dropout; and the counts validators tie together: mamba heads * head width == inner width in every
+naming, a forecast horizon, per-block and per-part layer counts, kv-shared layers leaving a producer of every kind,
+feature-layer and derived layer indices within the cut, bottleneck ratios, indexer heads, square window counts. Each rule is tested on the real config class by building the model
 (tests/testing/test_tiny_rules.py).
 """
 
