@@ -39,6 +39,8 @@ class NoForward(NotImplementedError):
     forward output to compare."""
 
 
+# Vocabulary of the "vocabulary kept" candidate: above any default vocabulary, so none is cut.
+VOCAB_KEPT = 1 << 30
 # Parameter budget of the less-shrunk fallback configs (why: a default config may hold billions).
 PARAMETER_BUDGET = 40_000_000
 
@@ -126,8 +128,14 @@ def _candidates(config_class) -> list[tuple[str, object]]:
             lambda: shrink_config(default, TinySizes(keep_stages=True, every_width=True)),
         ),
         ("tiny, sliding window set", lambda: shrink_config(default, TinySizes(window=True))),
-        # heads of a fixed width 64 (granite4_vision's Q-Former has vision width // 64 heads: none at width 32)
-        ("tiny, width 64", lambda: shrink_config(default, TinySizes(hidden=64, intermediate=128))),
+        # why: hard-coded widths: bridgetower's hidden_size // 64 heads were 0 of a 32-wide model (granite4_vision's
+        # Q-Former: vision width // 64 heads); clvp ropes at least 32 dimensions of each head (8 wide in the tiny model)
+        (
+            "tiny, 64 wide, 32-wide heads",
+            lambda: shrink_config(default, TinySizes(hidden=64, intermediate=128, heads=2)),
+        ),
+        # why: shieldgemma2 hard-codes token ids (it reads the logits of tokens 10784 and 3771)
+        ("tiny, vocabulary kept", lambda: shrink_config(default, TinySizes(vocab=VOCAB_KEPT))),
         ("layers and vocab only", lambda: shrink_config(default, layers_only)),
         ("default", lambda: default),
     ):
@@ -1062,13 +1070,23 @@ def _mel_inputs(model, config) -> list[dict]:
 
 
 def _series_inputs(model, config) -> list[dict]:
-    """Time series ``past_values``: (batch, context) and (batch, context, channels)."""
-    import torch
+    """Time series ``past_values``: (batch, history) and (batch, history, channels); the history is the context
+    and, for a model with lagged inputs (time_series_transformer), its largest lag before it. A model that takes
+    ``past_time_features`` gets (batch, history, num_time_features) of them (why: time_series_transformer,
+    autoformer and informer require them, as long as the history)."""
+    import inspect
 
     context = first_int(config, ("context_length",), 32)
+    lags = getattr(config, "lags_sequence", None)  # lagged features reach max(lags) steps before the context
+    context += max(lags) if isinstance(lags, (list, tuple)) and lags and all(type(v) is int for v in lags) else 0
     channels = first_int(config, ("num_input_channels", "input_size"), 1)
     values = _seeded_randn(BATCH, context, channels, seed=0)
-    return [{"past_values": values[..., 0].contiguous()}, {"past_values": values}]
+    extra = {}
+    if "past_time_features" in inspect.signature(model.forward).parameters:
+        extra["past_time_features"] = _seeded_randn(
+            BATCH, context, first_int(config, ("num_time_features",), 0), seed=1
+        )
+    return [{"past_values": values[..., 0].contiguous(), **extra}, {"past_values": values, **extra}]
 
 
 # Parameters holding float hidden states of the model's width, (batch, length, width), by name (why: modules
@@ -1229,6 +1247,12 @@ def _image_side(config, default: int = 32) -> tuple[int, int]:
     return default, default
 
 
+def _renamed(candidates: list[dict], old: str, new: str) -> list[dict]:
+    """Candidates with one input under another name (why: bridgetower's vision model takes its pixels as
+    ``image``)."""
+    return [{(new if key == old else key): value for key, value in candidate.items()} for candidate in candidates]
+
+
 def _video_inputs(model, config) -> list[dict]:
     """Videos, (batch, frames, channels, height, width): two tubelets of frames first, then the clip length
     the config names (vjepa2's frames_per_clip)."""
@@ -1345,6 +1369,7 @@ INPUT_BUILDERS = {
     "inputs_embeds": _embeds_inputs,
     "hidden_states": _patch_inputs,
     "pixel_values_videos": _video_inputs,
+    "image": lambda model, config: _renamed(_pixel_inputs(model, config), "pixel_values", "image"),
     "flattened_patches": _flattened_patch_inputs,
     "spectrogram": _frames_builder("spectrogram"),
     "latents": _frames_builder("latents"),
