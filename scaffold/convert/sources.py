@@ -326,6 +326,17 @@ def _read_library_identifiers(resolver: SourceResolver) -> frozenset[str]:
 _cached_library_identifiers = functools.lru_cache(maxsize=4)(_read_library_identifiers)
 
 
+LITERAL_TYPE = re.compile(r"\bLiteral\[([^\]]*)\]")
+QUOTED_WORD = re.compile(r"""["']([\w.\-]+)["']""")
+
+
+def literal_values(text: str) -> frozenset[str]:
+    """The strings a module's ``Literal[...]`` annotations allow: option values that checkpoints' config files
+    hold as written (chmv2's ``bins_strategy: Literal["linear", "log", "chmv2_mixlog"]``). Why kept: a clone
+    that renamed them to ``my_chmv2_mixlog`` refused every chmv2 config.json it was given."""
+    return frozenset(word for body in LITERAL_TYPE.findall(text) for word in QUOTED_WORD.findall(body))
+
+
 def other_model_types(text: str, old_snake: str, resolver: SourceResolver, module: str = "") -> frozenset[str]:
     """Words of a parent module that start with its model's name and are the type of another installed model.
 
