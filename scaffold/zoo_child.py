@@ -436,6 +436,7 @@ def _working_inputs(model, config) -> dict:
                 tried.append(inputs)
                 refits = _refit_width(inputs, exc) + _refit_image(inputs, exc) + _refit_missing(config, inputs, exc)
                 refits += _refit_length(inputs, exc) + _refit_mask(model, inputs, exc)
+                refits += _refit_hidden_missing(model, config, inputs, exc)
                 queue.extend(refits[: REFITS + 1 - len(queue)])
     return _batch_of_one(model, tried, first_error)
 
@@ -532,6 +533,7 @@ def _refit_image(inputs: dict, exc: Exception) -> list[dict]:
 
 
 MISSING_INPUT = re.compile(r"`(\w+)` cannot be `None`")
+MUST_BE_GIVEN = re.compile(r"`(\w+)` must be given")
 
 
 def _refit_missing(config, inputs: dict, exc: Exception) -> list[dict]:
@@ -544,6 +546,16 @@ def _refit_missing(config, inputs: dict, exc: Exception) -> list[dict]:
     name = found.group(1)
     width = first_int(config, (f"{name}_dim", f"{name.removesuffix('s')}_dim"), 0)
     return [{**inputs, name: _seeded_randn(BATCH, LENGTH, width, seed=9)}] if width else []
+
+
+def _refit_hidden_missing(model, config, inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs with the optional hidden states the model says must be given, at the model's width (why:
+    t5gemma2's decoder: "`encoder_hidden_states` must be given in decoder"); none for another error."""
+    found = MUST_BE_GIVEN.search(str(exc)) if isinstance(exc, ValueError) else None
+    if found is None or found.group(1) in inputs or not _is_hidden_name(found.group(1)):
+        return []
+    name = found.group(1)
+    return [{**inputs, name: _hidden_builder(name)(model, config)[0][name]}]
 
 
 LENGTH_MISMATCH = re.compile(

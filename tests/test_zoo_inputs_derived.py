@@ -286,3 +286,18 @@ def test_a_dit_gets_a_mel_and_conditions_whose_frames_match_its_repeated_codes()
 
     config = PretrainedConfig(repeats=3, mel_dim=6, enc_emb_dim=5, num_embeds=4, hidden_size=12)
     assert _working_inputs(DiT(), config)["time_step"].dim() == 0
+
+
+def test_hidden_states_the_model_says_must_be_given_are_added_at_its_width():
+    """t5gemma2's decoder: "`encoder_hidden_states` must be given in decoder" though forward defaults it to None."""
+
+    class Decoder(torch.nn.Module):
+        main_input_name = "input_ids"
+
+        def forward(self, input_ids=None, encoder_hidden_states=None):
+            if encoder_hidden_states is None:
+                raise ValueError("`encoder_hidden_states` must be given in decoder")
+            return (encoder_hidden_states.sum(-1),)
+
+    inputs = _working_inputs(Decoder(), PretrainedConfig(vocab_size=20, hidden_size=12))
+    assert inputs["encoder_hidden_states"].shape[-1] == 12

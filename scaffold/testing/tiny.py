@@ -192,6 +192,7 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _zero_dropout(config)
     _fix_index_heads(config)
     _derive_layer_indices(config, sizes)  # last: the class derives them from the finished config
+    _wrap_layer_indices(config)
 
 
 # Fields read before shrinking by the fixes below, besides the size fields.
@@ -932,6 +933,17 @@ def _derive_layer_indices(config: PreTrainedConfig, sizes: TinySizes) -> None:
         return
     for name in stale:
         setattr(config, name, getattr(fresh, name))
+
+
+def _wrap_layer_indices(config: PreTrainedConfig) -> None:
+    """Lists of layer indices (``*layers_indices``) past the tiny layer count wrap around it, keeping their length:
+    the length sets widths (why: mllama's vision model concatenates the states of intermediate layers [3, 7, 15,
+    23, 30], five of them, of its 2 tiny layers; its class derives that same list again)."""
+    layers = _get(config, "num_hidden_layers")
+    for name, value in sorted(vars(config).items()):
+        if name.endswith("layers_indices") and _int_list(value) and type(layers) is int and layers > 0:
+            if max(value) >= layers:
+                setattr(config, name, [index % layers for index in value])
 
 
 def _zero_dropout(config: PreTrainedConfig) -> None:

@@ -71,3 +71,10 @@ def test_a_list_field_left_none_takes_the_default_its_docstring_documents():
 
     tiny = shrink_config(Documented(other_list=[7]))
     assert (tiny.kernel_list, tiny.other_list) == ([3, 2, 2], [7])
+
+
+def test_layer_index_lists_wrap_around_the_tiny_layer_count_and_keep_their_length():
+    """mllama's vision model reads the states of layers [3, 7, 15, 23, 30]: five of them, of its 2 tiny layers."""
+    tiny = shrink_config(CONFIG_MAPPING["mllama_vision_model"]())
+    assert len(tiny.intermediate_layers_indices) == 5
+    assert max(tiny.intermediate_layers_indices) < tiny.num_hidden_layers
