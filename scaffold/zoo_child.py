@@ -1357,6 +1357,21 @@ def _dit_conditions(model, config) -> list[dict]:
     ]
 
 
+def _token2wav_inputs(model, config) -> list[dict]:
+    """qwen2_5_omni's token2wav (DiT sampler then vocoder): codec codes, a speaker conditioning vector and a
+    reference mel, sized from its DiT config the way ``_dit_conditions`` sizes the DiT's own inputs."""
+    dit = getattr(config, "dit_config", config)
+    built = _dit_conditions(model, dit)[0]
+    return [
+        {
+            "code": built["quantized_code"],
+            "conditioning": built["speaker_embedding"][:, 0],
+            "reference_mel": built["condition_vector"],
+            "num_steps": 2,  # the ODE sampler's steps: the same for clone and source, few for speed
+        }
+    ]
+
+
 def _seeded_randn(*shape: int, seed: int):
     """Standard normal values of ``shape`` from a generator seeded with ``seed`` (same tensor every run)."""
     import torch
@@ -1392,6 +1407,7 @@ INPUT_BUILDERS = {
     "patch_ids": _patch_id_inputs,
     "marks": _decision_marks,
     "condition_vector": _dit_conditions,
+    "code": _token2wav_inputs,
 }
 # Inputs only a processor builds, holding state across calls (why: the video trackers' inference_session).
 SESSION_INPUTS = ("inference_session",)

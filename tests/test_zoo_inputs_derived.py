@@ -301,3 +301,14 @@ def test_hidden_states_the_model_says_must_be_given_are_added_at_its_width():
 
     inputs = _working_inputs(Decoder(), PretrainedConfig(vocab_size=20, hidden_size=12))
     assert inputs["encoder_hidden_states"].shape[-1] == 12
+
+
+def test_a_token2wav_forward_gets_codes_a_speaker_vector_and_a_reference_mel_sized_from_its_dit_config():
+    """qwen2_5_omni_token2wav samples a mel with its DiT from (code, conditioning, reference_mel), then vocodes."""
+    from scaffold.zoo_child import INPUT_BUILDERS
+
+    dit = PretrainedConfig(mel_dim=6, enc_emb_dim=5, num_embeds=3, repeats=2)
+    inputs = INPUT_BUILDERS["code"](None, PretrainedConfig(dit_config=dit))[0]
+    assert inputs["code"].shape[0] == inputs["conditioning"].shape[0] == inputs["reference_mel"].shape[0]
+    assert int(inputs["code"].max()) < 3 and inputs["conditioning"].shape[1:] == (5,)
+    assert inputs["reference_mel"].shape[1:] == (inputs["code"].shape[1] * 2, 6)
