@@ -13,6 +13,7 @@ adapters, zero dropout. Each rule is tested on the real config class by building
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -530,8 +531,12 @@ def _fix_rope(config: PreTrainedConfig) -> None:
         if isinstance(original, int) and isinstance(positions, int) and original > positions:
             holder["original_max_position_embeddings"] = positions
         sections = holder.get("mrope_section") if isinstance(holder, dict) else None
-        if sections is None and isinstance(holder, dict) and "mrope_section" in _rope_ignored_keys(config):
-            sections = [1, 1, 1]  # the model's own default sections (glm4v: [8, 12, 12]) fit only the full head
+        in_code = _code_sections(config) if sections is None and isinstance(holder, dict) else []
+        keep_equal = bool(in_code) and ("mrope_section" in _rope_ignored_keys(config) or "vocab_size" in vars(config))
+        if keep_equal:  # the model's own default sections (ernie: [22, 22, 20]) fit only the full head
+            sections = in_code
+        elif sections is None and isinstance(holder, dict) and "mrope_section" in _rope_ignored_keys(config):
+            sections = [1, 1, 1]
         if not (isinstance(sections, list) and sections):
             continue
         head_dim = _get(config, "head_dim")
@@ -542,7 +547,7 @@ def _fix_rope(config: PreTrainedConfig) -> None:
         if isinstance(head_dim, int) and isinstance(factor, float) and 0 < factor < 1:
             head_dim = _widen_rotary(config, head_dim, factor, len(sections))
         if isinstance(head_dim, int) and (sum(sections) != head_dim // 2 or "mrope_section" not in holder):
-            holder["mrope_section"] = scaled_sections(sections, head_dim // 2)
+            holder["mrope_section"] = scaled_sections(sections, head_dim // 2, keep_equal)
 
 
 def _widen_rotary(config: PreTrainedConfig, head_dim: int, factor: float, sections: int) -> int:
@@ -565,16 +570,54 @@ def _rope_ignored_keys(config: PreTrainedConfig) -> set:
     return set(keys) if isinstance(keys, (set, frozenset, list, tuple)) else set()
 
 
-def scaled_sections(sections: list[int], total: int) -> list[int]:
-    """``sections`` scaled to sum to ``total``, each at least 1 (the largest shortfalls get the remainder)."""
+def scaled_sections(sections: list[int], total: int, keep_equal: bool = False) -> list[int]:
+    """``sections`` scaled to sum to ``total``, each at least 1 (the largest shortfalls get the remainder).
+    With ``keep_equal``, sections of equal width get the remainder together, while it lasts (why: ernie4_5_vl
+    stacks its h and w sections pairwise, "stack expects each tensor to be equal size")."""
     whole = sum(sections)
     out = [max(1, s * total // whole) for s in sections]
     while sum(out) > total and max(out) > 1:
         out[out.index(max(out))] -= 1
     while sum(out) < total:
         shortfall = [s * total / whole - o for s, o in zip(sections, out)]
-        out[shortfall.index(max(shortfall))] += 1
+        ranked = sorted(range(len(out)), key=lambda i: -shortfall[i])  # stable: ties go to the first
+        fits = [i for i in ranked if sections.count(sections[i]) <= total - sum(out)] if keep_equal else ranked
+        chosen = fits[0] if fits else ranked[0]
+        for i in [j for j in range(len(out)) if sections[j] == sections[chosen]] if fits and keep_equal else [chosen]:
+            out[i] += 1
     return out
+
+
+def _code_sections(config: PreTrainedConfig) -> list[int]:
+    """The mrope sections the config's modeling module falls back to when rope_parameters has none (paddleocr_vl
+    reads ``rope_parameters.get("mrope_section", [16, 24, 24])``), [] when it names none. Why: a config without
+    the key still gets those full-size sections, which the tiny head cannot split."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(type(config).__module__.replace(".configuration_", ".modeling_"))
+    except (ImportError, ValueError):  # a config defined outside a package
+        return []
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return []
+    return list(_sections_in(spec.origin))
+
+
+@functools.lru_cache(maxsize=32)
+def _sections_in(path: str) -> tuple[int, ...]:
+    """The first ``.get("mrope_section", [...])`` default list in the Python file ``path``, () when none."""
+    import ast
+
+    with open(path, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+            args = node.args
+            if len(args) == 2 and isinstance(args[0], ast.Constant) and args[0].value == "mrope_section":
+                found = ast.literal_eval(args[1]) if isinstance(args[1], ast.List) else []
+                if found and all(type(v) is int and v > 0 for v in found):
+                    return tuple(found)
+    return ()
 
 
 def _fix_token_ids(config: PreTrainedConfig) -> None:
