@@ -1,0 +1,54 @@
+"""Inputs the zoo child builds for forwards that take optional arguments they read as given (minicpm's
+target_sizes, the qwen omni audio encoders' feature_lens, audioflamingo3's input_features_mask) and refits
+after an elementwise size mismatch (fun_asr_nano). Each on the real transformers class, tiny config."""
+
+import torch
+from transformers.models.auto.configuration_auto import CONFIG_MAPPING
+from transformers.models.audioflamingo3.modeling_audioflamingo3 import AudioFlamingo3Encoder
+from transformers.models.fun_asr_nano.modeling_fun_asr_nano import FunAsrNanoEncoder
+from transformers.models.minicpm_ocr.modeling_minicpm_ocr import MiniCPMOcrVisionModel
+from transformers.models.qwen2_5_omni.modeling_qwen2_5_omni import Qwen2_5OmniAudioEncoder
+
+from scaffold.testing.tiny import shrink_config
+from scaffold.zoo_child import _working_inputs
+
+
+def _tiny(model_class, model_type):
+    config = shrink_config(CONFIG_MAPPING[model_type]())
+    torch.manual_seed(0)
+    return model_class(config).eval(), config
+
+
+def test_minicpm_vision_gets_packed_patches_and_their_grids():
+    """'NoneType' object has no attribute 'device': forward(pixel_values, target_sizes=None) packs images."""
+    model, config = _tiny(MiniCPMOcrVisionModel, "minicpm_ocr_vision")
+    inputs = _working_inputs(model, config)
+    side = config.image_size // config.patch_size
+    assert inputs["target_sizes"].tolist() == [[side, side]] * 2
+    assert inputs["pixel_values"].shape == (1, config.num_channels, config.patch_size, config.patch_size * 2 * side**2)
+
+
+def test_qwen_omni_audio_encoder_gets_its_frames_in_one_row_with_their_lengths():
+    """unsupported operand type(s) for /: 'NoneType' and 'int' (feature_lens unset)."""
+    model, config = _tiny(Qwen2_5OmniAudioEncoder, "qwen2_5_omni_audio_encoder")
+    inputs = _working_inputs(model, config)
+    frames = int(inputs["feature_lens"][0])
+    assert inputs["feature_lens"].tolist() == [frames, frames]
+    assert inputs["input_features"].shape == (config.num_mel_bins, 2 * frames)
+
+
+def test_audioflamingo3_encoder_gets_a_mask_over_its_frames():
+    """'NoneType' object has no attribute 'sum' (input_features_mask unset)."""
+    model, config = _tiny(AudioFlamingo3Encoder, "audioflamingo3_encoder")
+    inputs = _working_inputs(model, config)
+    features, mask = inputs["input_features"], inputs["input_features_mask"]
+    assert mask.shape == (features.shape[0], features.shape[-1]) and bool(mask.all())
+
+
+def test_a_size_an_elementwise_op_refuses_is_refit_from_the_error():
+    """fun_asr_nano: features 560 wide (mel bins * stacked frames), at most 63 frames (its positions)."""
+    model, config = _tiny(FunAsrNanoEncoder, "fun_asr_nano_encoder")
+    inputs = _working_inputs(model, config)
+    assert inputs["input_features"].shape[-1] == config.num_mel_bins * config.num_stacked_frames
+    assert inputs["input_features"].shape[1] < config.max_position_embeddings
+    assert inputs["input_features_mask"].shape == inputs["input_features"].shape[:2]
