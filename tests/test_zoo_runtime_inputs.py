@@ -52,3 +52,46 @@ def test_a_size_an_elementwise_op_refuses_is_refit_from_the_error():
     assert inputs["input_features"].shape[-1] == config.num_mel_bins * config.num_stacked_frames
     assert inputs["input_features"].shape[1] < config.max_position_embeddings
     assert inputs["input_features_mask"].shape == inputs["input_features"].shape[:2]
+
+
+def test_feature_map_lists_come_as_one_level_with_their_position_embeddings():
+    """sam3's DETR encoder zips vision_features with vision_pos_embeds ('NoneType' object is not iterable); its
+    mask decoder reshapes encoder states into the last backbone map."""
+    from transformers.models.sam3.modeling_sam3 import Sam3DetrEncoder, Sam3MaskDecoder
+
+    model, config = _tiny(Sam3DetrEncoder, "sam3_detr_encoder")
+    inputs = _working_inputs(model, config)
+    assert isinstance(inputs["vision_features"], list) and isinstance(inputs["vision_pos_embeds"], list)
+    assert inputs["vision_pos_embeds"][0].shape == inputs["vision_features"][0].shape
+    model, config = _tiny(Sam3MaskDecoder, "sam3_mask_decoder")
+    inputs = _working_inputs(model, config)
+    assert [t.dim() for t in inputs["backbone_features"]] == [4]
+
+
+def test_speecht5_without_pre_nets_takes_hidden_states_on_both_sides():
+    """Given normalized_shape=[32], expected input with shape [*, 32], but got input of size [2, 3200]."""
+    from transformers import SpeechT5Model
+
+    model, config = _tiny(SpeechT5Model, "speecht5")
+    inputs = _working_inputs(model, config)
+    assert inputs["input_values"].shape[-1] == inputs["decoder_input_values"].shape[-1] == config.hidden_size
+
+
+def test_a_video_clip_is_also_tried_as_frames_in_rows():
+    """xclip's vision tower: batch = rows // num_frames ('shape [0, 8, 32] is invalid')."""
+    from transformers import XCLIPVisionModel
+
+    model, config = _tiny(XCLIPVisionModel, "xclip_vision_model")
+    assert _working_inputs(model, config)["pixel_values"].shape[0] == 2 * config.num_frames
+
+
+def test_optional_states_forward_reads_are_filled_and_refit():
+    """moshi's depth decoder projects last_hidden_state with per-codebook weights 4096 wide (a bmm refuses 32);
+    blt's local decoder projects patch_embeds (linear(): argument 'input' must be Tensor, not NoneType)."""
+    from transformers.models.blt.modeling_blt import BltLocalDecoder
+    from transformers.models.moshi.modeling_moshi import MoshiDepthDecoder
+
+    model, config = _tiny(MoshiDepthDecoder, "moshi_depth")
+    assert _working_inputs(model, config)["last_hidden_state"].shape[-1] == config.input_size
+    model, config = _tiny(BltLocalDecoder, "blt_local_decoder")
+    assert "patch_embeds" in _working_inputs(model, config)
