@@ -307,7 +307,7 @@ def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
     rope, nope = _get(config, "qk_rope_head_dim"), _get(config, "qk_nope_head_dim")
     if isinstance(rope, int) and isinstance(nope, int):
         if isinstance(before["head_dim"], int):
-            _set(config, "head_dim", rope)
+            _set(config, "head_dim", _mla_head_dim(config, rope))
         if isinstance(_get(config, "qk_head_dim"), int):
             _set(config, "qk_head_dim", rope + nope)
     elif isinstance(before["head_dim"], int) or (before["head_dim"] is None and "head_dim" in vars(config)):
@@ -317,6 +317,17 @@ def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
     kv = _get(config, "num_key_value_heads")
     if isinstance(kv, int) and (heads % kv or isinstance(_get(config, "kv_lora_rank"), int)):
         config.num_key_value_heads = heads  # MLA expands one latent into keys and values for every head
+
+
+def _mla_head_dim(config: PreTrainedConfig, rope: int) -> int:
+    """The head_dim an MLA config ropes ``rope`` dimensions of: rope itself, or rope / partial_rotary_factor when
+    its rope parameters rope a part of the head (why: mistral4 ropes half of a nope + rope head; a head_dim of the
+    rope width leaves 4 rotary dimensions for 8-wide rope keys, "tensor a (4) must match tensor b (2)")."""
+    holder = _get(config, "rope_parameters")
+    factor = holder.get("partial_rotary_factor") if isinstance(holder, dict) else None
+    if isinstance(factor, float) and 0 < factor < 1 and (rope / factor).is_integer():
+        return int(rope / factor)
+    return rope
 
 
 def _head_width(values: dict[str, Any]) -> int | None:
