@@ -158,6 +158,7 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fix_rotary(config, before)
     _fix_stage_heads(config, before)
     _fix_layer_lists(config, before, sizes)
+    _fix_block_count(config)
     _fix_stage_window(config, before)  # after the cut: the stage count sets the last grid
     _fix_stage_output_width(config, before)
     _fix_backbone_features(config)
@@ -412,6 +413,15 @@ def _fix_layer_lists(config: PreTrainedConfig, before: dict[str, Any], sizes: Ti
         overrides = config.to_dict().get("per_layer_config") or {}
         kept = min(counts.values())
         config.per_layer_config = {int(k): v for k, v in sorted(overrides.items()) if int(k) < kept}
+
+
+def _fix_block_count(config: PreTrainedConfig) -> None:
+    """A num_blocks counting the last layers (eomt's query blocks, xlstm's layers) is at most the layer count
+    (why: eomt's 4 query blocks of 2 layers never add the queries; its mask head then reads 12 channels where
+    its upscale block takes 32)."""
+    blocks, layers = _get(config, "num_blocks"), _get(config, "num_hidden_layers")
+    if type(blocks) is int and type(layers) is int and 0 < layers < blocks:
+        _set(config, "num_blocks", layers)
 
 
 def _cut(name: str, values: list, count: int) -> list:

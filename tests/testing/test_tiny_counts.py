@@ -1,5 +1,5 @@
-"""An MLA config whose rope parameters rope part of the head keeps head_dim = rope / partial_rotary_factor
-(mistral4), on the real class."""
+"""Counts the tiny config keeps consistent with its new sizes: an MLA head_dim = rope / partial_rotary_factor
+(mistral4), num_blocks at most the layers (eomt); on the real classes."""
 
 import torch
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
@@ -23,3 +23,16 @@ def test_mistral4_head_ropes_its_whole_rope_width():
 def test_deepseek_v3_head_dim_stays_the_rope_width():
     config = shrink_config(CONFIG_MAPPING["deepseek_v3"]())
     assert config.head_dim == config.qk_rope_head_dim
+
+
+def test_eomt_query_blocks_are_at_most_the_layers():
+    """eomt: 4 query blocks of 2 layers never add the queries ('expected input[2, 12, 4, 4] to have 32 channels')."""
+    from transformers import EomtForUniversalSegmentation
+
+    config = shrink_config(CONFIG_MAPPING["eomt"]())
+    assert config.num_blocks == config.num_hidden_layers
+    torch.manual_seed(0)
+    model = EomtForUniversalSegmentation(config).eval()
+    with torch.no_grad():
+        out = model(pixel_values=torch.randn(2, 3, config.image_size, config.image_size))
+    assert out.class_queries_logits.shape[:2] == (2, config.num_queries)
