@@ -708,6 +708,14 @@ def _grid_patches(model, config, key: str) -> list[dict]:
     for temporal in dict.fromkeys((first_int(vision, ("temporal_patch_size", "patch_temporal"), 1), 1)):
         patches = _seeded_randn(BATCH * side * side, channels * temporal * patch**2, seed=0)
         candidates.append({key: patches, _grid_name(model): torch.tensor([[1, side, side]] * BATCH)})
+    # then each patch as a small image, (patches, channels, patch, patch) (kimi_k25's conv2d patch embedding),
+    # or one merged tile per grid cell, channels last (inkling2: (tokens, merge * patch, merge * patch, channels),
+    # its grid counted in merged tokens)
+    flat, tile = candidates[-1], merge * patch
+    candidates += [
+        {**flat, key: flat[key].reshape(-1, channels, patch, patch)},
+        {**flat, key: _seeded_randn(BATCH * side * side, tile, tile, channels, seed=0)},
+    ]
     if "merge_sizes" in inspect.signature(model.forward).parameters:
         candidates = [{**c, "merge_sizes": torch.tensor([merge] * BATCH)} for c in candidates]
     return candidates

@@ -95,3 +95,17 @@ def test_optional_states_forward_reads_are_filled_and_refit():
     assert _working_inputs(model, config)["last_hidden_state"].shape[-1] == config.input_size
     model, config = _tiny(BltLocalDecoder, "blt_local_decoder")
     assert "patch_embeds" in _working_inputs(model, config)
+
+
+def test_grid_patches_are_also_tried_as_small_images_and_as_merged_tiles():
+    """kimi_k25's vision tower embeds each patch with a conv2d ('Expected 3D or 4D input to conv2d, got
+    [32, 192]'); inkling2's takes one (merge * patch)^2 tile per merged token, channels last."""
+    from transformers.models.inkling2.modeling_inkling2 import Inkling2VisionModel
+    from transformers.models.kimi_k25.modeling_kimi_k25 import Kimi_K25VisionModel
+
+    model, config = _tiny(Kimi_K25VisionModel, "kimi_k25_vision")
+    assert _working_inputs(model, config)["pixel_values"].dim() == 4
+    model, config = _tiny(Inkling2VisionModel, "inkling2_vision")
+    pixels = _working_inputs(model, config)["pixel_values"]
+    tile = config.spatial_merge_size * config.patch_size
+    assert pixels.shape[1:] == (tile, tile, 3)
