@@ -761,10 +761,21 @@ def _pixel_inputs(model, config) -> list[dict]:
     if isinstance(getattr(vision, "image_size", None), (int, list, tuple)):
         clips = [{"pixel_values": c["pixel_values_videos"]} for c in _video_inputs(model, config)[1:]]
         frames = [{"pixel_values": c["pixel_values"].flatten(0, 1)} for c in clips]  # xclip's vision: frames as rows
-        return _with_pairs([{"pixel_values": random_pixels(vision, BATCH)}]) + clips + frames  # videomae: full clips
+        images = _with_pairs([{"pixel_values": random_pixels(vision, BATCH)}])
+        return images + clips + frames + _patch_rows(vision)  # videomae: full clips
     channels = getattr(vision, "num_channels", 3)  # no size in the config: small first, then larger images
     sized = [type("Sized", (), {"image_size": side, "num_channels": channels})() for side in UNSIZED_IMAGE_SIDES]
     return _with_pairs([{"pixel_values": random_pixels(v, BATCH)} for v in sized]) + _patch_cubes(vision)
+
+
+def _patch_rows(vision) -> list[dict]:
+    """Patches as rows, (batch, num_position_embeddings, channels * patch^2), for a config fixing its patch count
+    (why: molmo2's vision tower embeds patches with a linear layer and adds 729 positions, whatever the image)."""
+    count = first_int(vision, ("num_position_embeddings",), 0)
+    if not count:
+        return []
+    width = first_int(vision, ("num_channels",), 3) * first_int(vision, ("patch_size",), 8) ** 2
+    return [{"pixel_values": _seeded_randn(BATCH, count, width, seed=0)}]
 
 
 def _packed_patches(vision) -> list[dict]:

@@ -109,3 +109,12 @@ def test_grid_patches_are_also_tried_as_small_images_and_as_merged_tiles():
     pixels = _working_inputs(model, config)["pixel_values"]
     tile = config.spatial_merge_size * config.patch_size
     assert pixels.shape[1:] == (tile, tile, 3)
+
+
+def test_patches_as_rows_for_a_config_that_fixes_its_patch_count():
+    """molmo2's vision tower: 'mat1 and mat2 shapes cannot be multiplied (2268x378 and 192x32)' on images."""
+    from transformers.models.molmo2.modeling_molmo2 import Molmo2VisionModel
+
+    model, config = _tiny(Molmo2VisionModel, "molmo2_vision")
+    pixels = _working_inputs(model, config)["pixel_values"]
+    assert pixels.shape == (2, config.num_position_embeddings, config.num_channels * config.patch_size**2)
