@@ -488,7 +488,28 @@ def _with_companions(model, main: str, candidates: list[dict], config) -> list[d
         states = _seeded_randn(BATCH, 4, width, seed=3)
         extra.append({"encoder_hidden_states": states})
     found = candidates + [{**c, **e} for e in extra for c in candidates] + _length_companions(model, main, candidates)
-    return found + _optional_states(model, config, candidates)
+    return found + _optional_states(model, config, candidates) + _joint_companions(model, config, main, candidates)
+
+
+def _joint_companions(model, config, main: str, candidates: list[dict]) -> list[dict]:
+    """Each candidate with images (each layout) and ids together, and a mask of ones over the images of a
+    (batch, images, ...) layout when forward takes pixel_attention_mask (why: pi0 embeds a prefix of camera images
+    and a prompt before its action chunk; either alone leaves the other None)."""
+    import inspect
+
+    import torch
+
+    parameters = inspect.signature(model.forward).parameters
+    if main in ("pixel_values", "input_ids") or not {"pixel_values", "input_ids"} <= set(parameters):
+        return []
+    ids = INPUT_BUILDERS["input_ids"](model, config)[0]
+    joint = []
+    for images in INPUT_BUILDERS["pixel_values"](model, config):
+        pixels = images["pixel_values"]
+        if "pixel_attention_mask" in parameters and pixels.dim() == 5:
+            images = {**images, "pixel_attention_mask": torch.ones(pixels.shape[:2], dtype=torch.bool)}
+        joint.extend({**candidate, **images, **ids} for candidate in candidates)
+    return joint
 
 
 # Optional forward parameters holding float states some modules read as given (moshi's depth decoder adds its
@@ -973,7 +994,10 @@ def _hidden_builder(key: str):
             for width in _widths(config)
             for length in HIDDEN_LENGTHS
         ]  # then feature maps, (batch, width, height, width): unlimited_ocr's patch_embeds
-        return sequences + [{key: torch.randn(BATCH, width, 4, 4, generator=generator)} for width in _widths(config)]
+        maps = [{key: torch.randn(BATCH, width, 4, 4, generator=generator)} for width in _widths(config)]
+        chunk = first_int(config, ("chunk_size",), 0)  # pi0's action chunk: as many action states as it predicts
+        chunks = [{key: _seeded_randn(BATCH, chunk, _widths(config)[0], seed=2)}] if chunk > 1 else []
+        return sequences + maps + chunks
 
     return build
 

@@ -118,3 +118,15 @@ def test_patches_as_rows_for_a_config_that_fixes_its_patch_count():
     model, config = _tiny(Molmo2VisionModel, "molmo2_vision")
     pixels = _working_inputs(model, config)["pixel_values"]
     assert pixels.shape == (2, config.num_position_embeddings, config.num_channels * config.patch_size**2)
+
+
+def test_pi0_gets_cameras_prompt_and_a_full_action_chunk_together():
+    """pi0: 'NoneType' object has no attribute 'shape' (pixel_attention_mask) with images alone,
+    'get_seq_length' of None with ids alone, negative sizes with fewer action states than its chunk."""
+    from transformers import PI0Model
+
+    model, config = _tiny(PI0Model, "pi0")
+    inputs = _working_inputs(model, config)
+    assert inputs["action_embeds"].shape[1] == config.chunk_size
+    assert inputs["pixel_attention_mask"].shape == inputs["pixel_values"].shape[:2]
+    assert "input_ids" in inputs
