@@ -2,12 +2,13 @@
 
 Pure functions over config objects: `shrink_config` changes the known size fields of a config (and of every
 nested config, recursively) in place on a copy, then keeps the invariants models check consistent: head_dim /
-d_kv / kv heads (MLA: head_dim is the rope width, keys for every head), a rotary_dim's share of the head,
-per-layer lists and dicts cut to the layer count with every kind of layer kept, backbone stages, fields equal
-to an old hidden size anywhere in the tree, mamba head split, mrope sections summing to head_dim / 2, YaRN
-original positions, token ids below the vocabulary, a window for kept sliding layers, a default language for
-adapters, zero dropout. Each rule is tested on the real config class by building the model
-(tests/testing/test_tiny_rules.py).
+d_kv / kv heads (MLA: head_dim is the rope width over its partial rotary factor, keys for every head), a
+rotary_dim's share of the head, per-layer lists and dicts cut to the layer count with every kind of layer kept,
+num_blocks within the layers, backbone stages, fields equal to an old hidden size anywhere in the tree, mamba
+head split, mrope sections summing to head_dim / 2 (also those the modeling code defaults to; the one read of
+a file here), YaRN original positions, token ids below the vocabulary, a window for kept sliding layers, a
+default language for adapters, zero dropout. Each rule is tested on the real config class by building the model
+(tests/testing/test_tiny_rules.py, test_tiny_code_sections.py, test_tiny_counts.py).
 """
 
 from __future__ import annotations
