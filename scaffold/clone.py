@@ -7,6 +7,7 @@ model, with cloned or borrowed classes), and the test family. Templates only lay
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from scaffold.autotables import PREPROCESSOR_AUTO_CLASSES
@@ -127,6 +128,7 @@ def new_model_type(model_type: str, old: ModelNames, new: ModelNames) -> str:
     A sibling that would become another spelling of the new name gets the new name in front instead: cloning the
     sub-config ``clipseg_vision_model`` as ``my-seg`` names its package's main type ``clipseg`` ``my_seg_clipseg``,
     not ``my_seg`` (why: ``my_seg`` next to ``my-seg`` are two types transformers spells as one module name).
+    Put in front, the sibling's type is spelled in snake case (``kosmos-2.5`` -> ``my_seg_kosmos_2_5``).
     """
     if model_type == old.model_type:
         return new.model_type
@@ -135,7 +137,7 @@ def new_model_type(model_type: str, old: ModelNames, new: ModelNames) -> str:
             renamed = replacement + model_type[len(spelling) :]
             if renamed.replace("-", "_") != new.snake:
                 return renamed
-    return f"{new.snake}_{model_type}"
+    return f"{new.snake}_{re.sub(r'[^a-z0-9]+', '_', model_type)}"
 
 
 def _config_model_type(name: str, source: SourceModel, type_map: dict[str, str]) -> str | None:

@@ -151,10 +151,13 @@ def discover(like: str, catalogue: Catalogue | None = None) -> SourceModel:
         files = _alias_files(catalogue, model_type, target, package_dir.parent, package)
     exported = {name for f in files for name in f.exported}
     config_types = _config_types(catalogue.tables, model_type, exported)
+    own_classes = tuple(sorted(name for f in files if not f.class_prefix for name in f.exported))
     entries = _auto_entries(catalogue.tables, tuple(t for t, _ in config_types) or (model_type,), exported)
     return SourceModel(
         names=ModelNames.for_source(
-            model_type, _stem(files, config_class), _class_prefix(tuple(c for _, c in config_types), config_class)
+            model_type,
+            _stem(files, config_class),
+            _widened_prefix(_class_prefix(tuple(c for _, c in config_types), config_class), own_classes),
         ),
         package=package,
         config_class=config_class,
@@ -344,6 +347,35 @@ def _class_prefix(configs: tuple[str, ...], config_class: str) -> str:
         while prefix and not (name.startswith(prefix) and _boundary(name, len(prefix))):
             prefix = prefix[:-1]
     return prefix or config_class.removesuffix("Config")
+
+
+def _widened_prefix(prefix: str, classes: tuple[str, ...]) -> str:
+    """The prefix cut back, whole camel words at a time, until every class of the source starts with it.
+
+    Why: a model whose only config is a sub-model's (pixtral's ``PixtralVisionConfig``) gets the prefix
+    ``PixtralVision``, which ``PixtralProcessor`` and ``PixtralPreTrainedModel`` lack; the clone then named them
+    ``MyPixtralPixtralProcessor`` and kept ``PixtralAttention`` unrenamed. The cut is kept only when it ends on a
+    letter or digit and is not empty: a prefix ``Qwen2_5_`` (shared with ``Qwen2_5_VisionTransformer...``) or none
+    at all (bart's legacy ``PretrainedBartModel``) would rename worse than the classes it misses.
+    """
+    cut = prefix
+    while cut and not all(name.startswith(cut) and _boundary(name, len(cut)) for name in classes):
+        cut = cut[:-1]
+        while cut and not _word_end(prefix, len(cut)):
+            cut = cut[:-1]
+    return cut if cut and cut[-1].isalnum() else prefix
+
+
+def _word_end(name: str, index: int) -> bool:
+    """True when a camel word ends at ``index``; inside a run of capitals only between two acronyms of two letters
+    or more (``OmniASR|CTC``), never one letter off (``Ernie4_5_V|LMoe``)."""
+    if not _boundary(name, index) or index == len(name):
+        return index == len(name)
+    if not name[index - 1].isupper() or index + 1 == len(name) or name[index + 1].islower():
+        return True
+    before = len(name[:index]) - len(name[:index].rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    after = len(name[index:]) - len(name[index:].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    return before >= 2 and after >= 2
 
 
 def _boundary(name: str, index: int) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import importlib
 import json
 import re
@@ -40,6 +41,11 @@ class NoForward(NotImplementedError):
 
 # Parameter budget of the less-shrunk fallback configs (why: a default config may hold billions).
 PARAMETER_BUDGET = 40_000_000
+
+
+class OverBudget(MemoryError):
+    """A candidate config not tried: over PARAMETER_BUDGET, or of unknown size. Says nothing of the model, so
+    the verdict names the first candidate that was tried, when one was."""
 
 
 def check(project: Path, name: str, progress: list[str]) -> None:
@@ -120,6 +126,8 @@ def _candidates(config_class) -> list[tuple[str, object]]:
             lambda: shrink_config(default, TinySizes(keep_stages=True, every_width=True)),
         ),
         ("tiny, sliding window set", lambda: shrink_config(default, TinySizes(window=True))),
+        # heads of a fixed width 64 (granite4_vision's Q-Former has vision width // 64 heads: none at width 32)
+        ("tiny, width 64", lambda: shrink_config(default, TinySizes(hidden=64, intermediate=128))),
         ("layers and vocab only", lambda: shrink_config(default, layers_only)),
         ("default", lambda: default),
     ):
@@ -137,20 +145,26 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
     failure; a source that runs on no candidate is a gap of our tiny configs or input builders.
     """
     errors = []
-    for label, config in _candidates(config_class):
-        try:
-            if isinstance(config, Exception):
-                raise config
-            size = _parameters(source_class, config)
-            if size is None and not label.startswith("tiny"):  # why: emu3's default config took 20 GB for real
-                raise MemoryError(f"{label} config: size unknown (no meta-device build), not built for real")
-            if size is not None and size > PARAMETER_BUDGET:  # a config the shrink could not reach
-                raise MemoryError(f"{label} config: over {PARAMETER_BUDGET} parameters")
-            source = _source_twin(source_class, config)
-            return config, _working_inputs(source, config), source
-        except Exception as exc:  # noqa: BLE001 - try the next candidate
-            errors.append(exc)
-    first = errors[0]
+    for label, candidate in _candidates(config_class):
+        config = candidate
+        for _ in range(len(MISSING_FIELD_VALUES) + 1):  # each try may supply one field a config class lacks
+            try:
+                if isinstance(config, Exception):
+                    raise config
+                size = _parameters(source_class, config)
+                if size is None and not label.startswith("tiny"):  # why: emu3's default config took 20 GB for real
+                    raise OverBudget(f"{label} config: size unknown (no meta-device build), not built for real")
+                if size is not None and size > PARAMETER_BUDGET:  # a config the shrink could not reach
+                    raise OverBudget(f"{label} config: over {PARAMETER_BUDGET} parameters")
+                source = _source_twin(source_class, config)
+                return config, _working_inputs(source, config), source
+            except Exception as exc:  # noqa: BLE001 - try the next candidate
+                supplied = _with_missing_field(source_class, config, exc)
+                if supplied is None:
+                    errors.append(exc)
+                    break
+                config = supplied
+    first = next((e for e in errors if not isinstance(e, OverBudget)), errors[0])
     fault = _source_fault(source_class, first)
     if fault:
         raise BrokenInTransformers(fault) from first
@@ -161,14 +175,63 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
 
 
 MISSING_FIELD = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
+# Fields a model reads that its config class does not define (transformers 5.25: dbrx's attention config lacks
+# rope_theta, t5gemma2's text config dropout_rate, pix2struct's text config initializer_range...): a checkpoint's
+# config.json carries them, so real loads work; the zoo supplies them too. A value, or the field of the same
+# config to copy it from.
+MISSING_FIELD_VALUES = {
+    "initializer_range": 0.02,
+    "dropout_rate": 0.0,
+    "rope_theta": 10000.0,
+    "num_key_value_heads": "num_attention_heads",
+    "shared_expert_intermediate_size": "intermediate_size",
+    "spatial_merge_size": 2,  # qwen3_omni_moe's talker config; the vision tower merges 2 x 2 patches
+}
+
+
+def _with_missing_field(source_class, config, error: Exception):
+    """``config`` rebuilt with the field ``error`` says one of the source's configs lacks; None when the error is
+    not that, the config has it already, or no value is known for it. The error names the source's config class
+    (``DbrxAttentionConfig``), found at the same attribute path in the clone's config (``MyDbrxAttentionConfig``)."""
+    from transformers import PreTrainedConfig
+
+    found = MISSING_FIELD.search(str(error)) if isinstance(error, AttributeError) else None
+    if isinstance(config, Exception) or found is None or found.group(2) not in MISSING_FIELD_VALUES:
+        return None
+    class_name, field_name = found.groups()
+    value = MISSING_FIELD_VALUES[field_name]
+    try:
+        source_tree = _config_tree(_source_config(source_class, config), PreTrainedConfig)
+    except Exception:  # noqa: BLE001 - a config the source refuses gets nothing supplied
+        return None
+    supplied = copy.deepcopy(config)
+    clone_tree = dict(_config_tree(supplied, PreTrainedConfig))
+    changed = False
+    for path, sub in source_tree:
+        target = clone_tree.get(path)
+        if type(sub).__name__ == class_name and target is not None and field_name not in vars(target):
+            given = getattr(target, value, None) if isinstance(value, str) else value
+            if given is not None:
+                setattr(target, field_name, given)
+                changed = True
+    return _rebuilt(type(config), supplied) if changed else None
+
+
+def _config_tree(config, config_type, path: tuple = ()) -> list:
+    """(attribute path, config) for ``config`` and every config nested in its attributes, depth first."""
+    found = [(path, config)]
+    for name, value in sorted(vars(config).items()):
+        if isinstance(value, config_type):
+            found += _config_tree(value, config_type, (*path, name))
+    return found
 
 
 def _source_fault(source_class, error: Exception) -> str:
     """Why the source model fails whatever the tiny config, "" when no evidence says so: its model reads a field
     its own config class does not define (pix2struct_text_model's initializer_range, t5gemma2_decoder's
     dropout_rate), or its default config fails to build it on the meta device with the very same error
-    (qwen4_exp_text, pp_ocrv5_server_det: None // None in __init__) - a crash, not an ImportError (a missing
-    library has its own label) nor a ValueError (a config asking for a value it has no default for)."""
+    (gemma4_assistant's validator) - a crash, not an ImportError (a missing library has its own label), nor a
+    ValueError or an operation on None (a config asking for a value it has no default for, or leaving it None)."""
     import torch
 
     config_class = getattr(source_class, "config_class", None)
@@ -179,9 +242,10 @@ def _source_fault(source_class, error: Exception) -> str:
         with contextlib.suppress(Exception):
             if not hasattr(config_class(), found.group(2)):
                 return f"{source_class.__name__} reads config.{found.group(2)}, which {found.group(1)} does not define"
-    if isinstance(error, (ImportError, ValueError)):
+    if isinstance(error, (ImportError, ValueError)) or "NoneType" in str(error):
         # not a fault: a library that is not installed ("needs <library>"), or a config that asks for a value
-        # (time_series_transformer's prediction_length), which is a gap of our tiny configs
+        # (time_series_transformer's prediction_length) or leaves one None that only a checkpoint's config fills
+        # (chameleon's vocabulary_map, dots1's expert count): gaps of our tiny configs
         return ""
     try:
         with torch.device("meta"):
@@ -351,7 +415,7 @@ def _working_inputs(model, config) -> dict:
     builder = INPUT_BUILDERS.get(main) or _named_builder(main)
     if builder is None:
         raise NotImplementedError(f"no input builder for main_input_name={main!r}")
-    first_error = None
+    first_error, tried = None, []
     for candidate in _with_companions(model, main, builder(model, config), config):
         queue = _required_variants(model, config, candidate)
         for inputs in queue:  # grows by the refits of a refused width, up to REFITS more tries
@@ -361,8 +425,28 @@ def _working_inputs(model, config) -> dict:
                 return inputs
             except Exception as exc:  # noqa: BLE001 - try the next layout
                 first_error = first_error or exc
+                tried.append(inputs)
                 queue.extend(_refit_width(inputs, exc)[: REFITS + 1 - len(queue)])
-    raise first_error
+    return _batch_of_one(model, tried, first_error)
+
+
+def _batch_of_one(model, tried: list[dict], error: Exception) -> dict:
+    """The first input set tried that runs cut to one sample, once none ran at BATCH; else ``error`` (why: tvp
+    views its grid column embeddings with the batch size, which only a batch of one fits: "shape '[2, 1, 2,
+    32]' is invalid for input of size 64")."""
+    import torch
+
+    for inputs in tried:
+        one = {
+            k: v[:1] if isinstance(v, torch.Tensor) and v.dim() and len(v) == BATCH else v for k, v in inputs.items()
+        }
+        try:
+            with torch.no_grad():
+                model(**one)
+            return one
+        except Exception:  # noqa: BLE001 - the batch of BATCH's error stays the verdict
+            continue
+    raise error
 
 
 REFITS = 4  # inputs re-made at the width a linear layer asked for, at most this many per candidate
@@ -700,7 +784,16 @@ def _patch_inputs(model, config) -> list[dict]:
     if _grid_name(model):
         return _grid_patches(model, config, "hidden_states")
     images = [{"hidden_states": c["pixel_values"]} for c in _pixel_inputs(model, config)]
-    return images + _hidden_builder("hidden_states")(model, config)
+    return _audio_states(model, config) + images + _hidden_builder("hidden_states")(model, config)
+
+
+def _audio_states(model, config) -> list[dict]:
+    """Raw audio under the name ``hidden_states`` for a model whose main input is a waveform (why:
+    vibevoice_acoustic_tokenizer_encoder's forward names its (batch, 1, samples) audio hidden_states while its
+    main_input_name is input_values: 'expected input[2, 7, 38] to have 1 channels')."""
+    if getattr(model, "main_input_name", None) != "input_values":
+        return []
+    return [{"hidden_states": c["input_values"]} for c in _waveform_inputs(model, config)]
 
 
 def _grid_name(model) -> str:
@@ -926,6 +1019,24 @@ def _speech_inputs(model, config) -> list[dict]:
     return _waveform_inputs(model, config, "inputs") + _feature_inputs(model, config, "inputs")
 
 
+def _inputs_inputs(model, config) -> list[dict]:
+    """``inputs`` of any kind: speech first, then float states of the model's width (why: perceiver's
+    preprocessor-less model reads (batch, length, d_model) arrays: "Last dimension of the inputs: 3200 doesn't
+    correspond to config.d_model")."""
+    return _speech_inputs(model, config) + _hidden_builder("inputs")(model, config)
+
+
+MEL_FRAMES = 8
+
+
+def _mel_inputs(model, config) -> list[dict]:
+    """A vocoder's ``mel_spectrogram``: (batch, mel bins, frames), then (batch, frames, mel bins) (why:
+    qwen2_5_omni_bigvgan's forward takes mel_dim-channel frames, a name no other builder knows)."""
+    mels = first_int(config, ("mel_dim", "num_mel_bins", "model_in_dim"), 80)
+    frames = _seeded_randn(BATCH, mels, MEL_FRAMES, seed=0)
+    return [{"mel_spectrogram": frames}, {"mel_spectrogram": frames.transpose(1, 2).contiguous()}]
+
+
 def _series_inputs(model, config) -> list[dict]:
     """Time series ``past_values``: (batch, context) and (batch, context, channels)."""
     import torch
@@ -1144,7 +1255,8 @@ INPUT_BUILDERS = {
     "pixel_values": _pixel_inputs,
     "input_features": _feature_inputs,
     "input_values": _waveform_inputs,
-    "inputs": _speech_inputs,
+    "mel_spectrogram": _mel_inputs,
+    "inputs": _inputs_inputs,
     "past_values": _series_inputs,
     "bbox": _bbox_inputs,
     "inputs_embeds": _embeds_inputs,

@@ -37,6 +37,13 @@ def test_a_sibling_type_never_becomes_another_spelling_of_the_new_name():
     assert new_model_type("clipseg_text_model", old, new) == "my_seg_text_model"
 
 
+def test_a_sibling_type_put_behind_the_new_name_is_snake_case():
+    """Before: cloning kosmos_2_5_vision_model as my-seg gave its sibling the type ``my_seg_kosmos-2.5``."""
+    old = ModelNames.for_source("kosmos_2_5_vision_model", "kosmos2_5", "Kosmos2_5")
+    new = ModelNames.from_name("my-seg")
+    assert new_model_type("kosmos-2.5", old, new) == "my_seg_kosmos_2_5"
+
+
 @pytest.mark.parametrize(
     ("like", "name"),
     [("clipseg_vision_model", "my-seg"), ("sam3_lite_text_mask_decoder", "my-seg"), ("mimi_encoder", "my_enc")],

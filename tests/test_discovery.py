@@ -122,3 +122,27 @@ def test_the_class_prefix_ignores_deprecated_spellings_of_the_config(catalogue):
     source = discover("ernie4_5_vl_moe", catalogue)
     assert source.names.camel == "Ernie4_5_VLMoe"
     assert discover("blip_2_qformer", catalogue).names.camel == "Blip2"
+
+
+def test_a_sub_model_config_prefix_is_cut_to_the_prefix_all_classes_share(catalogue):
+    """Before: pixtral's only config is PixtralVisionConfig, so the prefix was ``PixtralVision`` and the clone named
+    its processor MyPixPixtralProcessor, next to an unrenamed PixtralAttention."""
+    assert discover("pixtral", catalogue).names.camel == "Pixtral"
+    assert discover("mlcd_vision_model", catalogue).names.camel == "MLCD"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "classes", "expected"),
+    [
+        ("PixtralVision", ("PixtralVisionModel", "PixtralProcessor"), "Pixtral"),
+        ("OmniASRCTC", ("OmniASRCTCConfig", "OmniASRForCTC"), "OmniASR"),  # two acronyms of 3 letters
+        ("Ernie4_5_VLMoe", ("Ernie4_5_VLMoeModel", "Ernie4_5_VL_MoeModel"), "Ernie4_5_VLMoe"),  # never Ernie4_5_V
+        ("Qwen2_5_VL", ("Qwen2_5_VLModel", "Qwen2_5_VisionTransformerPretrainedModel"), "Qwen2_5_VL"),  # not Qwen2_5_
+        ("Bart", ("BartModel", "PretrainedBartModel"), "Bart"),  # nothing shared: keep
+        ("Llama", ("LlamaModel", "LlamaForCausalLM"), "Llama"),
+    ],
+)
+def test_widened_prefix(prefix, classes, expected):
+    from scaffold.discovery import _widened_prefix
+
+    assert _widened_prefix(prefix, classes) == expected

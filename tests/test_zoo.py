@@ -262,9 +262,9 @@ def test_a_default_config_transformers_itself_cannot_build_is_labelled_not_count
 
 
 def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidence(monkeypatch):
-    """pix2struct_text_model reads config.initializer_range, absent from Pix2StructTextConfig; qwen4_exp_text
-    divides None by None in __init__ on its own default config: transformers' faults, not gaps of our tiny
-    setup. A failure the default config does not share stays NoTinySetup."""
+    """A model that reads a field its config class lacks, one the zoo has no value for; a model that fails
+    on its own default config with the same crash (gemma4_assistant's validator): transformers' faults, not gaps
+    of our tiny setup. A failure the default config does not share stays NoTinySetup."""
     from transformers import PretrainedConfig
 
     from scaffold import zoo_child
@@ -274,14 +274,14 @@ def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidenc
 
         def __init__(self, config):
             super().__init__()
-            config.initializer_range  # noqa: B018 - what the real model reads
+            config.adapter_window  # noqa: B018 - a field no config defines and the zoo knows no value for
 
     class DefaultFails(torch.nn.Module):
         config_class = PretrainedConfig
 
         def __init__(self, config):
             super().__init__()
-            raise TypeError("unsupported operand type(s) for //: 'NoneType' and 'NoneType'")
+            raise TypeError("unsupported operand type(s) for //: 'int' and 'str'")
 
     class TinyFails(torch.nn.Module):
         config_class = PretrainedConfig
@@ -293,7 +293,7 @@ def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidenc
 
     monkeypatch.setattr(zoo_child, "_candidates", lambda config_class: [("tiny", PretrainedConfig(tiny=True))])
     monkeypatch.setattr(zoo_child, "_parameters", lambda source_class, config: 1)
-    for source, evidence in ((LacksField, "initializer_range"), (DefaultFails, "own default config")):
+    for source, evidence in ((LacksField, "adapter_window"), (DefaultFails, "own default config")):
         with pytest.raises(zoo_child.BrokenInTransformers, match=evidence) as broken:
             zoo_child._tiny_setup(PretrainedConfig, source)
         assert zoo_child._label(broken.value) == "broken in transformers"
@@ -306,13 +306,17 @@ def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidenc
     [
         (ImportError("DetrModel requires the timm library but it was not found in your environment."), "needs timm"),
         (ValueError("The `prediction_length` config needs to be specified."), ""),
+        (TypeError("unsupported operand type(s) for //: 'NoneType' and 'NoneType'"), ""),
+        (AttributeError("'NoneType' object has no attribute 'get'"), ""),
     ],
 )
 def test_a_default_config_failing_alike_is_no_evidence_for_missing_libraries_or_asked_values(
     monkeypatch, error, label
 ):
     """detr without timm, time_series_transformer without prediction_length fail on their default configs too:
-    neither is transformers' fault (one needs a library, the other a value our tiny config must give)."""
+    neither is transformers' fault (one needs a library, the other a value our tiny config must give). Nor is an
+    operation on None: qwen4_exp_text divides its unset QSA budget, chameleon reads its unset vocabulary map -
+    fields a checkpoint's config fills, so the tiny config must fill them too."""
     from transformers import PretrainedConfig
 
     from scaffold import zoo_child
@@ -329,3 +333,45 @@ def test_a_default_config_failing_alike_is_no_evidence_for_missing_libraries_or_
     with pytest.raises(zoo_child.NoTinySetup) as gap:
         zoo_child._tiny_setup(PretrainedConfig, Fails)
     assert zoo_child._label(gap.value) == label
+
+
+def test_a_field_the_source_config_class_lacks_is_supplied_at_the_same_path_of_the_clone_config():
+    """dbrx's model reads attn_config.rope_theta, which DbrxAttentionConfig (5.25) does not define: checkpoints
+    carry it, so the zoo supplies it - on the clone's config, found where the source's config has the class."""
+    from transformers import DbrxConfig, DbrxModel
+
+    from scaffold import zoo_child
+    from scaffold.testing.tiny import shrink_config
+
+    class MyDbrxConfig(DbrxConfig):  # a clone's config: other class names, same structure
+        pass
+
+    config = shrink_config(MyDbrxConfig())
+    error = AttributeError("'DbrxAttentionConfig' object has no attribute 'rope_theta'")
+    supplied = zoo_child._with_missing_field(DbrxModel, config, error)
+    assert supplied.attn_config.rope_theta == zoo_child.MISSING_FIELD_VALUES["rope_theta"]
+    assert "rope_theta" not in vars(config.attn_config)  # the candidate itself is left alone
+    with torch.device("meta"):
+        DbrxModel(zoo_child._source_config(DbrxModel, supplied))
+    unknown = AttributeError("'DbrxAttentionConfig' object has no attribute 'adapter_window'")
+    assert zoo_child._with_missing_field(DbrxModel, config, unknown) is None
+
+
+def test_a_model_with_heads_of_width_64_builds_from_the_width_64_candidate():
+    """granite4_vision's Q-Former has vision width // 64 heads: no head at the tiny width 32, so only the width-64
+    candidate (with the Q-Former's window rate filled) builds; the narrower ones fail on a zero head count."""
+    from transformers import Granite4VisionConfig, Granite4VisionModel
+
+    from scaffold import zoo_child
+
+    built = []
+    for label, config in zoo_child._candidates(Granite4VisionConfig):
+        if isinstance(config, Exception) or not label.startswith("tiny"):
+            continue
+        try:
+            with torch.device("meta"):
+                Granite4VisionModel(zoo_child._source_config(Granite4VisionModel, config))
+        except ZeroDivisionError:
+            continue
+        built.append(label)
+    assert built == ["tiny, width 64"]

@@ -13,8 +13,12 @@ default language for adapters, zero dropout. Each rule is tested on the real con
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import copy
 import functools
+import inspect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,6 +159,7 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
         _shrink_every_width(config, sizes)
     _shrink_vocabularies(config, sizes)
     _fill_unset(config, sizes)
+    _fill_unset_structures(config, sizes)
     _fix_heads(config, before)
     _fix_rotary(config, before)
     _fix_stage_heads(config, before)
@@ -228,28 +233,118 @@ def _shrink_every_width(config: PreTrainedConfig, sizes: TinySizes) -> None:
     multiplier coefficients drop to the tiny ones (why: align's EfficientNet channel lists and coefficients,
     janus_vqgan's base_channels, tvp's ResNet hidden_sizes, vibevoice's doubling num_filters, muse_spark's
     moe_hidden_size, seamless_m4t's vocoder widths kept 40M-700M parameters)."""
-    names = [n for n in sorted(vars(config)) if not n.startswith("_") and n not in sizes.fields]
+    names = [n for n in sorted(vars(config)) if not n.startswith("_") and _every_width_name(config, n, sizes)]
     names = [n for n in names if not any(k in n for k in EVERY_WIDTH_KEEP)]
-    lists = [vars(config)[n] for n in names if _int_list(vars(config)[n]) and n.endswith(EVERY_WIDTH_SUFFIXES)]
+    lists = [vars(config)[n] for n in names if _int_list(vars(config)[n]) and _width_name(n)]
     # one factor for every width list (why: align's in_channels and out_channels chain stage to stage)
     factor = -(-max(max(v) for v in lists) // (16 * sizes.hidden)) if lists else 1  # lists above 512 only
+    coefficient = _width_coefficient(config)
+    _shrink_video_geometry(config, sizes)  # first: prompt sizes keep their share of the old image
     for name in names:
         value = vars(config)[name]
         wide = sizes.intermediate if ("ffn" in name or "intermediate" in name or "moe" in name) else sizes.hidden
         if "filters" in name:
             wide = 4
-        if type(value) is int and name.endswith(EVERY_WIDTH_SUFFIXES) and value > wide:
-            _set(config, name, wide)
-        elif _int_list(value) and name.endswith(EVERY_WIDTH_SUFFIXES) and factor > 1:
-            _set(config, name, [max(1, v // factor) for v in value])
+        if type(value) is int and _width_name(name) and value > wide:
+            _set(config, name, round(value / coefficient) if coefficient else wide)
+        elif _int_list(value) and _width_name(name) and coefficient:
+            _set(config, name, type(value)(min(v, sizes.hidden) for v in value))
+        elif _int_list(value) and _width_name(name) and factor > 1:
+            _set(config, name, type(value)(max(1, v // factor) for v in value))
         elif _int_list(value) and name == "depths":
-            _set(config, name, [min(v, sizes.layers) for v in value])
+            _set(config, name, type(value)(min(v, sizes.layers) for v in value))
         elif type(value) is float and name.endswith("_coefficient") and value > 1:
             _set(config, name, 1.0)
+    _fix_code_grid(config, sizes)
+    _fix_upsample_channels(config)
+    if coefficient:
+        _keep_activation_scale(config)
+
+
+# Weight init std of a capped EfficientNet-like stack (see _keep_activation_scale).
+EFFICIENTNET_INIT_STD = 0.2
+
+
+def _keep_activation_scale(config: PreTrainedConfig) -> None:
+    """A conv stack capped at the tiny width keeps its activations' scale: its init std grows to
+    EFFICIENTNET_INIT_STD (why: align's convolutions drawn with std 0.02 shrink activations about 1e4-fold per
+    stage at 32 channels; after seven stages its pooled image embeddings, about 1e-27, underflow in the L2
+    normalisation and every logit is NaN, which no two runs compare equal on)."""
+    if type(vars(config).get("initializer_range")) is float and config.initializer_range < EFFICIENTNET_INIT_STD:
+        config.initializer_range = EFFICIENTNET_INIT_STD
+
+
+def _fix_upsample_channels(config: PreTrainedConfig) -> None:
+    """A vocoder halves its channels at each upsampling stage: its first width keeps one channel for the last
+    (why: qwen2_5_omni_bigvgan's six upsample_rates take upsample_initial_channel 32 down to 0 channels, which
+    the transposed convolution refuses: 'could not create a primitive descriptor for the deconvolution')."""
+    rates = vars(config).get("upsample_rates")
+    for name in sorted(vars(config)):
+        value = vars(config)[name]
+        if _int_list(rates) and type(value) is int and name.endswith("initial_channel") and 0 < value:
+            _set(config, name, max(value, 2 ** len(rates)))
+
+
+def _fix_code_grid(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """A VQ-VAE's code grid side (num_patches) is the tiny image's side after its encoder, which halves the
+    image at each level but the last of channel_multiplier (why: janus_vqgan decodes num_patches ** 2 = 1024
+    codes where a 32-pixel image gives 4: 'Expected image_tokens to have shape (batch_size, 1024)')."""
+    levels, side = vars(config).get("channel_multiplier"), vars(config).get("num_patches")
+    if _int_list(levels) and type(side) is int and "image_size" not in vars(config):
+        config.num_patches = max(1, sizes.image >> (len(levels) - 1))
+
+
+# Frames of a clip every_width keeps (the zoo's video inputs hold two frames).
+EVERY_WIDTH_FRAMES = 2
+
+
+def _shrink_video_geometry(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """An image size under another name (``*_img_size``) becomes four tiny images wide, sizes drawn inside it
+    (``*prompt_size``) keep their share of it, and the clip's num_frames drops to two (why: tvp pads every frame
+    of its 48-frame clips to max_img_size 448 with a 96-wide visual prompt and adds that to the pixels: 'The size
+    of tensor a (32) must match the size of tensor b (448)'; at 32 pixels its stride-32 ResNet leaves a 1x1 grid
+    that its 2x2 max pool refuses, hence 128, one of the zoo's image sides)."""
+    side = 4 * sizes.image
+    for name in sorted(vars(config)):
+        old = vars(config)[name]
+        if type(old) is not int or not name.endswith("_img_size") or old <= side:
+            continue
+        _set(config, name, side)
+        for inner in sorted(n for n in vars(config) if n.endswith("prompt_size")):
+            value = vars(config)[inner]
+            if type(value) is int and 0 < value < old:
+                _set(config, inner, max(1, value * side // old))
+    frames = vars(config).get("num_frames")
+    if type(frames) is int and frames > EVERY_WIDTH_FRAMES:
+        config.num_frames = EVERY_WIDTH_FRAMES
+
+
+def _width_name(name: str) -> bool:
+    """A width by its name: a size suffix, or ``d_*`` like d_model (why: perceiver's d_latents, 1280 wide over
+    26 self-attention layers, kept 259M parameters)."""
+    return name.endswith(EVERY_WIDTH_SUFFIXES) or name.startswith("d_")
+
+
+def _every_width_name(config: PreTrainedConfig, name: str, sizes: TinySizes) -> bool:
+    """A field every_width shrinks: one the table does not name, or a width list under a table name (the table
+    shrinks ints only; why: florence_vision's embed_dim is four stage widths, 128 to 1024, 90M parameters)."""
+    return name not in sizes.fields or (_int_list(vars(config)[name]) and _width_name(name))
+
+
+def _width_coefficient(config: PreTrainedConfig) -> float:
+    """The width_coefficient above 1 of an EfficientNet-like config, else 0. Its width lists are then capped at
+    the tiny width, entry by entry (why: align's image embedding is its last stage's width, round_filters(320),
+    which the text projection's tiny projection_dim must match, and the first stage takes the stem's built-in
+    round_filters(32): a common divisor would break one or the other), and its int widths are divided by the
+    coefficient, which is reset to 1 (why: efficientnet's hidden_dim 2560 is the batch norm width of
+    round_filters(1280), which the model builds itself: 'running_mean should contain 1280 elements not 32')."""
+    coefficient = vars(config).get("width_coefficient")
+    return coefficient if type(coefficient) is float and coefficient > 1 else 0
 
 
 def _int_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(type(v) is int for v in value)
+    """A list or tuple of ints (why: florence_vision's per-stage embed_dim and depths are tuples)."""
+    return isinstance(value, (list, tuple)) and bool(value) and all(type(v) is int for v in value)
 
 
 def _shrink_vocabularies(config: PreTrainedConfig, sizes: TinySizes) -> None:
@@ -287,6 +382,94 @@ def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
         and isinstance(experts, int)
     ):
         config.num_experts_per_tok = min(2, experts)
+
+
+# Expert-count fields a MoE config may leave None, and the MoE fields whose presence says it is one.
+EXPERT_COUNT_FIELDS = ("n_routed_experts", "num_experts", "num_local_experts")
+MOE_MARKERS = ("num_experts_per_tok", "moe_intermediate_size", "top_k_experts", "n_shared_experts")
+TINY_EXPERTS = 4
+# The convolutions of the PP-OCR detection necks' intra-class blocks, which read (kernel, stride, padding) of each
+# from a config dict that has no default; 1 x 1 convolutions keep every feature map's shape.
+INTRACLASS_CONVS = (
+    "reduce_channel",
+    "return_channel",
+    *(
+        f"{d}_conv_{r}ratio"
+        for d in ("vertical_long_to_small", "horizontal_small_to_long")
+        for r in ("long", "mid", "short")
+    ),
+    *(f"symmetric_conv_long_{r}ratio" for r in ("long", "mid", "short")),
+)
+
+
+def _unset(config: PreTrainedConfig, name: str) -> bool:
+    """True when ``name`` is a field the config holds and leaves None (not one it lacks or derives)."""
+    return name in vars(config) and vars(config)[name] is None
+
+
+def _fill_unset_structures(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Structures a default config leaves None that only a checkpoint's config fills, so the model cannot be built
+    without them (why, each seen on the default config of transformers 5.25: dots1 and diffusion_gemma make
+    ``torch.empty(None, ...)`` experts of unset width, with unset shared experts; lfm2_moe and deepseek_ocr2 index unset per-layer type lists; chameleon
+    and emu3 read ``<image>`` from an unset vocabulary map; granite4_vision counts an unset list of deep-stack
+    layer pairs; qwen4_exp divides its unset QSA token budget by an unset block size; the pp_ocr det necks read
+    their unset intra-class block layout)."""
+    layers = _get(config, "num_hidden_layers")
+    if any(name in vars(config) for name in MOE_MARKERS):
+        unset_moe = {name: TINY_EXPERTS for name in EXPERT_COUNT_FIELDS}
+        unset_moe.update(num_experts_per_tok=2, top_k_experts=2, n_shared_experts=1)
+        unset_moe.update(moe_intermediate_size=sizes.intermediate)
+        for name, value in unset_moe.items():
+            if _unset(config, name):
+                setattr(config, name, value)
+    if isinstance(layers, int) and layers > 0:
+        if _unset(config, "layer_types"):  # the one type every decoder with per-layer types knows
+            config.layer_types = ["full_attention"] * layers
+        if _unset(config, "mlp_layer_types"):  # both kinds of block, the convention of the configs that set it
+            config.mlp_layer_types = ["dense"] + ["sparse"] * (layers - 1)
+    if _unset(config, "deepstack_layer_map"):  # (vision layer, text layer) pairs: the last vision layer into the first
+        config.deepstack_layer_map = [(-1, 0)]
+    if _unset(config, "vocabulary_map"):  # only the image placeholder; the image-token names come from a tokenizer
+        image_token = _get(config, "image_token_id")
+        config.vocabulary_map = {"<image>": image_token if isinstance(image_token, int) else sizes.vocab - 1}
+        if _unset(config, "image_token_id"):
+            config.image_token_id = config.vocabulary_map["<image>"]
+    if _unset(config, "intraclass_block_config"):  # pp_ocrv5/v6 det necks: each conv as (kernel, stride, padding)
+        config.intraclass_block_config = {name: [1, 1, 0] for name in INTRACLASS_CONVS}
+    _fill_documented_lists(config)
+    stages = _get(_get(config, "backbone_config"), "stage_out_channels")
+    if _unset(config, "scale_factor_list") and isinstance(stages, (list, tuple)):
+        # pp_ocrv5_server_det's neck scales stage i's map up to the first stage's: each stage halves the size
+        config.scale_factor_list = [2**i for i in range(len(stages))]
+    if _unset(config, "downsample_rate") and "deepstack_layer_map" in vars(config):
+        # granite4_vision's window Q-Former: query window side / key window side, as its checkpoints write it
+        config.downsample_rate = "1/2"
+    if _unset(config, "clip_qkv"):  # dbrx clamps with it unguarded (transformers 5.25); 8 is its checkpoints' value
+        config.clip_qkv = 8.0
+    _fill_indexer(config)
+
+
+DOCUMENTED_LIST_DEFAULT = re.compile(r"^\s*(\w+) \(`[^`]*`,[^)]*defaults to `(\[[^`]*\])`", re.MULTILINE)
+
+
+def _fill_documented_lists(config: PreTrainedConfig) -> None:
+    """A list field the config leaves None though its docstring gives a default list: the documented list
+    (why: pp_ocrv5_server_det documents kernel_list as ``[3, 2, 2]`` but leaves it None, and indexes it)."""
+    for name, literal in DOCUMENTED_LIST_DEFAULT.findall(inspect.getdoc(type(config)) or ""):
+        if _unset(config, name):
+            with contextlib.suppress(ValueError, SyntaxError):
+                setattr(config, name, ast.literal_eval(literal))
+
+
+def _fill_indexer(config: PreTrainedConfig) -> None:
+    """A token indexer (qwen4_exp's QSA) all of whose sizes are unset: one key head over blocks of 4 tokens,
+    a budget of two blocks, head width the attention's."""
+    fields = ("indexer_n_heads", "indexer_kv_heads", "indexer_head_dim", "indexer_budget", "indexer_compress_ratio")
+    head_dim = _get(config, "head_dim")
+    if not all(_unset(config, name) for name in fields) or not isinstance(head_dim, int):
+        return
+    config.indexer_n_heads, config.indexer_kv_heads, config.indexer_head_dim = 2, 1, head_dim
+    config.indexer_budget, config.indexer_compress_ratio = 8, 4
 
 
 def _fix_context(config: PreTrainedConfig) -> None:

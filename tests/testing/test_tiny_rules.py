@@ -178,7 +178,7 @@ def test_every_width_variant_reaches_widths_the_table_does_not_name() -> None:
         tiny = _rebuilt(config_class, shrink_config(config_class(), TinySizes(every_width=True)))
         assert _meta_parameters(model_class, tiny) < budget, model_type
     align = shrink_config(CONFIG_MAPPING["align"](), TinySizes(every_width=True)).vision_config
-    assert (align.width_coefficient, align.depth_coefficient, align.hidden_dim) == (1.0, 1.0, 32)
+    assert (align.width_coefficient, align.depth_coefficient, align.hidden_dim) == (1.0, 1.0, 1280)
 
 
 def test_stages_kept_variant_keeps_a_backbone_stage_count() -> None:
