@@ -165,6 +165,7 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fix_stage_heads(config, before)
     _fix_layer_lists(config, before, sizes)
     _fix_block_count(config)
+    _fix_feature_sizes(config)
     _fix_stage_window(config, before)  # after the cut: the stage count sets the last grid
     _fix_stage_output_width(config, before)
     _fix_backbone_features(config)
@@ -606,6 +607,21 @@ def _fix_block_count(config: PreTrainedConfig) -> None:
     blocks, layers = _get(config, "num_blocks"), _get(config, "num_hidden_layers")
     if type(blocks) is int and type(layers) is int and 0 < layers < blocks:
         _set(config, "num_blocks", layers)
+
+
+def _fix_feature_sizes(config: PreTrainedConfig) -> None:
+    """backbone_feature_sizes, the (h, w) of each feature map, follow the backbone's tiny patch grid, the smallest
+    map being that grid (why: sam3_tracker views its 4 x 4 maps as [288, 288]: "shape '[2, -1, 288, 288]' is
+    invalid")."""
+    sizes, backbone = _get(config, "backbone_feature_sizes"), _get(config, "backbone_config")
+    image, patch = _get(backbone, "image_size"), _get(backbone, "patch_size")
+    if not (type(image) is int and type(patch) is int and patch and isinstance(sizes, list) and sizes):
+        return
+    if not all(isinstance(s, (list, tuple)) and s and all(type(v) is int and v > 0 for v in s) for s in sizes):
+        return
+    smallest, grid = min(min(s) for s in sizes), image // patch
+    if grid and smallest != grid:
+        config.backbone_feature_sizes = [[v * grid // smallest for v in s] for s in sizes]
 
 
 def _cut(name: str, values: list, count: int) -> list:

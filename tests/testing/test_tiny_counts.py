@@ -1,5 +1,5 @@
 """Counts the tiny config keeps consistent with its new sizes: an MLA head_dim = rope / partial_rotary_factor
-(mistral4), num_blocks at most the layers (eomt); on the real classes."""
+(mistral4), num_blocks at most the layers (eomt), backbone_feature_sizes on the patch grid (sam3_tracker)."""
 
 import torch
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
@@ -36,3 +36,20 @@ def test_eomt_query_blocks_are_at_most_the_layers():
     with torch.no_grad():
         out = model(pixel_values=torch.randn(2, 3, config.image_size, config.image_size))
     assert out.class_queries_logits.shape[:2] == (2, config.num_queries)
+
+
+def test_sam3_tracker_feature_sizes_follow_the_tiny_patch_grid():
+    """sam3_tracker: "shape '[2, -1, 288, 288]' is invalid for input of size 2048" (4 x 4 maps of a 32-pixel image)."""
+    from transformers import Sam3TrackerModel
+
+    config = shrink_config(CONFIG_MAPPING["sam3_tracker"]())
+    vision = config.vision_config
+    grid = vision.backbone_config.image_size // vision.backbone_config.patch_size
+    assert min(min(size) for size in vision.backbone_feature_sizes) == grid
+    torch.manual_seed(0)
+    model = Sam3TrackerModel(config).eval()
+    with torch.no_grad():
+        out = model(
+            pixel_values=torch.randn(2, 3, vision.backbone_config.image_size, vision.backbone_config.image_size)
+        )
+    assert out.pred_masks.shape[0] == 2
