@@ -39,6 +39,8 @@ class NoForward(NotImplementedError):
     forward output to compare."""
 
 
+# Vocabulary of the "vocabulary kept" candidate: above any default vocabulary, so none is cut.
+VOCAB_KEPT = 1 << 30
 # Parameter budget of the less-shrunk fallback configs (why: a default config may hold billions).
 PARAMETER_BUDGET = 40_000_000
 
@@ -126,8 +128,14 @@ def _candidates(config_class) -> list[tuple[str, object]]:
             lambda: shrink_config(default, TinySizes(keep_stages=True, every_width=True)),
         ),
         ("tiny, sliding window set", lambda: shrink_config(default, TinySizes(window=True))),
-        # heads of a fixed width 64 (granite4_vision's Q-Former has vision width // 64 heads: none at width 32)
-        ("tiny, width 64", lambda: shrink_config(default, TinySizes(hidden=64, intermediate=128))),
+        # why: hard-coded widths: bridgetower's hidden_size // 64 heads were 0 of a 32-wide model (granite4_vision's
+        # Q-Former: vision width // 64 heads); clvp ropes at least 32 dimensions of each head (8 wide in the tiny model)
+        (
+            "tiny, 64 wide, 32-wide heads",
+            lambda: shrink_config(default, TinySizes(hidden=64, intermediate=128, heads=2)),
+        ),
+        # why: shieldgemma2 hard-codes token ids (it reads the logits of tokens 10784 and 3771)
+        ("tiny, vocabulary kept", lambda: shrink_config(default, TinySizes(vocab=VOCAB_KEPT))),
         ("layers and vocab only", lambda: shrink_config(default, layers_only)),
         ("default", lambda: default),
     ):
@@ -426,7 +434,9 @@ def _working_inputs(model, config) -> dict:
             except Exception as exc:  # noqa: BLE001 - try the next layout
                 first_error = first_error or exc
                 tried.append(inputs)
-                queue.extend(_refit_width(inputs, exc)[: REFITS + 1 - len(queue)])
+                refits = _refit_width(inputs, exc) + _refit_image(inputs, exc) + _refit_missing(config, inputs, exc)
+                refits += _refit_length(inputs, exc) + _refit_mask(model, inputs, exc)
+                queue.extend(refits[: REFITS + 1 - len(queue)])
     return _batch_of_one(model, tried, first_error)
 
 
@@ -535,6 +545,94 @@ def _refit_scaled(inputs: dict, floats: dict, given: int, wanted: int) -> list[d
     ]
 
 
+IMAGE_SIZE_MISMATCH = re.compile(r"size \((\d+)\*(\d+)\) doesn't match model \((\d+)\*(\d+)\)")
+
+
+def _refit_image(inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs with every image of the refused (height, width) scaled to the size the patch embedding
+    asked for, read from the error: vitpose's 256x192, seggpt's prompt stacked over its image (both refitted,
+    half the height each); none when the error is another one."""
+    import torch
+
+    found = IMAGE_SIZE_MISMATCH.search(str(exc))
+    images = {
+        k: v for k, v in inputs.items() if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() == 4
+    }
+    if found is None or not images:
+        return []
+    given_h, given_w, wanted_h, wanted_w = (int(g) for g in found.groups())
+    side = next(iter(images.values())).shape[-2:]
+    scale_h, scale_w = wanted_h / given_h, wanted_w / given_w
+    resized = (int(side[0] * scale_h), int(side[1] * scale_w))
+    if resized == tuple(side) or min(resized) < 1:
+        return []
+    refit = {k: _seeded_randn(*v.shape[:-2], *resized, seed=2) for k, v in images.items() if v.shape[-2:] == side}
+    return [{**inputs, **refit}]
+
+
+MISSING_INPUT = re.compile(r"`(\w+)` cannot be `None`")
+
+
+def _refit_missing(config, inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs with the optional float input the model says it cannot do without, (batch, length, width),
+    its width the config's ``<name>_dim`` (lxmert's visual_feats and visual_pos: visual_feat_dim,
+    visual_pos_dim); none when the error is another one or the config names no such width."""
+    found = MISSING_INPUT.search(str(exc)) if isinstance(exc, ValueError) else None
+    if found is None or found.group(1) in inputs:
+        return []
+    name = found.group(1)
+    width = first_int(config, (f"{name}_dim", f"{name.removesuffix('s')}_dim"), 0)
+    return [{**inputs, name: _seeded_randn(BATCH, LENGTH, width, seed=9)}] if width else []
+
+
+LENGTH_MISMATCH = re.compile(
+    r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton dimension 1"
+)
+
+
+def _refit_length(inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs with every tensor of the refused length (dimension 1) re-made at the length the model adds
+    to it, read from the error (voxtral_realtime adds one audio embedding per text position: 8 frames for
+    7 ids); none when the error is another one."""
+    import torch
+
+    found = LENGTH_MISMATCH.search(str(exc)) if isinstance(exc, RuntimeError) else None
+    if found is None:
+        return []
+    given, wanted = int(found.group(1)), int(found.group(2))
+    refit = {
+        k: _remade(v, (v.shape[0], wanted, *v.shape[2:]))
+        for k, v in inputs.items()
+        if isinstance(v, torch.Tensor) and v.dim() >= 2 and v.shape[1] == given
+    }
+    return [{**inputs, **refit}] if refit else []
+
+
+def _remade(values, shape):
+    """A tensor like ``values`` of another shape: the same constant, ids in the same range, or normal floats."""
+    import torch
+
+    generator = torch.Generator().manual_seed(10)
+    low, high = values.min(), values.max()
+    if bool(low == high):
+        return torch.full(shape, low.item(), dtype=values.dtype)
+    if values.is_floating_point():
+        return torch.randn(*shape, generator=generator, dtype=values.dtype)
+    return torch.randint(int(low), int(high) + 1, shape, generator=generator, dtype=values.dtype)
+
+
+def _refit_mask(model, inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs with an attention mask of ones when forward takes one, none was given and the error is about
+    a mask (kosmos-2.5's vision encoder reads its expanded mask whether or not it built one); none otherwise."""
+    import inspect
+
+    if "attention_mask" in inputs or "attention_mask" not in inspect.signature(model.forward).parameters:
+        return []
+    if not isinstance(exc, (UnboundLocalError, TypeError, AttributeError)) or "mask" not in str(exc):
+        return []
+    return [{**inputs, "attention_mask": _mask_for("attention_mask", inputs)}]
+
+
 def _main_input(model) -> str:
     """The input to build first: ``main_input_name`` when forward takes it; else (the inherited default,
     "input_ids" on got_ocr2's vision encoder or idefics2's perceiver) the first required parameter with a
@@ -567,7 +665,7 @@ def _with_companions(model, main: str, candidates: list[dict], config) -> list[d
     for key in COMPANION_INPUTS:
         if key != main and key in parameters:
             extra.extend(INPUT_BUILDERS[key](model, config))
-    width = getattr(config, "encoder_hidden_size", None)
+    width = first_int(config, ("encoder_hidden_size", "cross_hidden_size"), None)  # dia's decoder: cross_hidden_size
     if "encoder_hidden_states" in parameters and isinstance(width, int):
         states = _seeded_randn(BATCH, 4, width, seed=3)
         extra.append({"encoder_hidden_states": states})
@@ -674,6 +772,7 @@ def _with_required(model, config, inputs: dict) -> dict:
     if "image_attention_mask" in parameters and getattr(images, "ndim", 0) == 5 and getattr(ids, "ndim", 0) == 2:
         # idefics: which images each text position sees, (batch, length, images): all of them
         inputs.setdefault("image_attention_mask", torch.ones(*ids.shape, images.shape[1], dtype=torch.long))
+    inputs.update(_image_positions(parameters, config, inputs))
     for name in _required(model):
         if name in inputs:
             continue
@@ -693,6 +792,8 @@ def _with_required(model, config, inputs: dict) -> dict:
             inputs[name] = _mask_for(name, inputs)
         elif name.endswith("_idx"):
             inputs[name] = _indices_into(inputs)
+        elif (derived := _derived_input(model, config, name, inputs)) is not None:
+            inputs.update(derived)
         else:
             raise NotImplementedError(f"no input builder for required argument {name!r}")
     return _as_feature_lists(model, config, inputs)
@@ -722,13 +823,72 @@ def _as_feature_lists(model, config, inputs: dict) -> dict:
     return inputs
 
 
+def _image_positions(parameters, config, inputs: dict) -> dict:
+    """Ids with room for the image: latent_query_num positions after the first token, marked in
+    image_embeds_position_mask, where the model writes its image embeddings (kosmos-2); {} when the forward
+    takes no such mask or the inputs hold no image and ids."""
+    import torch
+    from scaffold.testing.families import random_ids
+
+    queries = first_int(config, ("latent_query_num",), 0)
+    ids = inputs.get("input_ids")
+    if "image_embeds_position_mask" not in parameters or "pixel_values" not in inputs or ids is None or not queries:
+        return {}
+    if "image_embeds_position_mask" in inputs:
+        return {}
+    mask = torch.zeros(ids.shape[0], queries + ids.shape[1], dtype=torch.long)
+    mask[:, 1 : 1 + queries] = 1
+    return {"input_ids": random_ids(_text_config(config), *mask.shape), "image_embeds_position_mask": mask}
+
+
+def _derived_input(model, config, name: str, inputs: dict) -> dict | None:
+    """{name: value} for a required argument read off the inputs built so far, the config or forward's
+    annotation; None when no rule knows it."""
+    import inspect
+
+    import torch
+
+    annotation = str(inspect.signature(model.forward).parameters[name].annotation)
+    shaped = [v for v in inputs.values() if isinstance(v, torch.Tensor) and v.dim() >= 2]
+    if name.startswith("num_") and annotation in ("int", "<class 'int'>") and shaped:
+        return {name: max(1, int(shaped[0].shape[1]) // 2)}  # deepseek_ocr2's image tokens before its queries
+    size = getattr(config, f"{name}_size", None)
+    if isinstance(size, int) and not isinstance(size, bool) and size > 0:  # timesfm's freq, an embedding index
+        return {name: torch.randint(0, size, (BATCH, 1), generator=torch.Generator().manual_seed(7))}
+    if name.endswith("_lengths") and shaped:
+        return {name: _full_lengths(name, shaped[0], config)}
+    if name.endswith(("pixel_values", "_masks")) and "pixel_values" in inputs:  # seggpt's prompt image and mask
+        return {name: _seeded_randn(*inputs["pixel_values"].shape, seed=8)}
+    length = first_int(config, (f"{name.removesuffix('_inputs')}_seq_len",), 0)
+    if name.endswith("_inputs") and length:  # oneformer's task_inputs, task_seq_len token ids
+        return {name: torch.randint(0, length, (BATCH, length), generator=torch.Generator().manual_seed(7))}
+    if "None" in annotation:  # phi4_multimodal's audio mask: required but may be None
+        return {name: None}
+    return None
+
+
+def _full_lengths(name: str, values, config):
+    """Each item's length, (batch,): the frames of ``values`` (its last axis), in waveform samples (frames *
+    hop_length) when the name says so (dots3_note's chunk_sample_lengths)."""
+    import torch
+
+    frames = int(values.shape[-1])
+    if "sample" in name:
+        frames *= first_int(_audio_config(config), ("hop_length",), 1)
+    return torch.full((int(values.shape[0]),), frames, dtype=torch.long)
+
+
 def _decoder_ids(config):
-    """Decoder ids, (batch, length); (batch, length, channels) when the decoder reads one id per audio channel
-    (dia's decoder_config.num_channels codebooks)."""
+    """Decoder ids, (batch, length); (batch * codebooks, length) for a decoder with num_codebooks (musicgen);
+    (batch, length, channels) when the decoder reads one id per audio channel (dia's decoder_config.num_channels
+    codebooks)."""
     import torch
     from scaffold.testing.families import random_ids
 
     decoder = getattr(config, "decoder_config", None) or getattr(config, "decoder", None)
+    books = getattr(decoder, "num_codebooks", None)
+    if isinstance(books, int) and books > 1:  # musicgen's decoder: one row per (item, codebook)
+        return random_ids(decoder, BATCH * books, DECODER_LENGTH, seed=1)
     channels = getattr(decoder, "num_channels", None)
     if not isinstance(channels, int) or channels < 2 or getattr(decoder, "image_size", None) is not None:
         return random_ids(config, BATCH, DECODER_LENGTH, seed=1)
@@ -745,7 +905,7 @@ def _text_inputs(model, config) -> list[dict]:
 
     candidates = [{"input_ids": random_ids(config, BATCH, LENGTH)}]
     if "inputs_embeds" in inspect.signature(model.forward).parameters:
-        hidden = first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
+        hidden = first_int(_text_config(config), ("hidden_size", "d_model"), 32)
         embeds = _seeded_randn(BATCH, LENGTH, hidden, seed=2)
         candidates.append({"inputs_embeds": embeds})
     codebooks = getattr(config, "num_codebooks", None)
@@ -758,11 +918,19 @@ def _text_inputs(model, config) -> list[dict]:
     return candidates
 
 
+def _text_config(config):
+    """The config's text config; its decoder's when it holds two (musicgen's text_encoder and decoder)."""
+    try:
+        return config.get_text_config()
+    except ValueError:
+        return config.get_text_config(decoder=True)
+
+
 def _embeds_inputs(model, config) -> list[dict]:
     """Embeddings as the main input (nemotron3_5's word timestamp head)."""
     import torch
 
-    hidden = first_int(config.get_text_config(), ("hidden_size", "d_model"), 32)
+    hidden = first_int(_text_config(config), ("hidden_size", "d_model"), 32)
     return [{"inputs_embeds": _seeded_randn(BATCH, LENGTH, hidden, seed=2)}]
 
 
@@ -807,8 +975,8 @@ def _grid_name(model) -> str:
 
 def _grid_patches(model, config, key: str) -> list[dict]:
     """Flattened patches, (images * t * h * w, channels * temporal_patch * patch^2), with grid_thw (one
-    (1, h, w) row per image, h and w a multiple of spatial_merge_size), and merge_sizes when forward takes
-    them (video_llama_3)."""
+    (1, h, w) row per image, h and w a multiple of spatial_merge_size), then the same patches as one sequence of
+    (channels, patch, patch) squares; and merge_sizes when forward takes them (video_llama_3)."""
     import inspect
 
     import torch
@@ -830,6 +998,10 @@ def _grid_patches(model, config, key: str) -> list[dict]:
         {**flat, key: flat[key].reshape(-1, channels, patch, patch)},
         {**flat, key: _seeded_randn(BATCH * side * side, tile, tile, channels, seed=0)},
     ]
+    grid = candidates[-1][_grid_name(model)]  # then one sequence of square patches (paddleocr_vl's vision tower)
+    candidates.append(
+        {key: _seeded_randn(1, BATCH * side * side, channels, patch, patch, seed=0), _grid_name(model): grid}
+    )
     if "merge_sizes" in inspect.signature(model.forward).parameters:
         candidates = [{**c, "merge_sizes": torch.tensor([merge] * BATCH)} for c in candidates]
     return candidates
@@ -868,6 +1040,8 @@ def _pixel_inputs(model, config) -> list[dict]:
         return _grid_patches(model, config, "pixel_values")
     if "target_sizes" in parameters:  # minicpm's vision towers: every image's patches packed in one row
         return _packed_patches(vision)
+    if "aspect_ratio_ids" in _required(model):
+        return _tiled_pixels(vision)
     if {"spatial_shapes", "pixel_position_ids"} & set(_required(model)) or (
         "spatial_shapes" in parameters and "pixel_attention_mask" in parameters  # siglip2's dual encoder
     ):
@@ -904,6 +1078,24 @@ def _packed_patches(vision) -> list[dict]:
     return [{"pixel_values": pixels, "target_sizes": torch.tensor([[side, side]] * BATCH)}]
 
 
+def _tiled_pixels(vision) -> list[dict]:
+    """One image per item cut into max_num_tiles tiles, (batch, 1, tiles, channels, side, side), with its
+    aspect ratio id (1: the first supported ratio; 0 is padding) and a tile mask of ones (mllama's vision
+    tower)."""
+    import torch
+    from scaffold.testing.families import random_pixels
+
+    tiles = first_int(vision, ("max_num_tiles",), 1)
+    pixels = random_pixels(vision, BATCH * tiles).reshape(BATCH, 1, tiles, *random_pixels(vision, 1).shape[1:])
+    return [
+        {
+            "pixel_values": pixels,
+            "aspect_ratio_ids": torch.ones(BATCH, 1, dtype=torch.long),
+            "aspect_ratio_mask": torch.ones(BATCH, 1, tiles, dtype=torch.long),
+        }
+    ]
+
+
 def _patch_cubes(vision) -> list[dict]:
     """One patch per row, channels last: (patches, temporal_patch_size, patch, patch, channels), for a
     vision config with a temporal patch size and no image size (inkling's vision encoder)."""
@@ -935,7 +1127,26 @@ def _feature_inputs(model, config, key: str = "input_features") -> list[dict]:
     frames = 2 * positions if isinstance(positions, int) and positions <= 1500 else 64
     values = _seeded_randn(BATCH, width, frames, seed=0)
     by_frame = values.transpose(1, 2).contiguous()
-    return [{key: values}, {key: by_frame}, {key: by_frame[:, None]}] + _frames_of_the_waveform(config, width, key)
+    candidates = [{key: values}, {key: by_frame}, {key: by_frame[:, None]}] + _frames_of_the_waveform(
+        config, width, key
+    )
+    return candidates + _windowed_features(model, source, width, key)
+
+
+def _windowed_features(model, source, width: int, key: str) -> list[dict]:
+    """Features of 2 * n_window frames, (batch, features, frames), with a per-frame mask of ones when forward
+    takes ``<key>_mask`` (qwen3_asr's encoder attends in chunks of that many frames)."""
+    import inspect
+
+    import torch
+
+    window = first_int(source, ("n_window",), 0)
+    if not window:
+        return []
+    candidate = {key: _seeded_randn(BATCH, width, 2 * window, seed=0)}
+    if f"{key}_mask" in inspect.signature(model.forward).parameters:
+        candidate[f"{key}_mask"] = torch.ones(BATCH, 2 * window, dtype=torch.long)
+    return [candidate]
 
 
 def _frames_of_the_waveform(config, width: int, key: str) -> list[dict]:
@@ -993,6 +1204,9 @@ def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
     channels = first_int(source, ("audio_channels", "num_channels"), 1)
     audio = _seeded_randn(BATCH, AUDIO_SAMPLES, seed=0)
     candidates = [{key: audio}, {key: audio[:, None].repeat(1, channels, 1)}]
+    per_token = first_int(source, ("samples_per_token",), 0)
+    if per_token and AUDIO_SAMPLES % per_token:  # muse_spark's audio: whole tokens of samples only
+        candidates.append({key: _seeded_randn(BATCH, -(-AUDIO_SAMPLES // per_token) * per_token, seed=0)})
     frames, mels = getattr(source, "max_length", None), getattr(source, "num_mel_bins", None)
     if isinstance(frames, int) and isinstance(
         mels, int
@@ -1038,13 +1252,23 @@ def _mel_inputs(model, config) -> list[dict]:
 
 
 def _series_inputs(model, config) -> list[dict]:
-    """Time series ``past_values``: (batch, context) and (batch, context, channels)."""
-    import torch
+    """Time series ``past_values``: (batch, history) and (batch, history, channels); the history is the context
+    and, for a model with lagged inputs (time_series_transformer), its largest lag before it. A model that takes
+    ``past_time_features`` gets (batch, history, num_time_features) of them (why: time_series_transformer,
+    autoformer and informer require them, as long as the history)."""
+    import inspect
 
     context = first_int(config, ("context_length",), 32)
+    lags = getattr(config, "lags_sequence", None)  # lagged features reach max(lags) steps before the context
+    context += max(lags) if isinstance(lags, (list, tuple)) and lags and all(type(v) is int for v in lags) else 0
     channels = first_int(config, ("num_input_channels", "input_size"), 1)
     values = _seeded_randn(BATCH, context, channels, seed=0)
-    return [{"past_values": values[..., 0].contiguous()}, {"past_values": values}]
+    extra = {}
+    if "past_time_features" in inspect.signature(model.forward).parameters:
+        extra["past_time_features"] = _seeded_randn(
+            BATCH, context, first_int(config, ("num_time_features",), 0), seed=1
+        )
+    return [{"past_values": values[..., 0].contiguous(), **extra}, {"past_values": values, **extra}]
 
 
 # Parameters holding float hidden states of the model's width, (batch, length, width), by name (why: modules
@@ -1065,6 +1289,7 @@ WIDTH_FIELDS = (
     "text_hidden_size",
     "encoder_hidden_size",
     "projection_dim",
+    "input_size",  # phi4_multimodal's audio encoder: its mel bins
 )
 HIDDEN_LENGTHS = (LENGTH, 32)  # 32: audio encoders subsample their frames by 4 or more
 
@@ -1109,6 +1334,27 @@ def _hidden_builder(key: str):
         chunk = first_int(config, ("chunk_size",), 0)  # pi0's action chunk: as many action states as it predicts
         chunks = [{key: _seeded_randn(BATCH, chunk, _widths(config)[0], seed=2)}] if chunk > 1 else []
         return sequences + maps + chunks
+
+    return build
+
+
+# Config fields giving the channels of frame-wise inputs, looked at before WIDTH_FIELDS (why: a hifigan vocoder
+# reads model_in_dim mel bins, pocket_tts's codec decoder latent_dim latents).
+FRAME_WIDTH_FIELDS = ("model_in_dim", "latent_dim")
+FRAMES = 8
+
+
+def _frames_builder(key: str):
+    """A builder of frame-wise float states ``key``: (batch, frames, width) then (batch, width, frames), per
+    candidate width (a vocoder's spectrogram, a codec decoder's latents)."""
+
+    def build(model, config) -> list[dict]:
+        widths = [first_int(config, (f,), 0) for f in FRAME_WIDTH_FIELDS] + _widths(config)
+        candidates = []
+        for width in dict.fromkeys(w for w in widths if w):
+            states = _seeded_randn(BATCH, FRAMES, width, seed=2)
+            candidates += [{key: states}, {key: states.transpose(1, 2).contiguous()}]
+        return candidates
 
     return build
 
@@ -1186,6 +1432,12 @@ def _image_side(config, default: int = 32) -> tuple[int, int]:
     return default, default
 
 
+def _renamed(candidates: list[dict], old: str, new: str) -> list[dict]:
+    """Candidates with one input under another name (why: bridgetower's vision model takes its pixels as
+    ``image``)."""
+    return [{(new if key == old else key): value for key, value in candidate.items()} for candidate in candidates]
+
+
 def _video_inputs(model, config) -> list[dict]:
     """Videos, (batch, frames, channels, height, width): two tubelets of frames first, then the clip length
     the config names (vjepa2's frames_per_clip)."""
@@ -1238,6 +1490,46 @@ def _trajectory_inputs(model, config) -> list[dict]:
     ]
 
 
+def _decision_marks(model, config) -> list[dict]:
+    """jev's prompt of questions: one question of each type (question_type_ids, the types its config's offsets
+    name), each answered at a marked position of the prompt (marks, from 1), with as many options as fit in
+    the verbalizer rows after the type's offset; a batch of one prompt, (1, questions) each."""
+    import torch
+
+    offsets = getattr(config, "offsets", None) or {"": 0}
+    questions = len(offsets)
+    options = max(1, min(2, first_int(config, ("num_verbalizers",), 2) - max(offsets.values())))
+    return [
+        {
+            "marks": torch.arange(questions)[None] % LENGTH + 1,
+            "num_options": torch.full((1, questions), options),
+            "question_type_ids": torch.arange(questions)[None],
+        }
+    ]
+
+
+def _dit_conditions(model, config) -> list[dict]:
+    """qwen2_5_omni's token2wav DiT: a noisy mel, (batch, frames, mel_dim), with what conditions it: a reference
+    mel (condition_vector), speaker embeddings (enc_emb_dim), codec codes each repeated ``repeats`` frames and
+    a diffusion time; the mel is built here too so that its frames match the codes."""
+    import torch
+
+    generator = torch.Generator().manual_seed(11)
+    repeats, codes = first_int(config, ("repeats",), 1), 4
+    frames, mel = codes * repeats, first_int(config, ("mel_dim",), 80)
+    return [
+        {
+            "hidden_states": _seeded_randn(BATCH, frames, mel, seed=0),
+            "condition_vector": _seeded_randn(BATCH, frames, mel, seed=1),
+            "speaker_embedding": _seeded_randn(BATCH, frames, first_int(config, ("enc_emb_dim",), 32), seed=2),
+            "quantized_code": torch.randint(
+                0, first_int(config, ("num_embeds",), 2), (BATCH, codes), generator=generator
+            ),
+            "time_step": torch.tensor(0.5),
+        }
+    ]
+
+
 def _seeded_randn(*shape: int, seed: int):
     """Standard normal values of ``shape`` from a generator seeded with ``seed`` (same tensor every run)."""
     import torch
@@ -1262,12 +1554,17 @@ INPUT_BUILDERS = {
     "inputs_embeds": _embeds_inputs,
     "hidden_states": _patch_inputs,
     "pixel_values_videos": _video_inputs,
+    "image": lambda model, config: _renamed(_pixel_inputs(model, config), "pixel_values", "image"),
     "flattened_patches": _flattened_patch_inputs,
-    # Per-model inputs (why: the decision transformer's trajectory fields, rag's retrieved passages and blt's
-    # byte-to-patch indices exist nowhere else).
+    "spectrogram": _frames_builder("spectrogram"),
+    "latents": _frames_builder("latents"),
+    # Per-model inputs (why: the decision transformer's trajectory fields, rag's retrieved passages, blt's
+    # byte-to-patch indices, jev's marked questions and qwen2_5_omni's DiT conditions exist nowhere else).
     "states": _trajectory_inputs,
     "context_input_ids": _retrieved_inputs,
     "patch_ids": _patch_id_inputs,
+    "marks": _decision_marks,
+    "condition_vector": _dit_conditions,
 }
 # Inputs only a processor builds, holding state across calls (why: the video trackers' inference_session).
 SESSION_INPUTS = ("inference_session",)

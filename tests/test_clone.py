@@ -163,3 +163,34 @@ def test_ernie_vl_moe_clone_names_its_config_and_model_after_the_new_prefix(cata
     assert renamed["Ernie4_5_VLMoeConfig"] == "MyErnieConfig"
     assert renamed["Ernie4_5_VLMoeForConditionalGeneration"] == "MyErnieForConditionalGeneration"
     assert ("my-ernie", "MyErnieConfig") in clone.config_types
+
+
+def test_names_of_transformers_api_keep_their_spelling_in_a_clone_named_like_them(tmp_path):
+    """Before: cloning encoder-decoder renamed the config flag ``is_encoder_decoder`` to ``is_zoo_ed``, which
+    transformers never reads: the clone built no decoder inputs. The model's own names still follow."""
+    from scaffold.convert.sources import library_api_names
+    from scaffold.project import NewModelRequest, plan_new_model
+    from scaffold.source import installed_transformers
+
+    assert "is_encoder_decoder" in library_api_names("encoder_decoder", installed_transformers())
+    assert library_api_names("llama", installed_transformers()) == frozenset()
+    plan = plan_new_model(NewModelRequest(like="encoder-decoder", name="zoo-ed", out=tmp_path / "zoo_ed"))
+    config = next(f.content for f in plan.files if f.path.name == "configuration_zoo_ed.py")
+    assert "is_encoder_decoder: bool" in config
+    assert "class ZooEdConfig(" in config and "is_zoo_ed" not in config
+
+
+def test_option_values_a_literal_annotation_allows_keep_their_spelling_in_a_clone(tmp_path):
+    """Before: a chmv2 clone declared ``bins_strategy: Literal["linear", "log", "zoo_chmv2_mixlog"]``, so it
+    refused the value every chmv2 config.json holds ("chmv2_mixlog"); the class names still follow."""
+    from scaffold.convert.sources import literal_values
+    from scaffold.project import NewModelRequest, plan_new_model
+
+    assert literal_values('mode: Literal["linear", "chmv2_mixlog"] = "linear"\nx: list["Foo"]') == {
+        "linear",
+        "chmv2_mixlog",
+    }
+    plan = plan_new_model(NewModelRequest(like="chmv2", name="zoo-chmv2", out=tmp_path / "zoo_chmv2"))
+    config = next(f.content for f in plan.files if f.path.name == "configuration_zoo_chmv2.py")
+    assert 'bins_strategy: Literal["linear", "log", "chmv2_mixlog"] = "chmv2_mixlog"' in config
+    assert "class ZooChmv2Config(" in config

@@ -409,3 +409,48 @@ def test_a_model_without_forward_is_labelled_not_counted_as_a_failure():
     wrapped = NoTinySetup("no tiny setup")
     wrapped.__cause__ = caught.value
     assert _label(wrapped) == "needs generate (no forward)"
+
+
+def test_lagged_series_get_their_lags_of_history_and_time_features_as_long():
+    """time_series_transformer: "lags cannot go further than history length, found lag 7 while history length is
+    only 4", then "input length 4 and time feature lengths 0 does not match"."""
+
+    class Series(torch.nn.Module):
+        main_input_name = "past_values"
+
+        def forward(self, past_values, past_time_features, past_observed_mask):
+            assert past_values.shape[1] >= 4 + 7, "lags cannot go further than history length"
+            assert past_time_features.shape[:2] == past_values.shape[:2] and past_time_features.shape[2] == 3
+            return (past_values,)
+
+    config = PretrainedConfig(context_length=4, lags_sequence=[1, 2, 7], num_time_features=3)
+    inputs = _working_inputs(Series(), config)
+    assert inputs["past_values"].shape[:2] == (2, 11)
+
+
+def test_back_off_candidates_for_hard_coded_widths_and_token_ids():
+    """bridgetower builds MultiheadAttention(hidden, hidden // 64): 0 heads of a 32-wide model; shieldgemma2 reads
+    the logits of tokens 10784 and 3771 of a 99-token vocabulary (IndexError)."""
+    from transformers import BridgeTowerConfig, BridgeTowerModel, ShieldGemma2Config
+
+    from scaffold.zoo_child import _candidates
+
+    wide = dict(_candidates(BridgeTowerConfig))["tiny, 64 wide, 32-wide heads"]
+    inputs = _working_inputs(BridgeTowerModel(wide).eval(), wide)
+    assert inputs["pixel_values"].shape[0] == inputs["input_ids"].shape[0] == 2
+    kept = dict(_candidates(ShieldGemma2Config))["tiny, vocabulary kept"]
+    assert kept.text_config.vocab_size > 10784 and kept.text_config.hidden_size == 32
+
+
+def test_pixels_are_also_built_under_the_name_image():
+    """bridgetower's vision model: "no input builder for required argument 'image'"."""
+
+    class Vision(torch.nn.Module):
+        main_input_name = "pixel_values"
+
+        def forward(self, image, image_mask=None):
+            assert image.ndim == 4 and image.shape[:2] == (2, 3)
+            return (image,)
+
+    inputs = _working_inputs(Vision(), PretrainedConfig(image_size=32, num_channels=3))
+    assert set(inputs) == {"image"}

@@ -39,6 +39,8 @@ from scaffold.convert.sources import (
     infer_source_names,
     load_source,
     model_specific,
+    library_api_names,
+    literal_values,
     other_model_types,
     parse_source,
     read_config_names,
@@ -158,6 +160,7 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
             pairs.extend((definition.name, base) for base in model_bases(modular, definition.node))  # type: ignore[arg-type]
     parsed: dict[str, ParsedSource] = {}
     others: dict[str, frozenset[str]] = {}
+    literals: frozenset[str] = frozenset()
     for module in dict.fromkeys(modular.parents.values()):
         text = resolver.read_module(module)
         if text is None:
@@ -169,6 +172,7 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
         parsed[module] = parse_source(module, text)
         if options.rename_policy.word_boundaries:  # transformers' own converter renames them (in-tree mode)
             others[module] = other_model_types(text, module.split(".")[2], resolver, module)
+            literals |= literal_values(text)  # every module compares with the option values the config allows
     hints = {module: p.camel_hint for module, p in parsed.items()}
     classes = {
         m: frozenset(n for n, d in p.index.definitions.items() if d.kind is DefKind.CLASS) for m, p in parsed.items()
@@ -184,6 +188,12 @@ def load_sources(modular: ModularFile, resolver: SourceResolver, options: Conver
     kept = {
         module: others.get(module, frozenset()) | forward_kernel_functions(p.index) for module, p in parsed.items()
     }
+    # In clones, also the library's own names (is_encoder_decoder) and the option values of Literal annotations.
+    if options.rename_policy.word_boundaries:
+        kept = {
+            module: names_ | literals | library_api_names(names[module].old_snake, resolver)
+            for module, names_ in kept.items()
+        }
     sources = {
         module: load_source(names[module], parsed[module], options.rename_policy, modular.snake, defined, kept[module])
         for module in parsed

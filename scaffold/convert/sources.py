@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter
@@ -285,6 +286,55 @@ def load_source(
     siblings = frozenset(r.bound for r in imports if r.module.startswith("."))
     index = ModuleIndex(MappingProxyType(definitions), imports, raw.exports)
     return SourceModule(names, index, imports, siblings, rename_map)
+
+
+# transformers' base modules: the names they define or read (config flags, PreTrainedModel and generate hooks) are
+# the library's API, which a model's code uses under the same spelling whatever the model is called.
+LIBRARY_API_MODULES = (
+    "transformers.configuration_utils",
+    "transformers.modeling_utils",
+    "transformers.generation.utils",
+)
+
+
+def library_api_names(old_snake: str, resolver: SourceResolver) -> frozenset[str]:
+    """Identifiers of transformers' base modules that hold the old model name as a part of a snake-case word.
+
+    Why: a clone of ``encoder-decoder`` renamed the config flag ``is_encoder_decoder`` to ``is_my_ed`` where
+    transformers reads ``is_encoder_decoder``, so the clone built no decoder inputs. Names without an
+    underscore around the old name (``EncoderDecoderModel``, ``encoder_decoder`` itself) are the model's own.
+    """
+    part = re.compile(rf"\b(?:\w+_{re.escape(old_snake)}(?:_\w+)?|{re.escape(old_snake)}_\w+)\b")
+    return frozenset(name for name in _library_identifiers(resolver) if part.fullmatch(name))
+
+
+def _library_identifiers(resolver: SourceResolver) -> frozenset[str]:
+    """Every snake-case identifier of the base modules, read once per resolver (a clone reads several parents)."""
+    try:
+        return _cached_library_identifiers(resolver)
+    except TypeError:  # an unhashable resolver (a test's stand-in) is read every time
+        return _read_library_identifiers(resolver)
+
+
+def _read_library_identifiers(resolver: SourceResolver) -> frozenset[str]:
+    found: set[str] = set()
+    for module in LIBRARY_API_MODULES:
+        found.update(re.findall(r"\b[a-z_][a-z0-9]*_[a-z0-9_]+\b", resolver.read_module(module) or ""))
+    return frozenset(found)
+
+
+_cached_library_identifiers = functools.lru_cache(maxsize=4)(_read_library_identifiers)
+
+
+LITERAL_TYPE = re.compile(r"\bLiteral\[([^\]]*)\]")
+QUOTED_WORD = re.compile(r"""["']([\w.\-]+)["']""")
+
+
+def literal_values(text: str) -> frozenset[str]:
+    """The strings a module's ``Literal[...]`` annotations allow: option values that checkpoints' config files
+    hold as written (chmv2's ``bins_strategy: Literal["linear", "log", "chmv2_mixlog"]``). Why kept: a clone
+    that renamed them to ``my_chmv2_mixlog`` refused every chmv2 config.json it was given."""
+    return frozenset(word for body in LITERAL_TYPE.findall(text) for word in QUOTED_WORD.findall(body))
 
 
 def other_model_types(text: str, old_snake: str, resolver: SourceResolver, module: str = "") -> frozenset[str]:

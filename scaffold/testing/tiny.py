@@ -4,11 +4,15 @@ Pure functions over config objects: `shrink_config` changes the known size field
 nested config, recursively) in place on a copy, then keeps the invariants models check consistent: head_dim /
 d_kv / kv heads (MLA: head_dim is the rope width over its partial rotary factor, keys for every head), a
 rotary_dim's share of the head, per-layer lists and dicts cut to the layer count with every kind of layer kept,
-num_blocks within the layers, backbone stages, fields equal to an old hidden size anywhere in the tree, mamba
-head split, mrope sections summing to head_dim / 2 (also those the modeling code defaults to; the one read of
-a file here), YaRN original positions, token ids below the vocabulary, a window for kept sliding layers, a
-default language for adapters, zero dropout. Each rule is tested on the real config class by building the model
-(tests/testing/test_tiny_rules.py, test_tiny_code_sections.py, test_tiny_counts.py).
+num_blocks within the layers, backbone stages and feature-map sizes, fields equal to an old hidden size
+anywhere in the tree, mamba head split, mrope sections summing to head_dim / 2 (also those the modeling code
+defaults to; the one read of a file here), YaRN original positions, token ids below the vocabulary, a window
+for kept sliding layers, a default language for adapters, zero dropout; and the counts validators tie
+together: mamba heads * head width == inner width in every naming, a forecast horizon, per-block and per-part
+layer counts, kv-shared layers leaving a producer of every kind, feature-layer and derived layer indices
+within the cut, bottleneck ratios, indexer heads, square window counts. Each rule is tested on the real
+config class by building the model (tests/testing/test_tiny_rules.py, test_tiny_code_sections.py,
+test_tiny_counts.py).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
+import dataclasses
 import functools
 import inspect
 import re
@@ -60,6 +65,9 @@ class TinySizes:
             "num_layers": "layers",
             "n_layer": "layers",
             "num_decoder_layers": "layers",
+            "num_encoder_layers": "layers",
+            "num_encoder_attention_heads": "heads",
+            "num_decoder_attention_heads": "heads",
             "encoder_layers": "layers",
             "decoder_layers": "layers",
             "num_attention_heads": "heads",
@@ -106,6 +114,9 @@ TOKEN_ID_FIELDS = (
 )
 # Placeholder token ids of multimodal configs, set when unset (image ids first, then video ids).
 PLACEHOLDER_TOKEN_FIELDS = ("image_token_index", "image_token_id", "video_token_index", "video_token_id")
+# Forecast horizon of time series configs that leave prediction_length unset (why: autoformer, informer and
+# time_series_transformer refuse to build without one; their context_length defaults to it).
+SERIES_HORIZON = 4
 # Dropout fields set to zero: the suite compares outputs of train-mode passes (gradient checkpointing).
 DROPOUT_SUFFIXES = ("dropout", "dropout_prob", "dropout_rate", "attention_dropout", "pdrop")
 
@@ -128,10 +139,11 @@ def _get(config: Any, name: str) -> Any:
 
 
 def _set(config: Any, name: str, value: Any) -> None:
-    """setattr that leaves read-only attributes alone (why: falcon's head_dim is a property it derives)."""
+    """setattr that leaves read-only attributes alone (why: falcon's head_dim is a property it derives; funnel's
+    and prophetnet's num_hidden_layers raise NotImplementedError, being derived from other counts)."""
     try:
         setattr(config, name, value)
-    except AttributeError:
+    except (AttributeError, NotImplementedError):
         pass
 
 
@@ -161,12 +173,18 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fill_unset(config, sizes)
     _fill_unset_structures(config, sizes)
     _fix_heads(config, before)
+    _fix_bottleneck(config, before)
     _fix_rotary(config, before)
     _fix_stage_heads(config, before)
+    _fix_layer_parts(config, before, sizes)
     _fix_layer_lists(config, before, sizes)
     _fix_block_count(config)
     _fix_feature_sizes(config)
+    _fix_block_sizes(config, sizes)
+    _fix_shared_layers(config, before)
+    _fix_feature_layers(config, sizes)
     _fix_stage_window(config, before)  # after the cut: the stage count sets the last grid
+    _fix_window_count(config)
     _fix_stage_output_width(config, before)
     _fix_backbone_features(config)
     _record_width(config, before, widths)
@@ -178,6 +196,8 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fix_rope(config)
     _fix_token_ids(config)
     _zero_dropout(config)
+    _fix_index_heads(config)
+    _derive_layer_indices(config, sizes)  # last: the class derives them from the finished config
 
 
 # Fields read before shrinking by the fixes below, besides the size fields.
@@ -370,12 +390,16 @@ def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
     if "vocab_size" in vars(config) and config.vocab_size is None:  # esm: a vocabulary of None tokens
         config.vocab_size = sizes.vocab
     if isinstance(_get(config, "vision_config"), PreTrainedConfig):  # blip-2 compares ids with an unset id
+        text_vocab = _get(_get(config, "text_config"), "vocab_size") or _get(config, "vocab_size")
+        vocab = min(sizes.vocab, text_vocab) if type(text_vocab) is int else sizes.vocab  # a kept one is larger
         for offset, name in enumerate(PLACEHOLDER_TOKEN_FIELDS):
             if name in vars(config) and vars(config)[name] is None:
-                setattr(config, name, sizes.vocab - 1 - offset % 2)
+                setattr(config, name, vocab - 1 - offset % 2)
     languages = _get(config, "languages")  # xmod: no language adapter is chosen unless one is named
     if "default_language" in vars(config) and config.default_language is None and isinstance(languages, (list, tuple)):
         config.default_language = languages[0] if languages else None
+    if "prediction_length" in vars(config) and config.prediction_length is None:  # time series: a horizon
+        config.prediction_length = SERIES_HORIZON
     experts = _get(config, "n_routed_experts") or _get(config, "num_experts") or _get(config, "num_local_experts")
     if (
         "num_experts_per_tok" in vars(config)
@@ -516,6 +540,15 @@ def _mla_head_dim(config: PreTrainedConfig, rope: int) -> int:
     return rope
 
 
+def _fix_bottleneck(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """A bottleneck intermediate size (a quarter of the hidden size or less) keeps its ratio to the hidden size
+    (why: fun_asr_nano's validator wants its adaptor's intermediate_size, 256 of 1024, to be hidden_size // 4)."""
+    old_hidden, old_inner = before.get("hidden_size"), before.get("intermediate_size")
+    hidden = _get(config, "hidden_size")
+    if all(type(v) is int and v > 0 for v in (old_hidden, old_inner, hidden)) and old_inner * 4 <= old_hidden:
+        _set(config, "intermediate_size", max(1, hidden * old_inner // old_hidden))
+
+
 def _head_width(values: dict[str, Any]) -> int | None:
     """hidden size / head count of a config's field values (either naming), None when unknown."""
     hidden = next((values[n] for n in ("hidden_size", "d_model", "n_embd") if type(values.get(n)) is int), None)
@@ -559,6 +592,20 @@ def _fix_stage_window(config: PreTrainedConfig, before: dict[str, Any]) -> None:
         last = (image // patch) >> (len(depths) - 1)
         if 0 < last < window:
             _set(config, "window_size", last)
+
+
+def _fix_window_count(config: PreTrainedConfig) -> None:
+    """A square count of windows (side * side) tiles the shrunk image and its patch grid: the side drops until
+    it divides both per window (why: lw_detr's 16 windows of a 32-pixel image: "image_size has to be divisible by
+    num_windows")."""
+    count, image, patch = _get(config, "num_windows"), _get(config, "image_size"), _get(config, "patch_size")
+    if not all(type(v) is int and v > 0 for v in (count, image, patch)):
+        return
+    side = int(count**0.5)
+    while side > 1 and (image % (side * side) or (image // (side * side)) % side or (image // patch) % side):
+        side -= 1
+    if side * side != count and side * side < count:
+        config.num_windows = side * side
 
 
 def _fix_stage_output_width(config: PreTrainedConfig, before: dict[str, Any]) -> None:
@@ -622,6 +669,70 @@ def _fix_feature_sizes(config: PreTrainedConfig) -> None:
     smallest, grid = min(min(s) for s in sizes), image // patch
     if grid and smallest != grid:
         config.backbone_feature_sizes = [[v * grid // smallest for v in s] for s in sizes]
+
+
+def _fix_layer_parts(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySizes) -> None:
+    """Layer counts of the parts of a stack (n_*_layers) that sum to its old layer count keep one layer each at
+    least, and the layer count becomes their new sum (why: dory's 8 input, 20 recurrent and 8 output layers of 36
+    must add up to num_hidden_layers)."""
+    old, new = before.get("num_hidden_layers"), _get(config, "num_hidden_layers")
+    if not (type(old) is int and type(new) is int and new < old):
+        return
+    parts = {
+        name: value
+        for name, value in sorted(vars(config).items())
+        if name.startswith(("n_", "num_"))
+        and name.endswith("_layers")
+        and name not in sizes.fields
+        and type(value) is int
+        and value > 0
+    }
+    if len(parts) < 2 or sum(parts.values()) != old:
+        return
+    for name, value in parts.items():
+        setattr(config, name, max(1, value * new // old))
+    _set(config, "num_hidden_layers", sum(_get(config, name) for name in parts))
+
+
+def _fix_block_sizes(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Per-block layer counts whose sum is the layer count keep every block, of at most the tiny layer count each
+    (why: funnel derives num_hidden_layers from block_sizes [4, 4, 4] and refuses to have it set)."""
+    blocks = _get(config, "block_sizes")
+    blocks = list(blocks) if isinstance(blocks, tuple) else blocks
+    if _int_list(blocks) and max(blocks) > sizes.layers // len(blocks):
+        config.block_sizes = [max(1, min(b, sizes.layers // len(blocks))) for b in blocks]
+
+
+def _fix_shared_layers(config: PreTrainedConfig, before: dict[str, Any]) -> None:
+    """The last layers reusing earlier layers' keys and values (num_kv_shared_layers) keep their share of the cut
+    layers: all of them if all were, else as many as leave a producing layer of every kind before them (why:
+    gemma3n's 15 of 30 shared layers left no producer among 2; gemma4_unified_assistant shares all 30)."""
+    shared, old, layers = (
+        _get(config, "num_kv_shared_layers"),
+        before.get("num_hidden_layers"),
+        _get(config, "num_hidden_layers"),
+    )
+    if not all(type(v) is int for v in (shared, old, layers)) or layers >= old or not shared:
+        return
+    if shared >= old:
+        config.num_kv_shared_layers = layers
+        return
+    kinds = _get(config, "layer_types")
+    count = shared * layers // old
+    while count and isinstance(kinds, list) and set(kinds[: layers - count]) != set(kinds):
+        count -= 1
+    config.num_kv_shared_layers = count
+
+
+def _fix_feature_layers(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Layers a projector reads features from, given as non-negative indices past the tiny layer count, become the
+    last tiny layers in the same order (why: molmo2's adapter reads vision layers [24, 18] of a 2-layer tower).
+    Lists with negative indices count from the end and stay as they are."""
+    for name, value in sorted(vars(config).items()):
+        if "feature_layer" not in name or not _int_list(value) or min(value) < 0 or max(value) < sizes.layers:
+            continue
+        ranks = sorted(set(value), reverse=True)
+        setattr(config, name, [max(0, sizes.layers - 1 - ranks.index(v)) for v in value])
 
 
 def _cut(name: str, values: list, count: int) -> list:
@@ -725,20 +836,34 @@ def _fix_sliding_window(config: PreTrainedConfig, sizes: TinySizes) -> None:
         config.sliding_window = 4
 
 
+# Names of a mamba mixer's (expand, head count, head width, group count, explicit inner width) in each naming.
+MAMBA_FIELDS = (
+    ("mamba_expand", "mamba_n_heads", "mamba_d_head", "mamba_n_groups", "mamba_d_ssm"),  # bamba, falcon_h1
+    ("mamba_expand", "n_mamba_heads", "mamba_headdim", "mamba_ngroups", None),  # zamba2
+    ("expand", "num_heads", "head_dim", "n_groups", None),  # mamba2
+    ("expand", "mamba_num_heads", "mamba_head_dim", "n_groups", None),  # nemotron_h
+)
+
+
 def _fix_mamba(config: PreTrainedConfig) -> None:
-    """Mamba mixers split expand * hidden_size into mamba_n_heads heads of mamba_d_head (bamba, granite)."""
-    expand, hidden = _get(config, "mamba_expand"), _get(config, "hidden_size")
-    heads = _get(config, "mamba_n_heads")
-    if not all(isinstance(v, int) for v in (expand, hidden, heads)):
+    """Mamba mixers split expand * hidden_size (or an explicit inner width, which follows it) into heads of a
+    width: heads * head width == inner, heads a multiple of the groups (why: mamba2, falcon_h1 and zamba2
+    validate or reshape by that product; falcon_h1's mamba_d_ssm 1024 stayed the full model's inner width)."""
+    for expand_name, heads_name, head_name, groups_name, inner_name in MAMBA_FIELDS:
+        expand, hidden, heads = _get(config, expand_name), _get(config, "hidden_size"), _get(config, heads_name)
+        if not all(type(v) is int for v in (expand, hidden, heads)) or heads_name not in vars(config):
+            continue
+        inner = expand * hidden
+        if inner_name and type(_get(config, inner_name)) is int:
+            setattr(config, inner_name, inner)
+        heads = next(h for h in (4, 2, 1) if inner % h == 0)
+        setattr(config, heads_name, heads)
+        if type(_get(config, head_name)) is int:
+            setattr(config, head_name, inner // heads)
+        groups = _get(config, groups_name)
+        if type(groups) is int and heads % groups:
+            setattr(config, groups_name, 1)
         return
-    inner = expand * hidden
-    heads = next(h for h in (4, 2, 1) if inner % h == 0)
-    config.mamba_n_heads = heads
-    if isinstance(_get(config, "mamba_d_head"), int):
-        config.mamba_d_head = inner // heads
-    groups = _get(config, "mamba_n_groups")
-    if isinstance(groups, int) and heads % groups:
-        config.mamba_n_groups = 1
 
 
 def _fix_rope(config: PreTrainedConfig) -> None:
@@ -758,6 +883,8 @@ def _fix_rope(config: PreTrainedConfig) -> None:
             sections = in_code
         elif sections is None and isinstance(holder, dict) and "mrope_section" in _rope_ignored_keys(config):
             sections = [1, 1, 1]
+        if sections is None and holder and isinstance(holder, dict) and "mrope_section" in _rope_ignored_keys(config):
+            sections = [1, 1, 1]  # the model's own default sections (glm4v: [8, 12, 12]) fit only the full head
         if not (isinstance(sections, list) and sections):
             continue
         head_dim = _get(config, "head_dim")
@@ -854,6 +981,42 @@ def _fix_token_ids(config: PreTrainedConfig) -> None:
         value = _get(config, name)
         if isinstance(value, int) and not isinstance(value, bool) and value >= vocab:
             _set(config, name, vocab - 1 - offset % 3)
+
+
+def _fix_index_heads(config: PreTrainedConfig) -> None:
+    """A sparse-attention indexer's heads (index_num_heads) are no more than the query heads sharing one key
+    head (why: kolibri1_1's validator refused 12 indexer heads for 2 query heads per key head)."""
+    index, heads, kv = (_get(config, n) for n in ("index_num_heads", "num_attention_heads", "num_key_value_heads"))
+    if all(type(v) is int and v > 0 for v in (index, heads, kv)) and index > heads // kv:
+        config.index_num_heads = max(1, heads // kv)
+
+
+def _derive_layer_indices(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """Lists of layer indices that the class derives when unset (its field defaults to None) and that point past
+    the tiny layer count are derived again by the class from the cut config (why: kolibri1_1's index_layers
+    [4, 14, 19, 29], the indexed layers of its 30; its validator wants them among the cut layer types)."""
+    if not dataclasses.is_dataclass(config):
+        return
+    fields = {f.name: f for f in dataclasses.fields(config)}
+    layers = _get(config, "num_hidden_layers")
+    stale = [
+        name
+        for name, value in sorted(vars(config).items())
+        if name in fields
+        and fields[name].default is None
+        and name.endswith("_layers")
+        and _int_list(value)
+        and type(layers) is int
+        and max(value) >= layers
+    ]
+    if not stale:
+        return
+    try:
+        fresh = type(config)(**{n: (None if n in stale else v) for n, v in vars(config).items() if n in fields})
+    except Exception:  # noqa: BLE001 - a config the class refuses keeps its lists
+        return
+    for name in stale:
+        setattr(config, name, getattr(fresh, name))
 
 
 def _zero_dropout(config: PreTrainedConfig) -> None:
