@@ -877,14 +877,13 @@ def _fix_rope(config: PreTrainedConfig) -> None:
         if isinstance(original, int) and isinstance(positions, int) and original > positions:
             holder["original_max_position_embeddings"] = positions
         sections = holder.get("mrope_section") if isinstance(holder, dict) else None
-        in_code = _code_sections(config) if sections is None and isinstance(holder, dict) else []
+        roped = isinstance(holder, dict) and bool(holder)  # an empty dict: no rope (cohere_compass's text config)
+        in_code = _code_sections(config) if sections is None and roped else []
         keep_equal = bool(in_code) and ("mrope_section" in _rope_ignored_keys(config) or "vocab_size" in vars(config))
         if keep_equal:  # the model's own default sections (ernie: [22, 22, 20]) fit only the full head
             sections = in_code
-        elif sections is None and isinstance(holder, dict) and "mrope_section" in _rope_ignored_keys(config):
+        elif sections is None and roped and "mrope_section" in _rope_ignored_keys(config):
             sections = [1, 1, 1]
-        if sections is None and holder and isinstance(holder, dict) and "mrope_section" in _rope_ignored_keys(config):
-            sections = [1, 1, 1]  # the model's own default sections (glm4v: [8, 12, 12]) fit only the full head
         if not (isinstance(sections, list) and sections):
             continue
         head_dim = _get(config, "head_dim")
