@@ -485,7 +485,7 @@ def _refit_width(inputs: dict, exc: Exception) -> list[dict]:
 
     found = MATMUL_MISMATCH.search(str(exc)) if isinstance(exc, RuntimeError) else None
     if found is None or found.group(2) == found.group(3):
-        return []
+        return _refit_broadcast(inputs, exc)
     given, wanted = int(found.group(2)), int(found.group(3))
     floats = {
         k: v for k, v in inputs.items() if isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() >= 2
@@ -494,6 +494,45 @@ def _refit_width(inputs: dict, exc: Exception) -> list[dict]:
         {**inputs, k: _seeded_randn(*v.shape[:-1], wanted, seed=2)} for k, v in floats.items() if v.shape[-1] == given
     ]
     return exact + _refit_scaled(inputs, floats, given, wanted)
+
+
+BROADCAST_MISMATCH = re.compile(
+    r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton dimension (\d+)"
+)
+
+
+BMM_MISMATCH = re.compile(r"first two dimensions of batch2 tensor to be: \[(\d+), (\d+)\] but got: \[(\d+), (\d+)\]")
+
+
+def _floats(inputs: dict, width: int) -> dict:
+    """The float tensors of at least two dimensions among ``inputs`` whose last width is ``width``."""
+    return {
+        k: v
+        for k, v in inputs.items()
+        if hasattr(v, "dim") and v.is_floating_point() and v.dim() >= 2 and v.shape[-1] == width
+    }
+
+
+def _refit_broadcast(inputs: dict, exc: Exception) -> list[dict]:
+    """The inputs re-made to the size tensor b of a refused elementwise op has where tensor a is theirs: a float
+    tensor's last width re-made at b's (fun_asr_nano adds position embeddings as wide as its stacked frames, mel
+    bins * num_stacked_frames = 560: "tensor a (64) must match tensor b (560) at dimension 2"); or, b being
+    shorter, every tensor (features and their mask) cut to b's length along that axis (its positions hold 63
+    frames: "tensor a (80) must match tensor b (63) at dimension 1")."""
+    found = BROADCAST_MISMATCH.search(str(exc)) if isinstance(exc, RuntimeError) else None
+    batched = BMM_MISMATCH.search(str(exc)) if isinstance(exc, RuntimeError) else None
+    if batched is not None:  # moshi's depth decoder: per-codebook weights take the main decoder's 4096-wide states
+        given, wanted = int(batched.group(2)), int(batched.group(4))
+        return [{**inputs, k: _seeded_randn(*v.shape[:-1], wanted, seed=2)} for k, v in _floats(inputs, given).items()]
+    if found is None:
+        return []
+    given, wanted, dim = (int(g) for g in found.groups())
+    tensors = {k: v for k, v in inputs.items() if hasattr(v, "dim") and v.dim() > dim and v.shape[dim] == given}
+    floats = {k: v for k, v in tensors.items() if v.is_floating_point() and v.dim() == dim + 1}
+    widened = [{**inputs, k: _seeded_randn(*v.shape[:-1], wanted, seed=2)} for k, v in floats.items()]
+    if wanted < given and dim > 0 and tensors:
+        return widened + [{**inputs, **{k: v.narrow(dim, 0, wanted).contiguous() for k, v in tensors.items()}}]
+    return widened
 
 
 def _refit_scaled(inputs: dict, floats: dict, given: int, wanted: int) -> list[dict]:
@@ -642,7 +681,79 @@ def _with_companions(model, main: str, candidates: list[dict], config) -> list[d
     if "encoder_hidden_states" in parameters and isinstance(width, int):
         states = _seeded_randn(BATCH, 4, width, seed=3)
         extra.append({"encoder_hidden_states": states})
-    return candidates + [{**c, **e} for e in extra for c in candidates]
+    found = candidates + [{**c, **e} for e in extra for c in candidates] + _length_companions(model, main, candidates)
+    return found + _optional_states(model, config, candidates) + _joint_companions(model, config, main, candidates)
+
+
+def _joint_companions(model, config, main: str, candidates: list[dict]) -> list[dict]:
+    """Each candidate with images (each layout) and ids together, and a mask of ones over the images of a
+    (batch, images, ...) layout when forward takes pixel_attention_mask (why: pi0 embeds a prefix of camera images
+    and a prompt before its action chunk; either alone leaves the other None)."""
+    import inspect
+
+    import torch
+
+    parameters = inspect.signature(model.forward).parameters
+    if main in ("pixel_values", "input_ids") or not {"pixel_values", "input_ids"} <= set(parameters):
+        return []
+    ids = INPUT_BUILDERS["input_ids"](model, config)[0]
+    joint = []
+    for images in INPUT_BUILDERS["pixel_values"](model, config):
+        pixels = images["pixel_values"]
+        if "pixel_attention_mask" in parameters and pixels.dim() == 5:
+            images = {**images, "pixel_attention_mask": torch.ones(pixels.shape[:2], dtype=torch.bool)}
+        joint.extend({**candidate, **images, **ids} for candidate in candidates)
+    return joint
+
+
+# Optional forward parameters holding float states some modules read as given (moshi's depth decoder adds its
+# projection of the main decoder's last_hidden_state; blt's local decoder projects patch_embeds).
+OPTIONAL_STATES = ("last_hidden_state",)
+
+
+def _optional_states(model, config, candidates: list[dict]) -> list[dict]:
+    """Each candidate with every optional hidden-named parameter of forward it lacks (inputs_embeds aside: it
+    replaces the ids) filled with states of the model's width, when forward has such parameters."""
+    import inspect
+
+    parameters = inspect.signature(model.forward).parameters
+    required = set(_required(model))
+    names = [
+        n
+        for n in parameters
+        if n not in required and n != "inputs_embeds" and (_is_hidden_name(n) or n in OPTIONAL_STATES)
+    ]
+    variants = []
+    for candidate in candidates:
+        missing = [n for n in names if n not in candidate]
+        if missing:
+            variants.append({**candidate, **{n: _hidden_builder(n)(model, config)[0][n] for n in missing}})
+    return variants
+
+
+def _length_companions(model, main: str, candidates: list[dict]) -> list[dict]:
+    """Each 3-d float candidate with the lengths its forward takes as optional but reads as given: a mask of
+    ones over its frames, ``<main>_mask`` (audioflamingo3's encoder sums it), both layouts; and the frames packed
+    into one row, (width, batch * frames), with ``feature_lens`` frames per item (the qwen omni audio encoders
+    chunk them: "unsupported operand type(s) for /: 'NoneType' and 'int'")."""
+    import inspect
+
+    import torch
+
+    parameters = inspect.signature(model.forward).parameters
+    found = []
+    for candidate in candidates:
+        values = candidate.get(main)
+        if not (isinstance(values, torch.Tensor) and values.is_floating_point() and values.dim() == 3):
+            continue
+        batch = values.shape[0]
+        if f"{main}_mask" in parameters and f"{main}_mask" not in candidate:
+            masks = [torch.ones(batch, frames, dtype=torch.long) for frames in dict.fromkeys(values.shape[:0:-1])]
+            found.extend({**candidate, f"{main}_mask": mask} for mask in masks)
+        if "feature_lens" in parameters and "feature_lens" not in candidate:
+            packed = values.transpose(0, 1).reshape(values.shape[1], -1)
+            found.append({**candidate, main: packed, "feature_lens": torch.full((batch,), values.shape[-1])})
+    return found
 
 
 def _required(model) -> list[str]:
@@ -697,6 +808,30 @@ def _with_required(model, config, inputs: dict) -> dict:
             inputs.update(derived)
         else:
             raise NotImplementedError(f"no input builder for required argument {name!r}")
+    return _as_feature_lists(model, config, inputs)
+
+
+def _as_feature_lists(model, config, inputs: dict) -> dict:
+    """Parameters forward annotates ``list[torch.Tensor]`` (one feature map per level) as one level,
+    (batch, width, 2, 2), with the position embeddings of each such ``<level>_features`` list, optional in
+    forward but read (why: sam3's DETR encoder zips vision_features with vision_pos_embeds, "'NoneType' object is
+    not iterable"; its mask decoder reshapes encoder states into the last backbone map, 2 x 2 fits 7 tokens)."""
+    import inspect
+
+    import torch
+
+    parameters = inspect.signature(model.forward).parameters
+    listed = [name for name, p in parameters.items() if "list[torch.Tensor]" in str(p.annotation)]
+    if not listed:
+        return inputs
+    inputs, width = dict(inputs), _widths(config)[0]
+    for name in listed:
+        value = inputs.get(name)
+        if isinstance(value, torch.Tensor) and value.is_floating_point():
+            inputs[name] = [_seeded_randn(BATCH, width, 2, 2, seed=7)]
+        positions = name[: -len("_features")] + "_pos_embeds" if name.endswith("_features") else ""
+        if isinstance(inputs.get(name), list) and positions in listed and positions not in inputs:
+            inputs[positions] = [_seeded_randn(*t.shape, seed=8) for t in inputs[name]]
     return inputs
 
 
@@ -867,6 +1002,14 @@ def _grid_patches(model, config, key: str) -> list[dict]:
     for temporal in dict.fromkeys((first_int(vision, ("temporal_patch_size", "patch_temporal"), 1), 1)):
         patches = _seeded_randn(BATCH * side * side, channels * temporal * patch**2, seed=0)
         candidates.append({key: patches, _grid_name(model): torch.tensor([[1, side, side]] * BATCH)})
+    # then each patch as a small image, (patches, channels, patch, patch) (kimi_k25's conv2d patch embedding),
+    # or one merged tile per grid cell, channels last (inkling2: (tokens, merge * patch, merge * patch, channels),
+    # its grid counted in merged tokens)
+    flat, tile = candidates[-1], merge * patch
+    candidates += [
+        {**flat, key: flat[key].reshape(-1, channels, patch, patch)},
+        {**flat, key: _seeded_randn(BATCH * side * side, tile, tile, channels, seed=0)},
+    ]
     grid = candidates[-1][_grid_name(model)]  # then one sequence of square patches (paddleocr_vl's vision tower)
     candidates.append(
         {key: _seeded_randn(1, BATCH * side * side, channels, patch, patch, seed=0), _grid_name(model): grid}
@@ -907,6 +1050,8 @@ def _pixel_inputs(model, config) -> list[dict]:
     parameters = inspect.signature(model.forward).parameters
     if _grid_name(model):  # patches with their grid (dots3_note, minimax_m3_vl, muse_spark vision towers)
         return _grid_patches(model, config, "pixel_values")
+    if "target_sizes" in parameters:  # minicpm's vision towers: every image's patches packed in one row
+        return _packed_patches(vision)
     if "aspect_ratio_ids" in _required(model):
         return _tiled_pixels(vision)
     if {"spatial_shapes", "pixel_position_ids"} & set(_required(model)) or (
@@ -915,10 +1060,34 @@ def _pixel_inputs(model, config) -> list[dict]:
         return _patchified_pixels(model, config, vision)
     if isinstance(getattr(vision, "image_size", None), (int, list, tuple)):
         clips = [{"pixel_values": c["pixel_values_videos"]} for c in _video_inputs(model, config)[1:]]
-        return _with_pairs([{"pixel_values": random_pixels(vision, BATCH)}]) + clips  # videomae: full clips
+        frames = [{"pixel_values": c["pixel_values"].flatten(0, 1)} for c in clips]  # xclip's vision: frames as rows
+        images = _with_pairs([{"pixel_values": random_pixels(vision, BATCH)}])
+        return images + clips + frames + _patch_rows(vision)  # videomae: full clips
     channels = getattr(vision, "num_channels", 3)  # no size in the config: small first, then larger images
     sized = [type("Sized", (), {"image_size": side, "num_channels": channels})() for side in UNSIZED_IMAGE_SIDES]
     return _with_pairs([{"pixel_values": random_pixels(v, BATCH)} for v in sized]) + _patch_cubes(vision)
+
+
+def _patch_rows(vision) -> list[dict]:
+    """Patches as rows, (batch, num_position_embeddings, channels * patch^2), for a config fixing its patch count
+    (why: molmo2's vision tower embeds patches with a linear layer and adds 729 positions, whatever the image)."""
+    count = first_int(vision, ("num_position_embeddings",), 0)
+    if not count:
+        return []
+    width = first_int(vision, ("num_channels",), 3) * first_int(vision, ("patch_size",), 8) ** 2
+    return [{"pixel_values": _seeded_randn(BATCH, count, width, seed=0)}]
+
+
+def _packed_patches(vision) -> list[dict]:
+    """NaViT packing: the patches of BATCH images side by side in one row of patches, (1, channels, patch,
+    patch * patches), with each image's patch grid, target_sizes (images, 2) (why: minicpm's vision towers take
+    no batch of images; a (batch, ...) one gives "NoneType has no attribute device" without target_sizes)."""
+    import torch
+
+    patch, channels = first_int(vision, ("patch_size",), 8), first_int(vision, ("num_channels",), 3)
+    side = max(2, _image_side(vision)[0] // patch // 2 * 2)  # even: the merger halves the grid
+    pixels = _seeded_randn(1, channels, patch, patch * BATCH * side * side, seed=0)
+    return [{"pixel_values": pixels, "target_sizes": torch.tensor([[side, side]] * BATCH)}]
 
 
 def _tiled_pixels(vision) -> list[dict]:
@@ -1055,7 +1224,20 @@ def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
         mels, int
     ):  # a spectrogram under this name (audio spectrogram transformer)
         candidates.append({key: _seeded_randn(BATCH, frames, mels, seed=0)})
-    return candidates
+    return candidates + _hidden_values(model, config, key)
+
+
+def _hidden_values(model, config, key: str) -> list[dict]:
+    """Hidden states of the model's width under ``key`` and as ``decoder_input_values``, for a forward that takes
+    decoder values (why: speecht5's bare model has no pre-nets: both sides take (batch, length, hidden_size) states;
+    a waveform meets its encoder's layer norm, "expected input with shape [*, 32]")."""
+    import inspect
+
+    if "decoder_input_values" not in inspect.signature(model.forward).parameters:
+        return []
+    width = _widths(config)[0]
+    states, decoder = _seeded_randn(BATCH, LENGTH, width, seed=2), _seeded_randn(BATCH, DECODER_LENGTH, width, seed=3)
+    return [{key: states, "decoder_input_values": decoder}]
 
 
 def _speech_inputs(model, config) -> list[dict]:
@@ -1160,7 +1342,10 @@ def _hidden_builder(key: str):
             for width in _widths(config)
             for length in HIDDEN_LENGTHS
         ]  # then feature maps, (batch, width, height, width): unlimited_ocr's patch_embeds
-        return sequences + [{key: torch.randn(BATCH, width, 4, 4, generator=generator)} for width in _widths(config)]
+        maps = [{key: torch.randn(BATCH, width, 4, 4, generator=generator)} for width in _widths(config)]
+        chunk = first_int(config, ("chunk_size",), 0)  # pi0's action chunk: as many action states as it predicts
+        chunks = [{key: _seeded_randn(BATCH, chunk, _widths(config)[0], seed=2)}] if chunk > 1 else []
+        return sequences + maps + chunks
 
     return build
 

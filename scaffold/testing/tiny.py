@@ -2,14 +2,17 @@
 
 Pure functions over config objects: `shrink_config` changes the known size fields of a config (and of every
 nested config, recursively) in place on a copy, then keeps the invariants models check consistent: head_dim /
-d_kv / kv heads (MLA: head_dim is the rope width, keys for every head), a rotary_dim's share of the head,
-per-layer lists and dicts cut to the layer count with every kind of layer kept, backbone stages, fields equal
-to an old hidden size anywhere in the tree, mamba head split, mrope sections summing to head_dim / 2, YaRN
-original positions, token ids below the vocabulary, a window for kept sliding layers, a default language for
-adapters, zero dropout; and the counts validators tie together: mamba heads * head width == inner width in every
-naming, a forecast horizon, per-block and per-part layer counts, kv-shared layers leaving a producer of every kind,
-feature-layer and derived layer indices within the cut, bottleneck ratios, indexer heads, square window counts. Each rule is tested on the real config class by building the model
-(tests/testing/test_tiny_rules.py).
+d_kv / kv heads (MLA: head_dim is the rope width over its partial rotary factor, keys for every head), a
+rotary_dim's share of the head, per-layer lists and dicts cut to the layer count with every kind of layer kept,
+num_blocks within the layers, backbone stages and feature-map sizes, fields equal to an old hidden size
+anywhere in the tree, mamba head split, mrope sections summing to head_dim / 2 (also those the modeling code
+defaults to; the one read of a file here), YaRN original positions, token ids below the vocabulary, a window
+for kept sliding layers, a default language for adapters, zero dropout; and the counts validators tie
+together: mamba heads * head width == inner width in every naming, a forecast horizon, per-block and per-part
+layer counts, kv-shared layers leaving a producer of every kind, feature-layer and derived layer indices
+within the cut, bottleneck ratios, indexer heads, square window counts. Each rule is tested on the real
+config class by building the model (tests/testing/test_tiny_rules.py, test_tiny_code_sections.py,
+test_tiny_counts.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import ast
 import contextlib
 import copy
 import dataclasses
+import functools
 import inspect
 import re
 from dataclasses import dataclass, field
@@ -174,6 +178,8 @@ def _shrink_in_place(config: PreTrainedConfig, sizes: TinySizes, seen: set[int],
     _fix_stage_heads(config, before)
     _fix_layer_parts(config, before, sizes)
     _fix_layer_lists(config, before, sizes)
+    _fix_block_count(config)
+    _fix_feature_sizes(config)
     _fix_block_sizes(config, sizes)
     _fix_shared_layers(config, before)
     _fix_feature_layers(config, sizes)
@@ -512,7 +518,7 @@ def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
     rope, nope = _get(config, "qk_rope_head_dim"), _get(config, "qk_nope_head_dim")
     if isinstance(rope, int) and isinstance(nope, int):
         if isinstance(before["head_dim"], int):
-            _set(config, "head_dim", rope)
+            _set(config, "head_dim", _mla_head_dim(config, rope))
         if isinstance(_get(config, "qk_head_dim"), int):
             _set(config, "qk_head_dim", rope + nope)
     elif isinstance(before["head_dim"], int) or (before["head_dim"] is None and "head_dim" in vars(config)):
@@ -522,6 +528,17 @@ def _fix_heads(config: PreTrainedConfig, before: dict[str, Any]) -> None:
     kv = _get(config, "num_key_value_heads")
     if isinstance(kv, int) and (heads % kv or isinstance(_get(config, "kv_lora_rank"), int)):
         config.num_key_value_heads = heads  # MLA expands one latent into keys and values for every head
+
+
+def _mla_head_dim(config: PreTrainedConfig, rope: int) -> int:
+    """The head_dim an MLA config ropes ``rope`` dimensions of: rope itself, or rope / partial_rotary_factor when
+    its rope parameters rope a part of the head (why: mistral4 ropes half of a nope + rope head; a head_dim of the
+    rope width leaves 4 rotary dimensions for 8-wide rope keys, "tensor a (4) must match tensor b (2)")."""
+    holder = _get(config, "rope_parameters")
+    factor = holder.get("partial_rotary_factor") if isinstance(holder, dict) else None
+    if isinstance(factor, float) and 0 < factor < 1 and (rope / factor).is_integer():
+        return int(rope / factor)
+    return rope
 
 
 def _fix_bottleneck(config: PreTrainedConfig, before: dict[str, Any]) -> None:
@@ -629,6 +646,30 @@ def _fix_layer_lists(config: PreTrainedConfig, before: dict[str, Any], sizes: Ti
         overrides = config.to_dict().get("per_layer_config") or {}
         kept = min(counts.values())
         config.per_layer_config = {int(k): v for k, v in sorted(overrides.items()) if int(k) < kept}
+
+
+def _fix_block_count(config: PreTrainedConfig) -> None:
+    """A num_blocks counting the last layers (eomt's query blocks, xlstm's layers) is at most the layer count
+    (why: eomt's 4 query blocks of 2 layers never add the queries; its mask head then reads 12 channels where
+    its upscale block takes 32)."""
+    blocks, layers = _get(config, "num_blocks"), _get(config, "num_hidden_layers")
+    if type(blocks) is int and type(layers) is int and 0 < layers < blocks:
+        _set(config, "num_blocks", layers)
+
+
+def _fix_feature_sizes(config: PreTrainedConfig) -> None:
+    """backbone_feature_sizes, the (h, w) of each feature map, follow the backbone's tiny patch grid, the smallest
+    map being that grid (why: sam3_tracker views its 4 x 4 maps as [288, 288]: "shape '[2, -1, 288, 288]' is
+    invalid")."""
+    sizes, backbone = _get(config, "backbone_feature_sizes"), _get(config, "backbone_config")
+    image, patch = _get(backbone, "image_size"), _get(backbone, "patch_size")
+    if not (type(image) is int and type(patch) is int and patch and isinstance(sizes, list) and sizes):
+        return
+    if not all(isinstance(s, (list, tuple)) and s and all(type(v) is int and v > 0 for v in s) for s in sizes):
+        return
+    smallest, grid = min(min(s) for s in sizes), image // patch
+    if grid and smallest != grid:
+        config.backbone_feature_sizes = [[v * grid // smallest for v in s] for s in sizes]
 
 
 def _fix_layer_parts(config: PreTrainedConfig, before: dict[str, Any], sizes: TinySizes) -> None:
@@ -837,8 +878,13 @@ def _fix_rope(config: PreTrainedConfig) -> None:
         if isinstance(original, int) and isinstance(positions, int) and original > positions:
             holder["original_max_position_embeddings"] = positions
         sections = holder.get("mrope_section") if isinstance(holder, dict) else None
-        if sections is None and holder and isinstance(holder, dict) and "mrope_section" in _rope_ignored_keys(config):
-            sections = [1, 1, 1]  # the model's own default sections (glm4v: [8, 12, 12]) fit only the full head
+        roped = isinstance(holder, dict) and bool(holder)  # an empty dict: no rope (cohere_compass's text config)
+        in_code = _code_sections(config) if sections is None and roped else []
+        keep_equal = bool(in_code) and ("mrope_section" in _rope_ignored_keys(config) or "vocab_size" in vars(config))
+        if keep_equal:  # the model's own default sections (ernie: [22, 22, 20]) fit only the full head
+            sections = in_code
+        elif sections is None and roped and "mrope_section" in _rope_ignored_keys(config):
+            sections = [1, 1, 1]
         if not (isinstance(sections, list) and sections):
             continue
         head_dim = _get(config, "head_dim")
@@ -849,7 +895,7 @@ def _fix_rope(config: PreTrainedConfig) -> None:
         if isinstance(head_dim, int) and isinstance(factor, float) and 0 < factor < 1:
             head_dim = _widen_rotary(config, head_dim, factor, len(sections))
         if isinstance(head_dim, int) and (sum(sections) != head_dim // 2 or "mrope_section" not in holder):
-            holder["mrope_section"] = scaled_sections(sections, head_dim // 2)
+            holder["mrope_section"] = scaled_sections(sections, head_dim // 2, keep_equal)
 
 
 def _widen_rotary(config: PreTrainedConfig, head_dim: int, factor: float, sections: int) -> int:
@@ -872,16 +918,54 @@ def _rope_ignored_keys(config: PreTrainedConfig) -> set:
     return set(keys) if isinstance(keys, (set, frozenset, list, tuple)) else set()
 
 
-def scaled_sections(sections: list[int], total: int) -> list[int]:
-    """``sections`` scaled to sum to ``total``, each at least 1 (the largest shortfalls get the remainder)."""
+def scaled_sections(sections: list[int], total: int, keep_equal: bool = False) -> list[int]:
+    """``sections`` scaled to sum to ``total``, each at least 1 (the largest shortfalls get the remainder).
+    With ``keep_equal``, sections of equal width get the remainder together, while it lasts (why: ernie4_5_vl
+    stacks its h and w sections pairwise, "stack expects each tensor to be equal size")."""
     whole = sum(sections)
     out = [max(1, s * total // whole) for s in sections]
     while sum(out) > total and max(out) > 1:
         out[out.index(max(out))] -= 1
     while sum(out) < total:
         shortfall = [s * total / whole - o for s, o in zip(sections, out)]
-        out[shortfall.index(max(shortfall))] += 1
+        ranked = sorted(range(len(out)), key=lambda i: -shortfall[i])  # stable: ties go to the first
+        fits = [i for i in ranked if sections.count(sections[i]) <= total - sum(out)] if keep_equal else ranked
+        chosen = fits[0] if fits else ranked[0]
+        for i in [j for j in range(len(out)) if sections[j] == sections[chosen]] if fits and keep_equal else [chosen]:
+            out[i] += 1
     return out
+
+
+def _code_sections(config: PreTrainedConfig) -> list[int]:
+    """The mrope sections the config's modeling module falls back to when rope_parameters has none (paddleocr_vl
+    reads ``rope_parameters.get("mrope_section", [16, 24, 24])``), [] when it names none. Why: a config without
+    the key still gets those full-size sections, which the tiny head cannot split."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(type(config).__module__.replace(".configuration_", ".modeling_"))
+    except (ImportError, ValueError):  # a config defined outside a package
+        return []
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return []
+    return list(_sections_in(spec.origin))
+
+
+@functools.lru_cache(maxsize=32)
+def _sections_in(path: str) -> tuple[int, ...]:
+    """The first ``.get("mrope_section", [...])`` default list in the Python file ``path``, () when none."""
+    import ast
+
+    with open(path, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+            args = node.args
+            if len(args) == 2 and isinstance(args[0], ast.Constant) and args[0].value == "mrope_section":
+                found = ast.literal_eval(args[1]) if isinstance(args[1], ast.List) else []
+                if found and all(type(v) is int and v > 0 for v in found):
+                    return tuple(found)
+    return ()
 
 
 def _fix_token_ids(config: PreTrainedConfig) -> None:
