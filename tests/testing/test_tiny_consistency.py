@@ -28,19 +28,11 @@ from transformers import (
     Zamba2Config,
     Zamba2Model,
 )
+from tiny_helpers import ids as _ids
+from tiny_helpers import rebuilt as _rebuilt
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
 from scaffold.testing.tiny import SERIES_HORIZON, TinySizes, shrink_config
-
-
-def _rebuilt(config_class, config):
-    data = config.to_dict()
-    data.pop("model_type", None)
-    return config_class(**data)
-
-
-def _ids(vocab: int) -> torch.Tensor:
-    return torch.randint(3, vocab, (2, 5), generator=torch.Generator().manual_seed(0))
 
 
 def _runs(model_class, config, **inputs):

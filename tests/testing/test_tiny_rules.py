@@ -17,19 +17,11 @@ from transformers import (
     DeepseekV3Model,
     MimiConfig,
 )
+from tiny_helpers import ids as _ids
+from tiny_helpers import rebuilt as _rebuilt
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
 from scaffold.testing.tiny import TinySizes, scaled_sections, shrink_config
-
-
-def _rebuilt(config_class, config):
-    data = config.to_dict()
-    data.pop("model_type", None)
-    return config_class(**data)
-
-
-def _ids(vocab: int) -> torch.Tensor:
-    return torch.randint(3, vocab, (2, 5), generator=torch.Generator().manual_seed(0))
 
 
 def test_per_stage_lists_follow_the_stage_count() -> None:
