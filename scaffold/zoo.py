@@ -31,8 +31,12 @@ These verdicts are labelled rather than counted as our failures, and shown in th
   needs generate (no forward)  the source model has no forward, only generate (bark): no output to compare.
   broken in transformers  the source type's own default config fails in the installed transformers
                      (nougat names a sub-config type the Auto table spells differently), or the source model
-                     fails on it as on every tiny config (it reads a field its config class lacks, or its
-                     default config raises the same error on the meta device): the clone inherits it.
+                     fails on it as on every tiny config (it reads a field its config class lacks and the zoo
+                     knows no value for, or its default config raises the same error on the meta device -
+                     not an ImportError, a ValueError nor an operation on None: a value the default config
+                     leaves unset is a gap of our tiny configs): the clone inherits it.
+A field a model reads that its config class lacks (dbrx's rope_theta) is supplied from a table of usual values
+before any verdict: checkpoints' config files carry it, so real loads work, and the check goes on.
 The closing summary groups every failure by cause: the first stage that failed and the exception type.
 """
 
