@@ -19,6 +19,7 @@ import traceback
 from pathlib import Path
 
 from scaffold.testing.helpers import first_int  # the child imports torch in any case
+from scaffold.testing.tiny import MISSING_FIELD, MISSING_FIELD_VALUES, missing_field
 
 
 class ConfigOnly(LookupError):
@@ -182,31 +183,16 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
     raise NoTinySetup(f"{type(first).__name__}: {message}{where}") from first
 
 
-MISSING_FIELD = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
-# Fields a model reads that its config class does not define (transformers 5.25: dbrx's attention config lacks
-# rope_theta, t5gemma2's text config dropout_rate, pix2struct's text config initializer_range...): a checkpoint's
-# config.json carries them, so real loads work; the zoo supplies them too. A value, or the field of the same
-# config to copy it from.
-MISSING_FIELD_VALUES = {
-    "initializer_range": 0.02,
-    "dropout_rate": 0.0,
-    "rope_theta": 10000.0,
-    "num_key_value_heads": "num_attention_heads",
-    "shared_expert_intermediate_size": "intermediate_size",
-    "spatial_merge_size": 2,  # qwen3_omni_moe's talker config; the vision tower merges 2 x 2 patches
-}
-
-
 def _with_missing_field(source_class, config, error: Exception):
     """``config`` rebuilt with the field ``error`` says one of the source's configs lacks; None when the error is
     not that, the config has it already, or no value is known for it. The error names the source's config class
     (``DbrxAttentionConfig``), found at the same attribute path in the clone's config (``MyDbrxAttentionConfig``)."""
     from transformers import PreTrainedConfig
 
-    found = MISSING_FIELD.search(str(error)) if isinstance(error, AttributeError) else None
-    if isinstance(config, Exception) or found is None or found.group(2) not in MISSING_FIELD_VALUES:
+    found = missing_field(error)
+    if isinstance(config, Exception) or found is None:
         return None
-    class_name, field_name = found.groups()
+    class_name, field_name = found
     value = MISSING_FIELD_VALUES[field_name]
     try:
         source_tree = _config_tree(_source_config(source_class, config), PreTrainedConfig)

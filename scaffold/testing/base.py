@@ -15,7 +15,7 @@ from transformers import AutoConfig, PreTrainedConfig, PreTrainedModel
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
 from .helpers import assert_outputs_equal, head_labels, main_tensor, rename_keys, tensor_leaves
-from .tiny import TinySizes, apply_overrides, shrink_config
+from .tiny import TinySizes, apply_overrides, find_missing_fields, shrink_config, supply_field
 
 # Heads the common tests prefer to exercise, when a model has them (families may prefer others first).
 PREFERRED_HEADS = ("AutoModelForMaskedLM", "AutoModelForImageClassification", "AutoModelForSequenceClassification")
@@ -63,9 +63,15 @@ class ModelTester:
         return self.config_class()
 
     def get_config(self) -> PreTrainedConfig:
-        """The tiny test config: defaults, shrunk, then `config_overrides`."""
-        config = shrink_config(self.base_config(), self.tiny_sizes)
-        return apply_overrides(config, dict(self.config_overrides))
+        """The tiny test config: defaults, shrunk, then `config_overrides`, with the fields the model reads that
+        its config classes lack supplied (dbrx's attention config has no rope_theta; checkpoints carry it)."""
+        config = apply_overrides(shrink_config(self.base_config(), self.tiny_sizes), dict(self.config_overrides))
+        cls = type(self)
+        if "_missing_fields" not in cls.__dict__:  # found once per test class, by a build on the meta device
+            cls._missing_fields = find_missing_fields(config, self.model_classes[self.main_head()])
+        for class_name, field_name in cls._missing_fields:
+            supply_field(config, class_name, field_name)
+        return config
 
     def build(self, key: str, config: PreTrainedConfig | None = None, **kwargs: Any) -> PreTrainedModel:
         """A model of head `key` in eval mode, with a fixed seed."""

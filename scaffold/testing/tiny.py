@@ -1037,6 +1037,72 @@ def _zero_dropout(config: PreTrainedConfig) -> None:
             setattr(config, name, 0.0)
 
 
+# Fields a model reads that its config class does not define (transformers 5.25: dbrx's attention config lacks
+# rope_theta, t5gemma2's text config dropout_rate, pix2struct's text config initializer_range...): a checkpoint's
+# config.json carries them, so real loads work; tiny configs get them too. A value, or the field of the same
+# config to copy it from.
+MISSING_FIELD_VALUES: dict[str, Any] = {
+    "initializer_range": 0.02,
+    "dropout_rate": 0.0,
+    "rope_theta": 10000.0,
+    "num_key_value_heads": "num_attention_heads",
+    "shared_expert_intermediate_size": "intermediate_size",
+    "spatial_merge_size": 2,  # qwen3_omni_moe's talker config; the vision tower merges 2 x 2 patches
+}
+MISSING_FIELD = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
+MissingField = tuple[str, str]  # (config class name, field name)
+
+
+def missing_field(error: BaseException) -> MissingField | None:
+    """(config class, field) when ``error`` says a config lacks a field the table has a value for, else None."""
+    found = MISSING_FIELD.search(str(error)) if isinstance(error, AttributeError) else None
+    if found is None or not found.group(1).endswith("Config") or found.group(2) not in MISSING_FIELD_VALUES:
+        return None
+    return found.group(1), found.group(2)
+
+
+def supply_field(config: PreTrainedConfig, class_name: str, field_name: str) -> bool:
+    """Set ``field_name`` on every config of class ``class_name`` in ``config``'s tree that lacks it, in place;
+    True when one was set."""
+    value = MISSING_FIELD_VALUES[field_name]
+    changed = False
+    for sub in [config, *_nested_configs(config)]:
+        if type(sub).__name__ == class_name and field_name not in vars(sub):
+            given = getattr(sub, value, None) if isinstance(value, str) else value
+            if given is not None:
+                setattr(sub, field_name, given)
+                changed = True
+    return changed
+
+
+def find_missing_fields(config: PreTrainedConfig, model_class: type) -> tuple[MissingField, ...]:
+    """The fields a model of ``model_class`` reads that ``config``'s classes lack, found by building it on the
+    meta device (no memory) and supplying each in turn; () when it builds, or fails for another reason."""
+    import torch
+
+    found: list[MissingField] = []
+    trial = copy.deepcopy(config)
+    for _ in range(len(MISSING_FIELD_VALUES) + 1):
+        try:
+            with torch.device("meta"):
+                model_class(copy.deepcopy(trial))
+            return tuple(found)
+        except Exception as exc:  # noqa: BLE001 - only a missing field of the table is acted on
+            field = missing_field(exc)
+            if field is None or not supply_field(trial, *field):
+                return tuple(found)
+            found.append(field)
+    return tuple(found)
+
+
+def _nested_configs(config: PreTrainedConfig) -> list[PreTrainedConfig]:
+    """Every config nested in ``config``'s attributes, depth first."""
+    found = []
+    for sub in _sub_configs(config):
+        found += [sub, *_nested_configs(sub)]
+    return found
+
+
 def apply_overrides(config: PreTrainedConfig, overrides: dict[str, Any]) -> PreTrainedConfig:
     """Set `overrides` on the config; a dotted key ("decoder.vocab_size") reaches into a sub-config."""
     for key in sorted(overrides):

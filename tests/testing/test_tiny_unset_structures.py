@@ -78,3 +78,20 @@ def test_layer_index_lists_wrap_around_the_tiny_layer_count_and_keep_their_lengt
     tiny = shrink_config(CONFIG_MAPPING["mllama_vision_model"]())
     assert len(tiny.intermediate_layers_indices) == 5
     assert max(tiny.intermediate_layers_indices) < tiny.num_hidden_layers
+
+
+def test_fields_a_model_reads_that_its_config_classes_lack_are_found_and_supplied():
+    """dbrx's attention reads attn_config.rope_theta, which DbrxAttentionConfig (5.25) does not define; the generated
+    tests supply it as the zoo does (checkpoints carry it), or a dbrx clone's suite fails 21 of 27 tests."""
+    from transformers import DbrxConfig, DbrxModel, LlamaConfig, LlamaModel
+
+    from scaffold.testing.tiny import find_missing_fields, supply_field
+
+    config = shrink_config(DbrxConfig())
+    found = find_missing_fields(config, DbrxModel)
+    assert found == (("DbrxAttentionConfig", "rope_theta"),)
+    assert "rope_theta" not in vars(config.attn_config)  # found on a copy
+    assert supply_field(config, *found[0]) and config.attn_config.rope_theta == 10000.0
+    with torch.device("meta"):
+        DbrxModel(config)
+    assert find_missing_fields(shrink_config(LlamaConfig()), LlamaModel) == ()
