@@ -19,7 +19,7 @@ import traceback
 from pathlib import Path
 
 from scaffold.testing.helpers import first_int  # the child imports torch in any case
-from scaffold.testing.tiny import MISSING_FIELD, MISSING_FIELD_VALUES, missing_field
+from scaffold.testing.tiny import MISSING_FIELD, MISSING_FIELD_VALUES, missing_field, supply_field
 
 
 class ConfigOnly(LookupError):
@@ -186,29 +186,23 @@ def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
 def _with_missing_field(source_class, config, error: Exception):
     """``config`` rebuilt with the field ``error`` says one of the source's configs lacks; None when the error is
     not that, the config has it already, or no value is known for it. The error names the source's config class
-    (``DbrxAttentionConfig``), found at the same attribute path in the clone's config (``MyDbrxAttentionConfig``)."""
+    (``DbrxAttentionConfig``); the clone's class at the same attribute path (``MyDbrxAttentionConfig``) gets it."""
     from transformers import PreTrainedConfig
 
     found = missing_field(error)
     if isinstance(config, Exception) or found is None:
         return None
     class_name, field_name = found
-    value = MISSING_FIELD_VALUES[field_name]
     try:
         source_tree = _config_tree(_source_config(source_class, config), PreTrainedConfig)
     except Exception:  # noqa: BLE001 - a config the source refuses gets nothing supplied
         return None
+    clone_tree = dict(_config_tree(config, PreTrainedConfig))
+    at = [path for path, sub in source_tree if type(sub).__name__ == class_name and path in clone_tree]
+    targets = sorted({type(clone_tree[path]).__name__ for path in at})
     supplied = copy.deepcopy(config)
-    clone_tree = dict(_config_tree(supplied, PreTrainedConfig))
-    changed = False
-    for path, sub in source_tree:
-        target = clone_tree.get(path)
-        if type(sub).__name__ == class_name and target is not None and field_name not in vars(target):
-            given = getattr(target, value, None) if isinstance(value, str) else value
-            if given is not None:
-                setattr(target, field_name, given)
-                changed = True
-    return _rebuilt(type(config), supplied) if changed else None
+    changed = [supply_field(supplied, target, field_name) for target in targets]
+    return _rebuilt(type(config), supplied) if any(changed) else None
 
 
 def _config_tree(config, config_type, path: tuple = ()) -> list:

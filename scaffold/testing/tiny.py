@@ -382,11 +382,7 @@ def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
     unset num_key_value_heads; deepseek_v2 routes to top-k of an unset num_experts_per_tok experts; xmod
     refuses ids without a default_language among its adapters' languages)."""
     heads = _get(config, "num_attention_heads")
-    if (
-        "num_key_value_heads" in vars(config)
-        and vars(config)["num_key_value_heads"] is None
-        and isinstance(heads, int)
-    ):
+    if _unset(config, "num_key_value_heads") and isinstance(heads, int):
         config.num_key_value_heads = heads
     if "vocab_size" in vars(config) and config.vocab_size is None:  # esm: a vocabulary of None tokens
         config.vocab_size = sizes.vocab
@@ -394,19 +390,16 @@ def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
         text_vocab = _get(_get(config, "text_config"), "vocab_size") or _get(config, "vocab_size")
         vocab = min(sizes.vocab, text_vocab) if type(text_vocab) is int else sizes.vocab  # a kept one is larger
         for offset, name in enumerate(PLACEHOLDER_TOKEN_FIELDS):
-            if name in vars(config) and vars(config)[name] is None:
+            if _unset(config, name):
                 setattr(config, name, vocab - 1 - offset % 2)
     languages = _get(config, "languages")  # xmod: no language adapter is chosen unless one is named
     if "default_language" in vars(config) and config.default_language is None and isinstance(languages, (list, tuple)):
         config.default_language = languages[0] if languages else None
     if "prediction_length" in vars(config) and config.prediction_length is None:  # time series: a horizon
         config.prediction_length = SERIES_HORIZON
+    _fill_unset_experts(config, sizes)
     experts = _get(config, "n_routed_experts") or _get(config, "num_experts") or _get(config, "num_local_experts")
-    if (
-        "num_experts_per_tok" in vars(config)
-        and vars(config)["num_experts_per_tok"] is None
-        and isinstance(experts, int)
-    ):
+    if _unset(config, "num_experts_per_tok") and isinstance(experts, int):
         config.num_experts_per_tok = min(2, experts)
 
 
@@ -414,6 +407,20 @@ def _fill_unset(config: PreTrainedConfig, sizes: TinySizes) -> None:
 EXPERT_COUNT_FIELDS = ("n_routed_experts", "num_experts", "num_local_experts")
 MOE_MARKERS = ("num_experts_per_tok", "moe_intermediate_size", "top_k_experts", "n_shared_experts")
 TINY_EXPERTS = 4
+
+
+def _fill_unset_experts(config: PreTrainedConfig, sizes: TinySizes) -> None:
+    """A MoE config's expert count, their width and its shared experts, when it leaves them None (why: dots1 and
+    diffusion_gemma make ``torch.empty(None, ...)`` experts). The top-k follows in ``_fill_unset``."""
+    if not any(name in vars(config) for name in MOE_MARKERS):
+        return
+    unset_moe = {name: TINY_EXPERTS for name in EXPERT_COUNT_FIELDS}
+    unset_moe.update(top_k_experts=2, n_shared_experts=1, moe_intermediate_size=sizes.intermediate)
+    for name, value in unset_moe.items():
+        if _unset(config, name):
+            setattr(config, name, value)
+
+
 # The convolutions of the PP-OCR detection necks' intra-class blocks, which read (kernel, stride, padding) of each
 # from a config dict that has no default; 1 x 1 convolutions keep every feature map's shape.
 INTRACLASS_CONVS = (
@@ -435,19 +442,12 @@ def _unset(config: PreTrainedConfig, name: str) -> bool:
 
 def _fill_unset_structures(config: PreTrainedConfig, sizes: TinySizes) -> None:
     """Structures a default config leaves None that only a checkpoint's config fills, so the model cannot be built
-    without them (why, each seen on the default config of transformers 5.25: dots1 and diffusion_gemma make
-    ``torch.empty(None, ...)`` experts of unset width, with unset shared experts; lfm2_moe and deepseek_ocr2 index unset per-layer type lists; chameleon
+    without them (why, each seen on the default config of transformers 5.25 - experts aside, see
+    ``_fill_unset_experts``: lfm2_moe and deepseek_ocr2 index unset per-layer type lists; chameleon
     and emu3 read ``<image>`` from an unset vocabulary map; granite4_vision counts an unset list of deep-stack
     layer pairs; qwen4_exp divides its unset QSA token budget by an unset block size; the pp_ocr det necks read
     their unset intra-class block layout)."""
     layers = _get(config, "num_hidden_layers")
-    if any(name in vars(config) for name in MOE_MARKERS):
-        unset_moe = {name: TINY_EXPERTS for name in EXPERT_COUNT_FIELDS}
-        unset_moe.update(num_experts_per_tok=2, top_k_experts=2, n_shared_experts=1)
-        unset_moe.update(moe_intermediate_size=sizes.intermediate)
-        for name, value in unset_moe.items():
-            if _unset(config, name):
-                setattr(config, name, value)
     if isinstance(layers, int) and layers > 0:
         if _unset(config, "layer_types"):  # the one type every decoder with per-layer types knows
             config.layer_types = ["full_attention"] * layers
