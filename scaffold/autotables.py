@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -72,6 +71,8 @@ class AutoTables:
     # Auto class -> the backends its ``@requires(backends=...)`` decorator names (AutoVideoProcessor needs
     # torchvision: without it transformers hands out a placeholder whose ``register`` raises ImportError).
     auto_class_backends: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    # The config table as the config modules alone give it (what ``read_config_table`` returns), when known.
+    config_table: ConfigTable | None = None
 
     @property
     def config_names(self) -> Mapping[str, str]:
@@ -109,14 +110,16 @@ def read_auto_tables(installed: InstalledTransformers) -> AutoTables:
     scope: dict[str, Any] = {}
     auto_classes: list[tuple[str, str]] = []
     backends: dict[str, tuple[str, ...]] = {}
-    for module in AUTO_MODULES:
-        source = installed.read_module(f"transformers.models.auto.{module}")
-        if source is None:
-            continue
-        tree = ast.parse(source)
-        _TableEvaluator(scope).run(tree.body)
-        auto_classes.extend(_model_auto_classes(tree, scope))
-        backends.update(_auto_class_backends(tree))
+    sources = {module: installed.read_module(f"transformers.models.auto.{module}") for module in AUTO_MODULES}
+    for module, source in sources.items():
+        if source is not None:
+            tree = ast.parse(source)
+            _TableEvaluator(scope).run(tree.body)
+            auto_classes.extend(_model_auto_classes(tree, scope))
+            backends.update(_auto_class_backends(tree))
+        if module == CONFIG_MODULES[-1]:  # what read_config_table evaluates: remembered, not evaluated again
+            config = _config_table_of(scope)
+            _remember(tuple(sources[m] for m in CONFIG_MODULES), config)
     auto_classes.extend(PREPROCESSOR_AUTO_CLASSES)
     tables = {k: MappingProxyType(dict(v)) for k, v in scope.items() if k.endswith("MAPPING_NAMES")}
     return AutoTables(
@@ -124,6 +127,30 @@ def read_auto_tables(installed: InstalledTransformers) -> AutoTables:
         auto_class_tables=tuple(auto_classes),
         module_names=MappingProxyType(dict(scope.get("SPECIAL_MODEL_TYPE_TO_MODULE_NAME", {}))),
         auto_class_backends=MappingProxyType(backends),
+        config_table=config,
+    )
+
+
+def tables_to_plain(tables: AutoTables) -> tuple[Any, ...]:
+    """AutoTables as dicts and tuples (picklable: the helper process sends them; ``tables_from_plain`` inverts)."""
+    config = tables.config_table
+    return (
+        {name: dict(table) for name, table in tables.tables.items()},
+        tables.auto_class_tables,
+        dict(tables.module_names),
+        dict(tables.auto_class_backends),
+        (dict(config.config_names), dict(config.module_names)) if config is not None else None,
+    )
+
+
+def tables_from_plain(plain: tuple[Any, ...]) -> AutoTables:
+    named, auto_class_tables, module_names, backends, config = plain
+    return AutoTables(
+        tables=MappingProxyType({name: MappingProxyType(table) for name, table in named.items()}),
+        auto_class_tables=auto_class_tables,
+        module_names=MappingProxyType(module_names),
+        auto_class_backends=MappingProxyType(backends),
+        config_table=ConfigTable(*(MappingProxyType(part) for part in config)) if config is not None else None,
     )
 
 
@@ -153,12 +180,37 @@ def read_config_table(resolver: SourceResolver) -> ConfigTable:
     return _config_table(tuple(resolver.read_module(f"transformers.models.auto.{m}") for m in CONFIG_MODULES))
 
 
-@lru_cache(maxsize=4)
+def remember_config_table(installed: SourceResolver, tables: AutoTables) -> None:
+    """Let ``read_config_table(installed)`` answer from ``tables`` (read by the helper process) without
+    evaluating the config modules again."""
+    if tables.config_table is not None:
+        _remember(tuple(installed.read_module(f"transformers.models.auto.{m}") for m in CONFIG_MODULES), tables.config_table)
+
+
+# Config tables by the source texts of the config modules (a few entries: one per transformers read in a run).
+_CONFIG_TABLES: dict[tuple[str | None, ...], ConfigTable] = {}
+
+
+def _remember(sources: tuple[str | None, ...], table: ConfigTable) -> None:
+    if len(_CONFIG_TABLES) >= 4:
+        _CONFIG_TABLES.clear()
+    _CONFIG_TABLES[sources] = table
+
+
 def _config_table(sources: tuple[str | None, ...]) -> ConfigTable:
-    scope: dict[str, Any] = {}
-    for source in sources:
-        if source is not None:
-            _TableEvaluator(scope).run(ast.parse(source).body)
+    found = _CONFIG_TABLES.get(sources)
+    if found is None:
+        scope: dict[str, Any] = {}
+        for source in sources:
+            if source is not None:
+                _TableEvaluator(scope).run(ast.parse(source).body)
+        found = _config_table_of(scope)
+        _remember(sources, found)
+    return found
+
+
+def _config_table_of(scope: Mapping[str, Any]) -> ConfigTable:
+    """The config table in an evaluation scope, copied (later modules may still update the scope's tables)."""
     names = scope.get("CONFIG_MAPPING_NAMES", {})
     modules = scope.get("SPECIAL_MODEL_TYPE_TO_MODULE_NAME", {})
     return ConfigTable(MappingProxyType(dict(names)), MappingProxyType(dict(modules)))

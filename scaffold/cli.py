@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
 import sys
 import time
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -26,6 +28,23 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., None])
+
+
+@contextlib.contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Generation without the cyclic garbage collector (reference counting frees as usual).
+
+    Converting makes hundreds of thousands of short-lived syntax tree objects, and the collector's passes over
+    them take a tenth of a llama clone (0.08 s of 0.8 s) and a third of a big one (qwen2_5_omni: 1.25 s of
+    4.1 s) while freeing little: peak memory 50 MB either way for llama, 117 MB instead of 91 MB for
+    qwen2_5_omni. The collector is back on when the block ends (before the generated tests run)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def reports_errors(command: F) -> F:
@@ -54,12 +73,18 @@ def new_model(
     no_tests: Annotated[bool, typer.Option("--no-tests", help="Do not run the generated tests.")] = False,
 ) -> None:
     """Clone a transformers model into a standalone, registered package, then run its tests."""
-    from scaffold.project import NewModelRequest, plan_new_model
-    from scaffold.writer import write_new_tree
+    from scaffold.helper import Helper
 
     started = time.perf_counter()
-    plan = plan_new_model(NewModelRequest(like=like, name=name, out=out, class_prefix=class_prefix))
-    report = write_new_tree(plan, force=force, dry_run=dry_run)
+    with cycle_collector_paused():
+        with Helper.start() as helper:  # first, so that its work overlaps the imports and the conversion below
+            from scaffold.discovery import Catalogue
+            from scaffold.project import NewModelRequest, plan_new_model
+            from scaffold.writer import write_new_tree
+
+            request = NewModelRequest(like=like, name=name, out=out, class_prefix=class_prefix)
+            plan = plan_new_model(request, Catalogue.load(helper.auto_tables), black=helper)
+        report = write_new_tree(plan, force=force, dry_run=dry_run)
     _print_report(report, dry_run=dry_run)
     typer.echo(f"{'planned' if dry_run else 'generated'} {len(plan.files)} files in {time.perf_counter() - started:.2f}s")
     if dry_run or no_tests:
@@ -98,7 +123,8 @@ def convert(
     from scaffold.modular_project import plan_modular_file
     from scaffold.writer import write_changed
 
-    report = write_changed(plan_modular_file(modular_file), dry_run=dry_run)
+    with cycle_collector_paused():
+        report = write_changed(plan_modular_file(modular_file), dry_run=dry_run)
     _print_report(report, dry_run=dry_run)
 
 
@@ -114,7 +140,8 @@ def check(
 
     stale = []
     for modular in find_modular_files(directory):
-        report = write_changed(plan_modular_file(modular), dry_run=not fix)
+        with cycle_collector_paused():  # the collector runs again between files
+            report = write_changed(plan_modular_file(modular), dry_run=not fix)
         for outcome in report.changed:
             stale.append(outcome)
             typer.echo(outcome.diff or f"missing: {report.root / outcome.path}")
@@ -204,6 +231,15 @@ DIRECT_CONVERTERS: dict[type, Callable[[str], Any]] = {str: str, Path: Path}
 
 
 def main() -> None:
+    try:
+        _main()
+    finally:
+        # The command is over: objects it leaves are freed by reference counting as the interpreter exits, and
+        # frozen ones are spared its final full garbage collection (about 0.08 s after a generation, a tenth of it).
+        gc.freeze()
+
+
+def _main() -> None:
     direct = direct_call(sys.argv[1:])
     if direct is None:
         app(prog_name="scaffold")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -99,9 +100,11 @@ class Catalogue:
     tables: AutoTables
 
     @classmethod
-    def load(cls) -> Catalogue:
+    def load(cls, read_tables: Callable[[InstalledTransformers], AutoTables] = read_auto_tables) -> Catalogue:
+        """The installed transformers and its tables (``read_tables``: ``read_auto_tables``, or the CLI's helper
+        process, which gives the same tables)."""
         installed = installed_transformers()
-        return cls(installed=installed, tables=read_auto_tables(installed))
+        return cls(installed=installed, tables=read_tables(installed))
 
     def model_types(self) -> tuple[str, ...]:
         return tuple(sorted(self.tables.config_names))

@@ -15,7 +15,7 @@ from scaffold.convert import ConvertOptions, ImportStyle, convert_modular
 from scaffold.discovery import Catalogue, SourceModel, discover
 from scaffold.errors import InvalidNameError
 from scaffold.files import FileKind, GeneratedFile
-from scaffold.formatting import format_files
+from scaffold.formatting import Black, format_files
 from scaffold.names import ModelNames, camel_from_snake
 from scaffold.profiles import class_body
 from scaffold.source import SourceResolver
@@ -53,8 +53,9 @@ class NewModelRequest:
     class_prefix: str | None = None
 
 
-def plan_new_model(request: NewModelRequest, catalogue: Catalogue | None = None) -> Plan:
-    """Everything `scaffold new-model` writes, as a Plan rooted at the output directory."""
+def plan_new_model(request: NewModelRequest, catalogue: Catalogue | None = None, black: Black | None = None) -> Plan:
+    """Everything `scaffold new-model` writes, as a Plan rooted at the output directory (``black``: see
+    ``format_files``)."""
     catalogue = catalogue or Catalogue.load()
     names = ModelNames.from_name(request.name, request.class_prefix)
     if catalogue.is_known_type(names.model_type):
@@ -63,7 +64,7 @@ def plan_new_model(request: NewModelRequest, catalogue: Catalogue | None = None)
     clone = plan_clone(source, names)
     files = build_files(clone, catalogue.installed)
     root = request.out if request.out is not None else Path.cwd() / names.snake
-    return Plan(root=root, files=format_files(files))
+    return Plan(root=root, files=format_files(files, black))
 
 
 def build_files(clone: Clone, resolver: SourceResolver) -> tuple[GeneratedFile, ...]:

@@ -7,6 +7,7 @@ import textwrap
 
 import pytest
 
+from scaffold import autotables
 from scaffold.autotables import _TableEvaluator, read_auto_tables
 from scaffold.source import installed_transformers
 
@@ -85,3 +86,43 @@ def test_an_availability_choice_follows_the_installed_modules():
     scope = {}
     _TableEvaluator(scope, lambda module: False).run(ast.parse('T = {"v": "A" if is_vision_available() else "B"}').body)
     assert scope["T"]["v"] == "A"  # a check it does not know is assumed true
+
+
+class _DictResolver:
+    def __init__(self, modules: dict[str, str]) -> None:
+        self.modules = modules
+
+    def read_module(self, dotted: str) -> str | None:
+        return self.modules.get(dotted.rsplit(".", 1)[-1])
+
+
+def _no_evaluation(monkeypatch) -> None:
+    def refuse(self, body):
+        raise AssertionError("the config modules were evaluated again")
+
+    monkeypatch.setattr(autotables._TableEvaluator, "run", refuse)
+
+
+def test_the_config_table_is_taken_from_the_config_modules_before_later_modules_change_it(monkeypatch):
+    resolver = _DictResolver(
+        {
+            "configuration_auto": 'CONFIG_MAPPING_NAMES = OrderedDict([("a", "AConfig")])',
+            "modeling_auto": 'CONFIG_MAPPING_NAMES.update({"late": "LateConfig"})',
+        }
+    )
+    tables = read_auto_tables(resolver)
+    assert dict(tables.config_names) == {"a": "AConfig", "late": "LateConfig"}
+    _no_evaluation(monkeypatch)  # read_config_table answers from what read_auto_tables remembered
+    assert dict(autotables.read_config_table(resolver).config_names) == {"a": "AConfig"}
+    assert tables.config_table == autotables.read_config_table(resolver)
+
+
+def test_tables_from_elsewhere_are_remembered_for_read_config_table(monkeypatch):
+    installed = installed_transformers()
+    plain = autotables.tables_to_plain(read_auto_tables(installed))
+    autotables._CONFIG_TABLES.clear()
+    fresh = autotables.read_config_table(installed)  # evaluated
+    autotables._CONFIG_TABLES.clear()
+    autotables.remember_config_table(installed, autotables.tables_from_plain(plain))
+    _no_evaluation(monkeypatch)
+    assert autotables.read_config_table(installed) == fresh and fresh.config_names["llama"] == "LlamaConfig"

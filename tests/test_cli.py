@@ -118,3 +118,44 @@ def test_plugin_warns_when_the_framework_pin_lacks_the_source_class(tmp_path, li
 def test_plugin_unknown_framework(tmp_path):
     result = _invoke("plugin", "trl", "--like", "llava", "--name", "my-vlm", "--out", str(tmp_path))
     assert result.exit_code == 2 and "Unknown framework" in result.output and list(tmp_path.iterdir()) == []
+
+
+def test_generation_pauses_the_cycle_collector_and_restores_its_state():
+    import gc
+
+    from scaffold.cli import cycle_collector_paused
+
+    inside = []
+    with pytest.raises(RuntimeError):
+        with cycle_collector_paused():
+            inside.append(gc.isenabled())
+            raise RuntimeError("a failed generation")
+    assert inside == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with cycle_collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_new_model_leaves_the_cycle_collector_on(tmp_path):
+    import gc
+
+    result = _invoke("new-model", "--like", "llama", "--name", "my-llama", "--out", str(tmp_path / "o"), "--dry-run")
+    assert result.exit_code == 0 and gc.isenabled()
+
+
+def test_main_freezes_what_the_command_left_even_when_it_exits(monkeypatch):
+    import gc
+    import sys
+
+    from scaffold import cli
+
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(sys, "argv", ["scaffold", "--help"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert frozen == [True]

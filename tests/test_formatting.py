@@ -47,7 +47,7 @@ def test_second_run_is_served_from_the_cache_without_black(cache_dir, monkeypatc
     def no_black(source, path):
         raise AssertionError("black should not run on a cached input")
 
-    monkeypatch.setattr(formatting, "_black", no_black)
+    monkeypatch.setattr(formatting, "run_black", no_black)
     assert format_python(UGLY) == PRETTY
 
 
