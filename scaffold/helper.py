@@ -142,12 +142,14 @@ def _same_black(origin: Any) -> bool:
 
 
 def _send(stream: IO[bytes] | None, payload: Any) -> bool:
+    """Write one frame; False when the other end is gone."""
+    if stream is None:
+        return False
     data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        assert stream is not None
         stream.write(len(data).to_bytes(_LENGTH_BYTES, "big") + data)
         stream.flush()
-    except (OSError, AssertionError):
+    except OSError:
         return False
     return True
 

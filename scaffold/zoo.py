@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,7 @@ class ZooResult:
     failure: str  # first line of the error of the stage that failed, "" when all passed
     seconds: float
     label: str = ""  # "config-only" or "needs <library>": a verdict that is not a failure of ours
+    own_tests: str = ""  # with --own-tests: pytest's closing line for the project's generated tests
 
 
 def generate_one(model_type: str, workdir: str) -> tuple[ZooResult, Path | None, str]:
@@ -87,6 +89,18 @@ def generate_one(model_type: str, workdir: str) -> tuple[ZooResult, Path | None,
         failure = f"generate: {type(exc).__name__}: {str(exc)[:300]}"
         return ZooResult(model_type, "", failure, time.perf_counter() - started), None, name
     return ZooResult(model_type, "generated", "", time.perf_counter() - started), out, name
+
+
+def own_tests_of(project: str) -> str:
+    """The closing line of the generated tests of one project, the failed tests' names appended."""
+    from scaffold.testrun import run_project_tests
+
+    report = run_project_tests(Path(project), extra_args=("-rfE", "--no-header"))
+    failed = sorted({m.group(1) for m in _FAILED_TEST_RE.finditer(report.output)})
+    return report.summary + (f" [{', '.join(failed)}]" if failed else "")
+
+
+_FAILED_TEST_RE = re.compile(r"^(?:FAILED|ERROR) \S+::(?:\w+::)?(\w+)", re.MULTILINE)
 
 
 def check_batch(batch: list[tuple[str, str]], until: str = STAGES[-1]) -> dict[str, tuple[str, ...]]:
@@ -134,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--until", choices=STAGES[1:], default=STAGES[-1], help="the last stage to check")
+    parser.add_argument(
+        "--own-tests", action="store_true", help="also run each project's generated tests (what new-model runs)"
+    )
     args = parser.parse_args(argv)
     from scaffold.discovery import Catalogue
 
@@ -149,11 +166,13 @@ def main(argv: list[str] | None = None) -> int:
             verdicts = {}
             for found in pool.map(check_batch, batches, [args.until] * len(batches)):
                 verdicts.update(found)
+            projects = [project for project, _ in ready] if args.own_tests else []
+            own = dict(zip([name for _, name in ready], pool.map(own_tests_of, projects))) if projects else {}
     results = []
     for result, out, name in generated:
         if out is not None:
             reached, failure, *label = verdicts[name]
-            result = ZooResult(result.model_type, reached, failure, result.seconds, "".join(label))
+            result = ZooResult(result.model_type, reached, failure, result.seconds, "".join(label), own.get(name, ""))
         results.append(result)
     _print(results, args.until)
     if args.json:
@@ -167,7 +186,11 @@ def _print(results: list[ZooResult], until: str = STAGES[-1]) -> None:
         status = "ok" if r.reached == until else f"stops after {r.reached or 'nothing'}: {r.failure}"
         status = f"[{r.label}] {status}" if r.label else status
         print(f"{r.model_type:<{width}}  {r.seconds:6.1f}s  {status[:200]}")
+        if r.own_tests:
+            print(f"{'':<{width}}  own tests: {r.own_tests[:300]}")
     print("\n" + _totals(results))
+    if any(r.own_tests for r in results):
+        print(own_tests_totals(results))
     testable = [r for r in results if not r.label]
     if len(testable) < len(results):
         print(f"without the labelled types below: {_totals(testable)}")
@@ -181,6 +204,22 @@ def _totals(results: list[ZooResult]) -> str:
             counts[stage] += 1
     total = len(results) or 1
     return "  ".join(f"{s}: {counts[s]}/{len(results)} ({100 * counts[s] / total:.0f}%)" for s in STAGES)
+
+
+def own_tests_totals(results: list[ZooResult]) -> str:
+    """How many projects' generated tests have no failure or error (skips apart), and the counts over all of them."""
+    ran = [r for r in results if r.own_tests]
+    counts: Counter[str] = Counter()
+    clean = 0
+    for r in ran:
+        found = {outcome.rstrip("s"): int(n) for n, outcome in _OUTCOME_RE.findall(r.own_tests.split(" [")[0])}
+        counts.update(found)
+        clean += bool(found.get("passed")) and not found.get("failed") and not found.get("error")
+    tally = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "error", "skipped") if counts[k])
+    return f"own tests: no failure or error in {clean}/{len(ran)} projects; {tally}"
+
+
+_OUTCOME_RE = re.compile(r"(\d+) (passed|failed|errors?|skipped)")
 
 
 def cause_key(result: ZooResult) -> str:

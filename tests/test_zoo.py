@@ -375,3 +375,26 @@ def test_a_model_with_heads_of_width_64_builds_from_the_width_64_candidate():
             continue
         built.append(label)
     assert built[0] == "tiny, 64 wide, 32-wide heads"
+
+
+def test_own_tests_name_the_failed_tests_and_add_up_over_projects(monkeypatch, tmp_path):
+    from scaffold import testrun, zoo
+
+    output = (
+        "FAILED tests/test_modeling_zoo_x.py::ZooXModelTest::test_save_load - AssertionError: x\n"
+        "ERROR tests/test_modeling_zoo_x.py::test_trainer_step - RuntimeError: y\n"
+        "FAILED tests/test_modeling_zoo_x.py::ZooXModelTest::test_save_load[1] - AssertionError: x\n"
+        "2 failed, 14 passed, 1 error in 3.2s\n"
+    )
+    summary = "2 failed, 14 passed, 1 error in 3.2s"
+    report = testrun.TestRunReport(1, testrun._counts(summary), summary, output)
+    monkeypatch.setattr(testrun, "run_project_tests", lambda project, extra_args=(): report)
+    line = zoo.own_tests_of(str(tmp_path))
+    assert line == "2 failed, 14 passed, 1 error in 3.2s [test_save_load, test_trainer_step]"
+    results = [
+        zoo.ZooResult("x", "registers", "", 1.0, own_tests=line),
+        zoo.ZooResult("y", "registers", "", 1.0, own_tests="17 passed in 9.0s"),
+        zoo.ZooResult("z", "registers", "", 1.0, own_tests="16 passed, 1 skipped in 9.0s"),
+        zoo.ZooResult("w", "", "generate: boom", 1.0),
+    ]
+    assert zoo.own_tests_totals(results) == "own tests: no failure or error in 2/3 projects; 47 passed, 2 failed, 1 error, 1 skipped"
