@@ -111,10 +111,11 @@ def _instantiate(clone_class, config, progress: list[str]):
     return clone
 
 
-def _candidates(config_class) -> list[tuple[str, object]]:
+def _candidates(config_class, overrides: dict | None = None) -> list[tuple[str, object]]:
     """Tiny configs to try, most shrunk first: (label, config). Later ones shrink less, for models whose
-    structure the generic shrink breaks; the caller skips those over the parameter budget."""
-    from scaffold.testing.tiny import TinySizes, shrink_config
+    structure the generic shrink breaks; the caller skips those over the parameter budget. ``overrides``
+    (a generated test's ``config_overrides``, dotted keys reach sub-configs) are set on every candidate."""
+    from scaffold.testing.tiny import TinySizes, apply_overrides, shrink_config
 
     default = config_class()
     layers_only = TinySizes(fields={k: v for k, v in TinySizes().fields.items() if v in ("layers", "vocab")})
@@ -141,20 +142,20 @@ def _candidates(config_class) -> list[tuple[str, object]]:
         ("default", lambda: default),
     ):
         try:
-            found.append((label, _rebuilt(config_class, make())))
+            found.append((label, _rebuilt(config_class, apply_overrides(make(), dict(overrides or {})))))
         except Exception as exc:  # noqa: BLE001 - a config the class refuses is a candidate that failed
             found.append((label, exc))
     return found
 
 
-def _tiny_setup(config_class, source_class) -> tuple[object, dict, object]:
+def _tiny_setup(config_class, source_class, overrides: dict | None = None) -> tuple[object, dict, object]:
     """The first candidate config the *source* model builds and runs on, its inputs and that source model.
 
     Validating on the source keeps the verdict honest: a clone failing where its source runs is the clone's
     failure; a source that runs on no candidate is a gap of our tiny configs or input builders.
     """
     errors = []
-    for label, candidate in _candidates(config_class):
+    for label, candidate in _candidates(config_class, overrides):
         config = candidate
         for _ in range(len(MISSING_FIELD_VALUES) + 1):  # each try may supply one field a config class lacks
             try:

@@ -19,6 +19,17 @@ from .tiny import TinySizes, apply_overrides, find_missing_fields, shrink_config
 
 # Heads the common tests prefer to exercise, when a model has them (families may prefer others first).
 PREFERRED_HEADS = ("AutoModelForMaskedLM", "AutoModelForImageClassification", "AutoModelForSequenceClassification")
+# The tests a config-only type runs (a sub-config no model class is built from alone).
+CONFIG_ONLY_TESTS = frozenset(
+    {
+        "test_config_model_type",
+        "test_config_json_round_trip",
+        "test_config_save_load",
+        "test_config_values_reach_the_config",
+        "test_config_defaults_match_source",
+        "test_auto_classes_after_registration",
+    }
+)
 SENTINEL = 123.25  # a value no initialisation scheme writes: parameters still holding it were not initialised
 
 
@@ -44,10 +55,27 @@ class ModelTester:
     params_without_grad: ClassVar[tuple[str, ...]] = ()
     equivalence_atol: ClassVar[float] = 1e-5
 
+    # Source classes by head when not exported by transformers (a sub-config type's model, found below).
+    source_class_objects: ClassVar[dict[str, type[PreTrainedModel]]] = {}
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "__test__" not in cls.__dict__:
             cls.__test__ = True
+        if cls.__test__ and not cls.model_classes and cls.source_model_type and "config_class" in cls.__dict__:
+            # A sub-config type no Auto model class maps (dia_decoder): test the model class built from it.
+            from .setup import model_built_from
+
+            found = model_built_from(cls.config_class, cls.source_model_type)
+            if found is not None:
+                clone_class, source_class = found
+                cls.model_classes = {clone_class.__name__: clone_class}
+                cls.source_classes = {clone_class.__name__: source_class.__name__}
+                cls.source_class_objects = {clone_class.__name__: source_class}
+            else:  # a config-only type (idefics_vision): no model is built from it alone, so only its config is tested
+                for name in dir(cls):
+                    if name.startswith("test_") and name not in CONFIG_ONLY_TESTS:
+                        setattr(cls, name, None)  # not callable: pytest does not collect it
 
     @pytest.fixture(autouse=True)
     def _one_thread(self) -> Iterator[None]:
@@ -68,10 +96,37 @@ class ModelTester:
         config = apply_overrides(shrink_config(self.base_config(), self.tiny_sizes), dict(self.config_overrides))
         cls = type(self)
         if "_missing_fields" not in cls.__dict__:  # found once per test class, by a build on the meta device
-            cls._missing_fields = find_missing_fields(config, self.model_classes[self.main_head()])
+            heads = self.model_classes  # none for a config-only type: no model reads the config
+            cls._missing_fields = find_missing_fields(config, heads[self.main_head()]) if heads else ()
         for class_name, field_name in cls._missing_fields:
             supply_field(config, class_name, field_name)
         return config
+
+    def validated_setup(self) -> tuple[PreTrainedConfig, dict[str, Any]]:
+        """A tiny config and inputs on which the source model of the main head runs (``setup.validated_setup``:
+        the zoo's search), found once per test class; fresh copies each call."""
+        cls = type(self)
+        if "_validated" not in cls.__dict__:
+            from .setup import validated_setup
+
+            source_class = self.source_class(self.main_head())
+            if source_class is None:
+                raise AssertionError(f"{cls.__name__} has no source model to find a tiny setup with")
+            try:
+                cls._validated = validated_setup(self.config_class, source_class, dict(self.config_overrides))
+            except AssertionError as exc:
+                cls._validated = exc
+        if isinstance(cls._validated, Exception):
+            raise cls._validated
+        config, inputs = cls._validated
+        return copy.deepcopy(config), {k: v.clone() if torch.is_tensor(v) else copy.deepcopy(v) for k, v in inputs.items()}
+
+    def source_class(self, key: str) -> type[PreTrainedModel] | None:
+        """The transformers class head ``key`` was cloned from, or None."""
+        if key in self.source_class_objects:
+            return self.source_class_objects[key]
+        name = self.source_classes.get(key) if self.source_model_type else None
+        return getattr(transformers, name, None) if name else None
 
     def build(self, key: str, config: PreTrainedConfig | None = None, **kwargs: Any) -> PreTrainedModel:
         """A model of head `key` in eval mode, with a fixed seed."""
@@ -169,7 +224,9 @@ class ModelTester:
 
     def test_auto_classes_after_registration(self, tmp_path: Path) -> None:
         config = self.get_config()
-        for key in self.head_keys():
+        config.save_pretrained(tmp_path / "config")
+        assert type(AutoConfig.from_pretrained(tmp_path / "config")) is self.config_class
+        for key in [key for key in self.head_keys() if key.startswith("Auto")]:  # a sub-config model is in none
             auto_class = getattr(transformers, key)
             assert type(auto_class.from_config(copy.deepcopy(config))) is self.model_classes[key], key
             self.build(key, config).save_pretrained(tmp_path / key)
@@ -193,10 +250,28 @@ class ModelTester:
             torch.testing.assert_close(batched[row : row + 1], alone, atol=self.equivalence_atol, rtol=1e-4)
 
     def test_attention_and_hidden_state_outputs(self) -> None:
+        """Asked for attentions and hidden states, the clone returns what its source model returns, bit for bit
+        (what they are differs by architecture: a state per layer or per stage, softmax rows or not). Without a
+        source model: one hidden state per layer plus the embeddings, and attention rows that sum to one."""
         config = self.get_config()
         key = self.main_head()
         model = self.build(key, config, attn_implementation="eager")
-        output = self.forward(model, self.inputs_for(key, config), output_attentions=True, output_hidden_states=True)
+        inputs, flags = self.inputs_for(key, config), {"output_attentions": True, "output_hidden_states": True}
+        source_class = dict(self._source_pairs(skip=False)).get(key)
+        if source_class is None:
+            self._check_attention_structure(config, self.forward(model, inputs, **flags))
+            return
+        source = self._build_source(source_class, config, attn_implementation="eager")
+        source.load_state_dict(rename_keys(model.state_dict(), self.state_dict_key_renames), strict=True)
+        try:
+            theirs = self.forward(source, inputs, **flags)
+        except Exception as exc:  # noqa: BLE001 - the clone must refuse alike
+            with pytest.raises(type(exc)):
+                self.forward(model, inputs, **flags)
+            return
+        assert_outputs_equal(self.forward(model, inputs, **flags), theirs, what=f"{key} vs source, with attentions")
+
+    def _check_attention_structure(self, config: PreTrainedConfig, output: Any) -> None:
         for prefix, layers in sorted(self.expected_layers(config).items()):
             hidden, attentions = output[f"{prefix}hidden_states"], output[f"{prefix}attentions"]
             assert len(hidden) == layers + 1, f"{prefix}hidden_states: {len(hidden)} != {layers} layers + 1"
@@ -315,8 +390,9 @@ class ModelTester:
             pytest.skip("no source model to compare with")
         pairs = []
         for key in sorted(self.source_classes):
-            if key in self.model_classes:
-                pairs.append((key, getattr(transformers, self.source_classes[key])))
+            source_class = self.source_class(key)
+            if key in self.model_classes and source_class is not None:
+                pairs.append((key, source_class))
         return pairs
 
     def source_config(self, config: PreTrainedConfig) -> PreTrainedConfig:
