@@ -184,7 +184,9 @@ def remember_config_table(installed: SourceResolver, tables: AutoTables) -> None
     """Let ``read_config_table(installed)`` answer from ``tables`` (read by the helper process) without
     evaluating the config modules again."""
     if tables.config_table is not None:
-        _remember(tuple(installed.read_module(f"transformers.models.auto.{m}") for m in CONFIG_MODULES), tables.config_table)
+        _remember(
+            tuple(installed.read_module(f"transformers.models.auto.{m}") for m in CONFIG_MODULES), tables.config_table
+        )
 
 
 # Config tables by the source texts of the config modules (a few entries: one per transformers read in a run).

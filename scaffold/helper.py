@@ -68,7 +68,10 @@ class Helper:
         bootstrap = f"import sys; sys.path[:] = {sys.path!r}; from scaffold.helper import main; main()"
         try:
             process = subprocess.Popen(
-                [sys.executable, "-c", bootstrap], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+                [sys.executable, "-c", bootstrap],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
             )
         except OSError:
             return cls(None)

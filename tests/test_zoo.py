@@ -397,4 +397,7 @@ def test_own_tests_name_the_failed_tests_and_add_up_over_projects(monkeypatch, t
         zoo.ZooResult("z", "registers", "", 1.0, own_tests="16 passed, 1 skipped in 9.0s"),
         zoo.ZooResult("w", "", "generate: boom", 1.0),
     ]
-    assert zoo.own_tests_totals(results) == "own tests: no failure or error in 2/3 projects; 47 passed, 2 failed, 1 error, 1 skipped"
+    assert (
+        zoo.own_tests_totals(results)
+        == "own tests: no failure or error in 2/3 projects; 47 passed, 2 failed, 1 error, 1 skipped"
+    )

@@ -119,7 +119,9 @@ class ModelTester:
         if isinstance(cls._validated, Exception):
             raise cls._validated
         config, inputs = cls._validated
-        return copy.deepcopy(config), {k: v.clone() if torch.is_tensor(v) else copy.deepcopy(v) for k, v in inputs.items()}
+        return copy.deepcopy(config), {
+            k: v.clone() if torch.is_tensor(v) else copy.deepcopy(v) for k, v in inputs.items()
+        }
 
     def source_class(self, key: str) -> type[PreTrainedModel] | None:
         """The transformers class head ``key`` was cloned from, or None."""
