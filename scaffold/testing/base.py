@@ -97,31 +97,10 @@ class ModelTester:
         cls = type(self)
         if "_missing_fields" not in cls.__dict__:  # found once per test class, by a build on the meta device
             heads = self.model_classes  # none for a config-only type: no model reads the config
-            cls._missing_fields = find_missing_fields(config, heads[self.main_head()]) if heads else ()
+            cls._missing_fields = find_missing_fields(config, heads[ModelTester.main_head(self)]) if heads else ()
         for class_name, field_name in cls._missing_fields:
             supply_field(config, class_name, field_name)
         return config
-
-    def validated_setup(self) -> tuple[PreTrainedConfig, dict[str, Any]]:
-        """A tiny config and inputs on which the source model of the main head runs (``setup.validated_setup``:
-        the zoo's search), found once per test class; fresh copies each call."""
-        cls = type(self)
-        if "_validated" not in cls.__dict__:
-            from .setup import validated_setup
-
-            source_class = self.source_class(self.main_head())
-            if source_class is None:
-                raise AssertionError(f"{cls.__name__} has no source model to find a tiny setup with")
-            try:
-                cls._validated = validated_setup(self.config_class, source_class, dict(self.config_overrides))
-            except AssertionError as exc:
-                cls._validated = exc
-        if isinstance(cls._validated, Exception):
-            raise cls._validated
-        config, inputs = cls._validated
-        return copy.deepcopy(config), {
-            k: v.clone() if torch.is_tensor(v) else copy.deepcopy(v) for k, v in inputs.items()
-        }
 
     def source_class(self, key: str) -> type[PreTrainedModel] | None:
         """The transformers class head ``key`` was cloned from, or None."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 import warnings
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pytest
@@ -14,6 +16,7 @@ from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 from .base import ModelTester
 from .generation import GenerationTests
 from .helpers import assert_outputs_equal, first_int, main_tensor, rename_keys
+from .setup import NoValidatedSetup, validated_inputs, validated_setup
 from .tiny import shrink_config
 from .training import Seq2SeqTrainerTests
 
@@ -124,12 +127,23 @@ class EncoderDecoderTests:
         torch.testing.assert_close(torch.stack(steps, 1), full[:, split:], atol=1e-5, rtol=1e-4)
 
 
+@dataclass(frozen=True)
+class SearchedSetup:
+    """What the search found for a test class: one tiny config, and per head the inputs its source runs on."""
+
+    config: PreTrainedConfig | None
+    inputs: dict[str, dict[str, Any] | Exception]  # head -> inputs, or why none were found
+    main: str | None  # the first head (in preference order) with inputs
+    error: Exception | None  # why no config was found
+
+
 class GenericTester(ModelTester):
     """The family-free subset for any model (configs, save/load, parity, init, ...).
 
     Inputs: the family's own (``own_inputs``: token ids, or pixels for a model whose main input is pixel_values)
-    when the source model runs on them, else a tiny config and inputs the source model is known to run on
-    (``validated_setup``: the zoo's search, for speech, video, detection, sub-config models, ...).
+    when the source model runs on them; else a tiny config and, per head, inputs its source model is known to run
+    on (``searched_setup``: the zoo's search, for speech, video, detection, sub-config models, ...). Then the
+    main head is the preferred one among the heads inputs were found for.
     """
 
     __test__ = False
@@ -137,33 +151,77 @@ class GenericTester(ModelTester):
     falls_back_to_validated_setup: ClassVar[bool] = True
 
     def get_config(self) -> PreTrainedConfig:
-        if not self.model_classes:  # config-only: no model to find inputs for
-            return ModelTester.get_config(self)
-        return self.own_config() if self.own_inputs_work() else self.validated_setup()[0]
+        if not self.model_classes or self.own_inputs_work():  # config-only types have no model to find inputs for
+            return self.own_config()
+        searched = self.searched_setup()
+        return copy.deepcopy(searched.config) if searched.config is not None else self.own_config()
+
+    def main_head(self) -> str:
+        preferred = ModelTester.main_head(self)
+        return preferred if self.own_inputs_work() else self.searched_setup().main or preferred
+
+    def inputs_for(self, key: str, config: PreTrainedConfig) -> dict[str, torch.Tensor]:
+        return self.make_inputs(config) if self.own_inputs_work() else self._searched_inputs(key)
 
     def make_inputs(self, config: PreTrainedConfig, batch_size: int | None = None) -> dict[str, torch.Tensor]:
         if self.own_inputs_work():
             return self.own_inputs(config, batch_size or self.batch_size)
-        inputs = self.validated_setup()[1]
+        inputs = self._searched_inputs(self.main_head())
         return {k: v[:batch_size] if batch_size and torch.is_tensor(v) and v.dim() else v for k, v in inputs.items()}
 
+    def _searched_inputs(self, key: str) -> dict[str, Any]:
+        """A fresh copy of the inputs the search found for head ``key``; its failure when it found none."""
+        searched = self.searched_setup()
+        found = searched.inputs.get(key, searched.error or NoValidatedSetup(f"no source class for {key}"))
+        if isinstance(found, Exception):
+            raise found
+        return {k: v.clone() if torch.is_tensor(v) else copy.deepcopy(v) for k, v in found.items()}
+
     def own_inputs_work(self) -> bool:
-        """Whether the source model of the main head runs on the family's own config and inputs (checked once
-        per test class; without a source model there is nothing to check them against)."""
+        """Whether the source model of the preferred head runs on the family's own config and inputs (checked
+        once per test class; without a source model there is nothing to check them against)."""
         cls = type(self)
-        if not self.falls_back_to_validated_setup:
+        if not self.falls_back_to_validated_setup or not self.model_classes:
             return True
         if "_own_inputs_work" not in cls.__dict__:
-            source_class = self.source_class(self.main_head())
+            source_class = self.source_class(ModelTester.main_head(self))
             try:
                 config = self.own_config()
                 if source_class is not None:
                     self.forward(self._build_source(source_class, config), self.own_inputs(config, self.batch_size))
                 cls._own_inputs_work = True
-            except Exception as exc:  # noqa: BLE001 - any refusal: the validated setup is used instead
+            except Exception as exc:  # noqa: BLE001 - any refusal: the searched setup is used instead
                 cls._own_inputs_work = False
                 self.on_fallback(exc)
         return cls._own_inputs_work
+
+    def searched_setup(self) -> SearchedSetup:
+        """The search's result, once per test class: a config from the first head (preferred, then the bare model,
+        then the others) whose source runs on a tiny candidate, then inputs for every head on that config."""
+        cls = type(self)
+        if "_searched" not in cls.__dict__:
+            preferred = ModelTester.main_head(self)
+            order = list(dict.fromkeys([preferred, *sorted(self.model_classes, key=lambda k: k != "AutoModel")]))
+            config, error, inputs = None, None, {}
+            for key in order:
+                source_class = self.source_class(key)
+                if source_class is None:
+                    continue
+                try:
+                    config, inputs[key] = validated_setup(self.config_class, source_class, dict(self.config_overrides))
+                    break
+                except NoValidatedSetup as exc:
+                    error = error or exc
+            for key in order if config is not None else ():
+                source_class = self.source_class(key)
+                if key not in inputs and source_class is not None:
+                    try:
+                        inputs[key] = validated_inputs(source_class, config)
+                    except NoValidatedSetup as exc:
+                        inputs[key] = exc
+            main = next((key for key in order if isinstance(inputs.get(key), dict)), None)
+            cls._searched = SearchedSetup(config, inputs, main, error)
+        return cls._searched
 
     def on_fallback(self, refusal: Exception) -> None:
         """Called once when the source refused the family's own inputs (families warn about what goes untested)."""
@@ -173,7 +231,7 @@ class GenericTester(ModelTester):
 
     def own_inputs(self, config: PreTrainedConfig, batch: int) -> dict[str, torch.Tensor]:
         """Token ids; images for a model whose main input is pixel_values (vit_mae)."""
-        if getattr(self.model_classes[self.main_head()], "main_input_name", None) == "pixel_values":
+        if getattr(self.model_classes[ModelTester.main_head(self)], "main_input_name", None) == "pixel_values":
             return {"pixel_values": random_pixels(getattr(config, "vision_config", None) or config, batch)}
         ids = random_ids(config, batch, self.seq_length)
         if isinstance(getattr(config, "question_token_id", None), int):
@@ -556,7 +614,9 @@ class ImageTextToTextTester(GenerationTests, GenericTester):
     params_without_grad: ClassVar[tuple[str, ...]] = ("post_layernorm",)
 
     def on_fallback(self, refusal: Exception) -> None:
-        if not any(name.startswith(("pixel", "image")) for name in self.validated_setup()[1]):
+        searched = self.searched_setup()
+        found = searched.inputs.get(searched.main, {}) if searched.main else {}
+        if not any(name.startswith(("pixel", "image")) for name in found):
             warnings.warn(
                 f"the source model refuses a llava-style image prompt ({type(refusal).__name__}: "
                 f"{str(refusal)[:120]}); these tests run on text inputs only, so the image path is untested: "

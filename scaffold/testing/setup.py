@@ -33,6 +33,16 @@ def validated_setup(
     return config, inputs
 
 
+def validated_inputs(source_class: type[PreTrainedModel], config: PreTrainedConfig) -> dict[str, Any]:
+    """Inputs on which ``source_class``, built from ``config``, runs (the zoo's search over input layouts)."""
+    from scaffold import zoo_child
+
+    try:
+        return zoo_child._working_inputs(zoo_child._source_twin(source_class, config), config)
+    except Exception as exc:  # noqa: BLE001 - every failure of the search is the same verdict for the tests
+        raise NoValidatedSetup(f"no inputs the source {source_class.__name__} runs on: {exc}") from exc
+
+
 def model_built_from(config_class: type[PreTrainedConfig], source_model_type: str) -> tuple[type, type] | None:
     """(the clone's model class declaring ``config_class``, its transformers twin) for a sub-config type no Auto
     class maps (dia_decoder's DiaDecoder), or None when no model class is built from that config alone."""
