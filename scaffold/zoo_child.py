@@ -387,6 +387,7 @@ BATCH, LENGTH, DECODER_LENGTH = 2, 7, 5
 # 32-pixel image to nothing).
 UNSIZED_IMAGE_SIDES = (32, 128)
 AUDIO_SAMPLES = 3200  # ten frames after wav2vec2-style conv stacks (stride product 320)
+LONG_AUDIO_FACTOR = 10  # a later candidate of 100 frames, for heads that pool over long windows
 
 
 def _working_inputs(model, config) -> dict:
@@ -1197,6 +1198,8 @@ def _waveform_inputs(model, config, key: str = "input_values") -> list[dict]:
     channels = first_int(source, ("audio_channels", "num_channels"), 1)
     audio = _seeded_randn(BATCH, AUDIO_SAMPLES, seed=0)
     candidates = [{key: audio}, {key: audio[:, None].repeat(1, channels, 1)}]
+    # why: an x-vector head's dilated TDNN needs more frames than AUDIO_SAMPLES gives (kernel 7 on 1 frame)
+    candidates.append({key: _seeded_randn(BATCH, AUDIO_SAMPLES * LONG_AUDIO_FACTOR, seed=0)})
     per_token = first_int(source, ("samples_per_token",), 0)
     if per_token and AUDIO_SAMPLES % per_token:  # muse_spark's audio: whole tokens of samples only
         candidates.append({key: _seeded_randn(BATCH, -(-AUDIO_SAMPLES // per_token) * per_token, seed=0)})

@@ -454,3 +454,18 @@ def test_pixels_are_also_built_under_the_name_image():
 
     inputs = _working_inputs(Vision(), PretrainedConfig(image_size=32, num_channels=3))
     assert set(inputs) == {"image"}
+
+
+def test_a_head_pooling_over_a_long_window_gets_the_long_waveform():
+    """wav2vec2's x-vector head: its dilated TDNN has no frames left on the usual 3200 samples."""
+    from scaffold.zoo_child import AUDIO_SAMPLES, LONG_AUDIO_FACTOR
+
+    class XVector(torch.nn.Module):
+        main_input_name = "input_values"
+
+        def forward(self, input_values):
+            assert input_values.dim() == 2 and input_values.shape[1] > AUDIO_SAMPLES * 4, input_values.shape
+            return (input_values.mean(-1),)
+
+    inputs = _working_inputs(XVector(), PretrainedConfig())
+    assert inputs["input_values"].shape == (2, AUDIO_SAMPLES * LONG_AUDIO_FACTOR)

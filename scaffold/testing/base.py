@@ -245,7 +245,9 @@ class ModelTester:
         model, inputs = self.build(key, config), self.inputs_for(key, config)
         batched = main_tensor(self.forward(model, inputs))
         for row in range(batched.shape[0]):
-            single = {name: value[row : row + 1] for name, value in inputs.items()}
+            single = {
+                name: value[row : row + 1] if torch.is_tensor(value) else value for name, value in inputs.items()
+            }
             alone = main_tensor(self.forward(model, single))
             torch.testing.assert_close(batched[row : row + 1], alone, atol=self.equivalence_atol, rtol=1e-4)
 

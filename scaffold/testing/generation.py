@@ -48,7 +48,7 @@ class GenerationTests:
     def generate(self, model: PreTrainedModel, inputs: dict, **kwargs: Any) -> torch.Tensor:
         with torch.no_grad():
             settings = {"max_new_tokens": self.new_tokens, "do_sample": False, "num_beams": 1}
-            return model.generate(**inputs, **{**settings, **kwargs})
+            return model.generate(**{**inputs, **settings, **kwargs})  # an input option (use_cache) yields to these
 
     def test_greedy_equals_manual_argmax_loop(self) -> None:
         model, config = self.generation_model()

@@ -102,3 +102,22 @@ def test_a_sub_config_type_tests_the_model_class_built_from_its_config(tmp_path,
     assert suite_class.source_class_objects["StandinDiaDecoder"].__name__ == "DiaDecoder"
     assert "test_parity_with_source_model" in _collected(suite_class)
     suite_class().test_parity_with_source_model()
+
+
+def test_an_input_option_is_kept_whole_when_batching_and_yields_to_the_generate_settings():
+    """A searched setup may carry an option (qwen2_vl's use_cache=False): not sliced, not passed twice."""
+    from testing_standins import LLAMA
+
+    from scaffold.testing import CausalLMTester
+
+    class Suite(CausalLMTester):
+        __test__ = False
+
+        def make_inputs(self, config, batch_size=None):
+            return {**super().make_inputs(config, batch_size), "use_cache": False}
+
+    for name, value in LLAMA.items():
+        setattr(Suite, name, value)
+    suite = Suite()
+    suite.test_batching_equivalence()
+    suite.test_generate_with_and_without_cache_agree()
