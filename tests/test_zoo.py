@@ -233,7 +233,7 @@ def test_a_less_shrunk_candidate_of_unknown_size_is_never_built_for_real(monkeyp
 
     built = []
     candidates = [("tiny", "small"), ("default", "huge")]
-    monkeypatch.setattr(zoo_child, "_candidates", lambda config_class: candidates)
+    monkeypatch.setattr(zoo_child, "_candidates", lambda config_class, overrides=None: candidates)
     monkeypatch.setattr(zoo_child, "_parameters", lambda source_class, config: None)
 
     def refuse(source_class, config):
@@ -291,7 +291,7 @@ def test_a_source_model_failing_whatever_the_config_is_labelled_with_the_evidenc
             if getattr(config, "tiny", False):
                 raise TypeError("only the tiny config fails")
 
-    monkeypatch.setattr(zoo_child, "_candidates", lambda config_class: [("tiny", PretrainedConfig(tiny=True))])
+    monkeypatch.setattr(zoo_child, "_candidates", lambda config_class, overrides=None: [("tiny", PretrainedConfig(tiny=True))])
     monkeypatch.setattr(zoo_child, "_parameters", lambda source_class, config: 1)
     for source, evidence in ((LacksField, "adapter_window"), (DefaultFails, "own default config")):
         with pytest.raises(zoo_child.BrokenInTransformers, match=evidence) as broken:
@@ -328,7 +328,7 @@ def test_a_default_config_failing_alike_is_no_evidence_for_missing_libraries_or_
             super().__init__()
             raise error
 
-    monkeypatch.setattr(zoo_child, "_candidates", lambda config_class: [("tiny", PretrainedConfig(tiny=True))])
+    monkeypatch.setattr(zoo_child, "_candidates", lambda config_class, overrides=None: [("tiny", PretrainedConfig(tiny=True))])
     monkeypatch.setattr(zoo_child, "_parameters", lambda source_class, config: 1)
     with pytest.raises(zoo_child.NoTinySetup) as gap:
         zoo_child._tiny_setup(PretrainedConfig, Fails)

@@ -17,7 +17,7 @@ def _setup_error(monkeypatch, sizes: dict[str, int]) -> str:
         raise ValueError(f"{config.label} refused")
 
     candidates = [(label, PretrainedConfig(label=label)) for label in sizes]
-    monkeypatch.setattr(zoo_child, "_candidates", lambda config_class: candidates)
+    monkeypatch.setattr(zoo_child, "_candidates", lambda config_class, overrides=None: candidates)
     monkeypatch.setattr(zoo_child, "_parameters", lambda source_class, config: sizes[config.label])
     monkeypatch.setattr(zoo_child, "_source_twin", refuse)
     monkeypatch.setattr(zoo_child, "_source_fault", lambda source_class, error: "")
@@ -112,3 +112,13 @@ def test_the_batch_of_two_error_stays_the_verdict_when_one_sample_fails_too():
 
     with pytest.raises(RuntimeError, match="refused 2"):
         _working_inputs(Broken(), PretrainedConfig(image_size=8, num_channels=3))
+
+
+def test_overrides_are_set_on_every_candidate():
+    """A generated test's config_overrides reach each config the search tries (dotted keys into sub-configs)."""
+    from transformers import LlamaConfig, LlavaConfig
+
+    for label, config in zoo_child._candidates(LlamaConfig, {"num_hidden_layers": 3}):
+        assert config.num_hidden_layers == 3, label
+    for label, config in zoo_child._candidates(LlavaConfig, {"text_config.num_hidden_layers": 3}):
+        assert isinstance(config, Exception) or config.text_config.num_hidden_layers == 3, label
