@@ -661,7 +661,7 @@ class VisionEncoderDecoderTester(GenerationTests, Seq2SeqTrainerTests, EncoderDe
 class ImageTextToTextTester(GenerationTests, GenericTester):
     """Image-text-to-text models: a prompt with one image placeholder token per patch plus pixel_values (llava's
     layout). When the source model refuses that layout (grids, tiles, image sizes: qwen2-vl, internvl, ...), the
-    tiny setup the source is known to run on (``validated_setup``) is used instead, with a warning when its inputs
+    tiny setup the source is known to run on (``searched_setup``) is used instead, with a warning when its inputs
     hold no image: the image path is then untested."""
 
     __test__ = False
