@@ -177,16 +177,19 @@ def module_of(module_names: Mapping[str, str], model_type: str) -> str:
 
 def read_config_table(resolver: SourceResolver) -> ConfigTable:
     """The config table alone, evaluated like ``read_auto_tables`` evaluates every table (empty when not found)."""
-    return _config_table(tuple(resolver.read_module(f"transformers.models.auto.{m}") for m in CONFIG_MODULES))
+    return _config_table(_config_sources(resolver))
+
+
+def _config_sources(resolver: SourceResolver) -> tuple[str | None, ...]:
+    """The texts of the config modules: what a config table is evaluated from, and remembered by."""
+    return tuple(resolver.read_module(f"transformers.models.auto.{m}") for m in CONFIG_MODULES)
 
 
 def remember_config_table(installed: SourceResolver, tables: AutoTables) -> None:
     """Let ``read_config_table(installed)`` answer from ``tables`` (read by the helper process) without
     evaluating the config modules again."""
     if tables.config_table is not None:
-        _remember(
-            tuple(installed.read_module(f"transformers.models.auto.{m}") for m in CONFIG_MODULES), tables.config_table
-        )
+        _remember(_config_sources(installed), tables.config_table)
 
 
 # Config tables by the source texts of the config modules (a few entries: one per transformers read in a run).

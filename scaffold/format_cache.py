@@ -108,10 +108,16 @@ def _remove(path: Path) -> bool:
 
 
 @lru_cache(maxsize=1)
+def black_origin() -> str | None:
+    """The module file of the black this process would import (found without importing it), or None."""
+    spec = importlib.util.find_spec("black")
+    return spec.origin if spec is not None else None
+
+
+@lru_cache(maxsize=1)
 def black_identity() -> str:
     """The installed black, without importing it: its module file's path, size and mtime."""
-    spec = importlib.util.find_spec("black")
-    origin = spec.origin if spec is not None else None
+    origin = black_origin()
     if origin is None:
         return "black:missing"
     stat = os.stat(origin)

@@ -19,7 +19,7 @@ TARGET_VERSION = "PY310"  # a black.TargetVersion member name
 MODE_KEY = f"line_length={LINE_LENGTH};target_versions={TARGET_VERSION.lower()}"  # what _mode() sets: cache key
 
 
-Black = Callable[[str, str], str]  # (source, path for messages) -> black's output: run_black, or a BlackWorker
+Black = Callable[[str, str], str]  # (source, path for messages) -> black's output: run_black, or a helper.Helper
 
 
 class FormattingError(ScaffoldError):
@@ -88,7 +88,7 @@ def _format_file(
 def format_files(files: Sequence[GeneratedFile], black: Black | None = None) -> tuple[GeneratedFile, ...]:
     """``format_file`` on each file, in order (each served from the format cache when it holds the text).
 
-    ``black`` formats what the cache does not hold (default ``run_black``; the CLI passes a ``BlackWorker``).
+    ``black`` formats what the cache does not hold (default ``run_black``; the CLI passes its ``helper.Helper``).
     """
     cache = default_cache(MODE_KEY)
     results = [_format_file(f, cache, black) for f in files]

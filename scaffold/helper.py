@@ -138,10 +138,9 @@ class Helper:
 
 def _same_black(origin: Any) -> bool:
     """True when the process imported the black this process would (its output must be ours, byte for byte)."""
-    import importlib.util
+    from scaffold.format_cache import black_origin
 
-    spec = importlib.util.find_spec("black")
-    return isinstance(origin, str) and spec is not None and spec.origin == origin
+    return isinstance(origin, str) and black_origin() == origin
 
 
 def _send(stream: IO[bytes] | None, payload: Any) -> bool:

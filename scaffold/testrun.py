@@ -38,7 +38,7 @@ def run_project_tests(project: Path, *, extra_args: tuple[str, ...] = ()) -> Tes
     completed = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
     output = completed.stdout + completed.stderr
     summary = _closing_line(output)
-    return TestRunReport(completed.returncode, _counts(summary), summary, output)
+    return TestRunReport(completed.returncode, outcome_counts(summary), summary, output)
 
 
 def _closing_line(output: str) -> str:
@@ -48,5 +48,6 @@ def _closing_line(output: str) -> str:
     return "pytest printed no summary"
 
 
-def _counts(summary: str) -> tuple[tuple[str, int], ...]:
+def outcome_counts(summary: str) -> tuple[tuple[str, int], ...]:
+    """(outcome, count) pairs of a pytest closing line: "2 failed, 14 passed in 3s" -> (("failed", 2), ("passed", 14))."""
     return tuple((outcome, int(n)) for n, outcome in _COUNT_RE.findall(summary))

@@ -208,18 +208,17 @@ def _totals(results: list[ZooResult]) -> str:
 
 def own_tests_totals(results: list[ZooResult]) -> str:
     """How many projects' generated tests have no failure or error (skips apart), and the counts over all of them."""
+    from scaffold.testrun import outcome_counts
+
     ran = [r for r in results if r.own_tests]
     counts: Counter[str] = Counter()
     clean = 0
     for r in ran:
-        found = {outcome.rstrip("s"): int(n) for n, outcome in _OUTCOME_RE.findall(r.own_tests.split(" [")[0])}
+        found = {outcome.removesuffix("s"): n for outcome, n in outcome_counts(r.own_tests.split(" [")[0])}
         counts.update(found)
         clean += bool(found.get("passed")) and not found.get("failed") and not found.get("error")
     tally = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "error", "skipped") if counts[k])
     return f"own tests: no failure or error in {clean}/{len(ran)} projects; {tally}"
-
-
-_OUTCOME_RE = re.compile(r"(\d+) (passed|failed|errors?|skipped)")
 
 
 def cause_key(result: ZooResult) -> str:

@@ -387,7 +387,7 @@ def test_own_tests_name_the_failed_tests_and_add_up_over_projects(monkeypatch, t
         "2 failed, 14 passed, 1 error in 3.2s\n"
     )
     summary = "2 failed, 14 passed, 1 error in 3.2s"
-    report = testrun.TestRunReport(1, testrun._counts(summary), summary, output)
+    report = testrun.TestRunReport(1, testrun.outcome_counts(summary), summary, output)
     monkeypatch.setattr(testrun, "run_project_tests", lambda project, extra_args=(): report)
     line = zoo.own_tests_of(str(tmp_path))
     assert line == "2 failed, 14 passed, 1 error in 3.2s [test_save_load, test_trainer_step]"

@@ -259,12 +259,10 @@ class ModelTester:
         key = self.main_head()
         model = self.build(key, config, attn_implementation="eager")
         inputs, flags = self.inputs_for(key, config), {"output_attentions": True, "output_hidden_states": True}
-        source_class = dict(self._source_pairs(skip=False)).get(key)
-        if source_class is None:
+        source = self.source_twin(key, config, model, attn_implementation="eager")
+        if source is None:
             self._check_attention_structure(config, self.forward(model, inputs, **flags))
             return
-        source = self._build_source(source_class, config, attn_implementation="eager")
-        source.load_state_dict(rename_keys(model.state_dict(), self.state_dict_key_renames), strict=True)
         try:
             theirs = self.forward(source, inputs, **flags)
         except Exception as exc:  # noqa: BLE001 - the clone must refuse alike
@@ -305,7 +303,7 @@ class ModelTester:
 
     def _without_grad_in_source(self, key: str, config: PreTrainedConfig, inputs: dict, labels: dict) -> set[str]:
         """Parameters the source head leaves without gradient too (an unused pooler): clone names."""
-        source_class = dict(self._source_pairs(skip=False)).get(key)
+        source_class = self.source_class(key)
         if source_class is None:
             return set()
         source = self._build_source(source_class, config).train()
@@ -359,7 +357,7 @@ class ModelTester:
 
     def _stale_in_source(self, key: str, config: PreTrainedConfig) -> set[str]:
         """Parameters the source model's own _init_weights leaves alone too (clip's logit_scale): not the clone's bug."""
-        source_class = dict(self._source_pairs(skip=False)).get(key)
+        source_class = self.source_class(key)
         if source_class is None:
             return set()
         source = self._build_source(source_class, config)
@@ -406,12 +404,15 @@ class ModelTester:
         torch.manual_seed(0)
         return source_class._from_config(self.source_config(copy.deepcopy(config)), **kwargs).eval()
 
-    def source_twin(self, key: str, config: PreTrainedConfig, clone: PreTrainedModel) -> PreTrainedModel | None:
-        """The source class of head `key` holding the clone's weights; None when the head has no source class."""
-        source_class = dict(self._source_pairs(skip=False)).get(key)
+    def source_twin(
+        self, key: str, config: PreTrainedConfig, clone: PreTrainedModel, **kwargs: Any
+    ) -> PreTrainedModel | None:
+        """The source class of head `key` (built with `kwargs`) holding the clone's weights; None when the head has
+        no source class."""
+        source_class = self.source_class(key)
         if source_class is None:
             return None
-        source = self._build_source(source_class, config)
+        source = self._build_source(source_class, config, **kwargs)
         source.load_state_dict(rename_keys(clone.state_dict(), self.state_dict_key_renames), strict=True)
         return source
 
@@ -450,7 +451,7 @@ class ModelTester:
     ) -> None:
         """`check(clone)` raised `error`: skip when `check` on the source model (built alike) raises the same
         type of error (canine has no input embedding matrix to resize), else raise `error`."""
-        source_class = dict(self._source_pairs(skip=False)).get(key)
+        source_class = self.source_class(key)
         if source_class is None:
             raise error
         try:

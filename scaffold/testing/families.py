@@ -300,7 +300,7 @@ class _TextTester(GenericTester):
         """Output embeddings are shared with the input embeddings as tie_word_embeddings says; or, where the
         source model decides otherwise (moshi's input embedding has one row more: never tied), as it does."""
         key = self.main_head()
-        source_class = dict(self._source_pairs(skip=False)).get(key)
+        source_class = self.source_class(key)
         for tie in (True, False):
             config = _tied(self.get_config(), tie)
             model = self.build(key, config)
